@@ -1,0 +1,52 @@
+import { compile, derivative, parse } from 'mathjs';
+import type { MarginLoss } from './loss.js';
+
+/**
+ * A user loss written as a mathjs expression in u, e.g. "log(1 + exp(-u))".
+ * Its derivative is taken symbolically by mathjs, once, when the loss is built;
+ * the compiled functions are then plain closures (no parsing per step).
+ */
+export function expressionLoss(expression: string, where = 'loss.expression'): MarginLoss {
+  let node;
+  try {
+    node = parse(expression);
+  } catch (e) {
+    throw new SyntaxError(`${where}="${expression}" is not a mathjs expression: ${(e as Error).message}`);
+  }
+  // free variables: SymbolNodes that are not the name of a called function, nor a constant
+  const symbols = new Set<string>();
+  node.traverse((n, path) => {
+    const sym = n as unknown as { isSymbolNode?: boolean; name: string };
+    if (sym.isSymbolNode && path !== 'fn' && sym.name !== 'e' && sym.name !== 'pi') symbols.add(sym.name);
+  });
+  for (const s of symbols)
+    if (s !== 'u') throw new RangeError(`${where}="${expression}" uses the variable ${s}; the only variable allowed is u`);
+  let dnode;
+  try {
+    dnode = derivative(node, 'u');
+  } catch (e) {
+    throw new RangeError(`${where}="${expression}" has no symbolic derivative in mathjs: ${(e as Error).message}`);
+  }
+  const f = compile(node.toString());
+  const df = compile(dnode.toString());
+  const scope = { u: 0 };
+  const evalAt = (c: typeof f, u: number): number => {
+    scope.u = u;
+    const v = c.evaluate(scope);
+    return typeof v === 'number' ? v : Number(v);
+  };
+  const probe = evalAt(f, 0);
+  if (!Number.isFinite(probe)) throw new RangeError(`${where}="${expression}" is not finite at u=0 (value ${probe})`);
+  return {
+    kind: 'margin',
+    name: `expression(${expression})`,
+    value: (u) => evalAt(f, u),
+    derivative: (u) => evalAt(df, u),
+    logValue: (u) => Math.log(evalAt(f, u)),
+  };
+}
+
+/** The symbolic derivative as text, for reports. */
+export function expressionDerivative(expression: string): string {
+  return derivative(parse(expression), 'u').toString();
+}

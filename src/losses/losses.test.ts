@@ -1,0 +1,71 @@
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { exponential } from './exponential.js';
+import { expressionDerivative, expressionLoss } from './expressionLoss.js';
+import { logistic } from './logistic.js';
+
+const u = fc.integer({ min: -4000, max: 4000 }).map((k) => k / 100); // [−40, 40] in steps of 0.01
+
+describe('losses', () => {
+  test('logistic value and derivative are stable and finite for large |u|', () => {
+    expect(logistic.value(1000)).toBe(0); // e^{−1000} underflows: log1p of 0
+    expect(logistic.value(-1000)).toBe(1000);
+    expect(logistic.derivative(-1000)).toBe(-1);
+    expect(logistic.derivative(1000) === 0).toBe(true); // −0 underflow is fine
+    expect(logistic.logValue(1000)).toBe(-1000);
+    expect(Number.isFinite(logistic.logValue(800))).toBe(true);
+  });
+
+  test('logistic matches log(1 + e^{−u}) where the naive form is accurate, to 4 ulps', () => {
+    fc.assert(
+      fc.property(u, (v) => {
+        const naive = Math.log(1 + Math.exp(-v));
+        // the naive form loses relative accuracy when e^{−u} < ε; compare only where 1 + e^{−u} is resolved
+        if (Math.exp(-v) < 1e-6) return;
+        expect(Math.abs(logistic.value(v) - naive)).toBeLessThanOrEqual(4 * Number.EPSILON * Math.max(1, naive) + Math.abs(naive) * 1e-12);
+      }),
+    );
+  });
+
+  for (const loss of [logistic, exponential, expressionLoss('log(1 + exp(-u))'), expressionLoss('exp(-u)')])
+    test(`${loss.name}: derivative matches central differences, ℓ' < 0 (JT.A1)`, () => {
+      fc.assert(
+        fc.property(fc.integer({ min: -1000, max: 1000 }).map((k) => k / 100), (v) => {
+          // h = 1e-5: truncation h²|ℓ'''|/6 ≤ 2e-11·e^{10}, rounding 2ε|ℓ|/h ≤ 5e-11·e^{10}; scale the bound by max(1, ℓ(u))
+          const h = 1e-5;
+          const fd = (loss.value(v + h) - loss.value(v - h)) / (2 * h);
+          const scale = Math.max(1, loss.value(v));
+          expect(Math.abs(fd - loss.derivative(v))).toBeLessThanOrEqual(1e-9 * scale);
+          expect(loss.derivative(v)).toBeLessThan(0);
+        }),
+      );
+    });
+
+  test('logValue equals log(value) where value is normal', () => {
+    fc.assert(
+      fc.property(u, (v) => {
+        for (const loss of [logistic, exponential]) {
+          const ref = Math.log(loss.value(v));
+          expect(Math.abs(loss.logValue(v) - ref)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(ref)));
+        }
+      }),
+    );
+  });
+
+  test('the expression loss takes its derivative symbolically', () => {
+    expect(expressionDerivative('exp(-u)')).toMatch(/exp/);
+    const l = expressionLoss('u^2 - 3*u');
+    expect(l.derivative(2)).toBe(1);
+  });
+
+  test('bad expressions are rejected with the field named', () => {
+    expect(() => expressionLoss('exp(-v)')).toThrow(/loss.expression.*variable v/);
+    expect(() => expressionLoss('exp(-u')).toThrow(/loss.expression.*not a mathjs expression/);
+    expect(() => expressionLoss('log(u)')).toThrow(/not finite at u=0/);
+  });
+
+  test('JT.A3 constants are the known ones for logistic; exponential has none', () => {
+    expect(logistic.lipschitz).toEqual({ beta: 0.25, G: 1 });
+    expect(exponential.lipschitz).toBeUndefined();
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { datasetFromArrays } from '../data/dataset.js';
+import { exponential } from '../losses/exponential.js';
+import { expressionLoss } from '../losses/expressionLoss.js';
+import { logistic } from '../losses/logistic.js';
+import { squared, type Loss } from '../losses/loss.js';
+import type { Activation } from '../network/activation.js';
+import { networkFromArrays, type Network } from '../network/network.js';
+import { backpropRiskAndGradient, createWorkspace, linearRiskAndGradient, riskAndGradient, zerosLike } from './gradient.js';
+
+const dyadic = fc.integer({ min: -8, max: 8 }).map((k) => k / 8);
+const matrix = (r: number, c: number) => fc.array(fc.array(dyadic, { minLength: c, maxLength: c }), { minLength: r, maxLength: r });
+
+/**
+ * Central differences: error ≈ h²/6·|R'''| + 2ε|R|/h per entry. With h = 1e-5,
+ * weights ≤ 1, ‖x‖ ≤ 1, depth ≤ 3 the third derivatives are O(10) and the
+ * truncation term is ~1e-9, the rounding term ~1e-11: 1e-7 is a ≥ 10× margin.
+ * ReLU kinks: pre-activations are dyadic sums, so a kink within h would need a
+ * pre-activation exactly 0; those cases are excluded by checking |pre| > h.
+ */
+function finiteDifference(net: Network, data: ReturnType<typeof datasetFromArrays>, loss: Loss, k: number, i: number): number {
+  const ws = createWorkspace(net.dims, data.n);
+  const h = 1e-5;
+  const W = net.weights[k];
+  const old = W[i];
+  W[i] = old + h;
+  const up = riskAndGradient(ws, net, data, loss, zerosLike(net));
+  W[i] = old - h;
+  const down = riskAndGradient(ws, net, data, loss, zerosLike(net));
+  W[i] = old;
+  return (up - down) / (2 * h);
+}
+
+const cases = fc
+  .record({ d: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 2 }), n: fc.integer({ min: 1, max: 4 }) })
+  .chain(({ d, h, k, n }) =>
+    fc.record({
+      x: matrix(n, d).map((x) => x.map((row) => row.map((v) => v / Math.sqrt(d)))),
+      labels: fc.array(fc.constantFrom(1, -1), { minLength: n, maxLength: n }),
+      targets: matrix(n, k),
+      w1: matrix(h, d),
+      w2: matrix(h, h),
+      w3c: matrix(1, h),
+      w3r: matrix(k, h),
+    }),
+  );
+
+const activations: Activation[] = [{ kind: 'linear' }, { kind: 'tanh' }, { kind: 'leaky', slope: 0.3 }];
+const losses: Loss[] = [logistic, exponential, expressionLoss('log(1 + exp(-u))')];
+
+describe('gradient', () => {
+  for (const act of activations)
+    for (const loss of [...losses, squared])
+      test(`matches central finite differences (${act.kind}, ${loss.name})`, () => {
+        fc.assert(
+          fc.property(cases, (c) => {
+            const reg = loss.kind === 'squared';
+            const data = datasetFromArrays(c.x, reg ? c.targets : c.labels, reg ? 'regression' : 'classification');
+            const net = networkFromArrays([c.w1, c.w2, reg ? c.w3r : c.w3c], act);
+            // keep leaky kinks away from the probe (see finiteDifference)
+            const grads = zerosLike(net);
+            riskAndGradient(createWorkspace(net.dims, data.n), net, data, loss, grads);
+            if (act.kind === 'leaky') {
+              const ws = createWorkspace(net.dims, data.n);
+              backpropRiskAndGradient(ws, net, data, loss, null);
+            }
+            for (let k = 0; k < 3; k++)
+              for (let i = 0; i < grads[k].length; i++) {
+                const fd = finiteDifference(net, data, loss, k, i);
+                if (act.kind === 'leaky' && Math.abs(fd - grads[k][i]) > 1e-7) {
+                  // a kink inside [w−h, w+h] makes the difference quotient one-sided; skip such entries
+                  const ws = createWorkspace(net.dims, data.n);
+                  backpropRiskAndGradient(ws, net, data, loss, null);
+                  const nearKink = ws.acts.some((a, l) => l > 0 && l < 3 && a.some((v) => Math.abs(v) < 1e-4));
+                  if (nearKink) continue;
+                }
+                expect(Math.abs(fd - grads[k][i])).toBeLessThan(1e-7);
+              }
+          }),
+          { numRuns: 40 },
+        );
+      });
+
+  test('the end-to-end linear path equals back-propagation to rounding', () => {
+    fc.assert(
+      fc.property(cases, (c) => {
+        for (const loss of [logistic, squared]) {
+          const reg = loss.kind === 'squared';
+          const data = datasetFromArrays(c.x, reg ? c.targets : c.labels, reg ? 'regression' : 'classification');
+          const net = networkFromArrays([c.w1, c.w2, reg ? c.w3r : c.w3c], { kind: 'linear' });
+          const a = zerosLike(net);
+          const b = zerosLike(net);
+          const ra = linearRiskAndGradient(createWorkspace(net.dims, data.n), net, data, loss, a);
+          const rb = backpropRiskAndGradient(createWorkspace(net.dims, data.n), net, data, loss, b);
+          // both sum the same products in different orders: |error| ≤ ~4·(depth+d)·ε·Σ|terms| with all terms ≤ O(1)
+          expect(Math.abs(ra - rb)).toBeLessThanOrEqual(1e-14 * (1 + Math.abs(ra)));
+          for (let k = 0; k < 3; k++) for (let i = 0; i < a[k].length; i++) expect(Math.abs(a[k][i] - b[k][i])).toBeLessThanOrEqual(1e-14);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

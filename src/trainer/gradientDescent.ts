@@ -1,0 +1,117 @@
+import type { Dataset } from '../data/dataset.js';
+import type { Loss } from '../losses/loss.js';
+import { cloneNetwork, type Network } from '../network/network.js';
+import { checkCompatible, createWorkspace, riskAndGradient, zerosLike, type GradientFn, type GradientWorkspace } from './gradient.js';
+import { createStepRule, type ScheduleSpec } from './schedule.js';
+
+/** What an observer sees before each update W(t+1) = W(t) − η_t G(t). Reused: copy what you keep. */
+export interface StepView {
+  t: number;
+  eta: number;
+  /** R(W(t)) */
+  risk: number;
+  /** ‖∇R(W(t))‖² */
+  gradSquared: number;
+  /** S(t) = Σ_{τ<t} η_τ² ‖∇R(W(τ))‖² (CLAIMS §0), before this step's term */
+  energy: number;
+  /** JT.A4 radius R_t (NaN for other schedules) */
+  radius: number;
+  /** W(t), live buffers */
+  weights: readonly Float64Array[];
+  /** G_k(t), live buffers */
+  grads: readonly Float64Array[];
+  /** the workspace after evaluating at W(t): margins, outputs */
+  workspace: GradientWorkspace;
+}
+
+export interface DescentOptions {
+  readonly network: Network;
+  readonly data: Dataset;
+  readonly loss: Loss;
+  readonly schedule: ScheduleSpec;
+  readonly steps: number;
+  /** called before step t's update (t = 0..steps−1) and once at t = steps with grads of W(steps) */
+  readonly onStep?: (view: StepView) => void;
+  /** step indices at which onCheckpoint sees W(t) (t ≤ steps) */
+  readonly checkpoints?: readonly number[];
+  readonly onCheckpoint?: (t: number, net: Network, view: StepView) => void;
+  /** replaces the exact gradient (broken trainers for twin tests) */
+  readonly gradient?: GradientFn;
+}
+
+export interface DescentResult {
+  readonly network: Network;
+  readonly diverged: null | { readonly step: number; readonly reason: string };
+  readonly stepsTaken: number;
+  readonly finalRisk: number;
+  /** S(steps) */
+  readonly energy: number;
+}
+
+/**
+ * Gradient descent. The loop body evaluates the gradient into preallocated
+ * buffers and updates the weights in place; metrics run only at checkpoints.
+ * Divergence: a non-finite risk, gradient or weight stops the run.
+ */
+export function gradientDescent(opts: DescentOptions): DescentResult {
+  const { data, loss, steps } = opts;
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps=${steps} must be a non-negative integer`);
+  checkCompatible(opts.network, data, loss);
+  const net = cloneNetwork(opts.network);
+  const L = net.dims.length - 1;
+  const grad = opts.gradient ?? riskAndGradient;
+  const ws = createWorkspace(net.dims, data.n);
+  const grads = zerosLike(net);
+  const rule = createStepRule(opts.schedule, L, loss);
+  const marks = new Set(opts.checkpoints ?? []);
+  const view: StepView = { t: 0, eta: 0, risk: 0, gradSquared: 0, energy: 0, radius: NaN, weights: net.weights, grads, workspace: ws };
+  const W = net.weights;
+  let maxFro = 0;
+  for (const Wk of W) {
+    let s = 0;
+    for (let i = 0; i < Wk.length; i++) s += Wk[i] * Wk[i];
+    if (s > maxFro) maxFro = s;
+  }
+  maxFro = Math.sqrt(maxFro);
+  let energy = 0;
+  let r = NaN;
+  for (let t = 0; t <= steps; t++) {
+    r = grad(ws, net, data, loss, grads);
+    let g2 = 0;
+    for (let k = 0; k < L; k++) {
+      const G = grads[k];
+      for (let i = 0; i < G.length; i++) g2 += G[i] * G[i];
+    }
+    if (!Number.isFinite(r) || !Number.isFinite(g2)) {
+      return { network: net, diverged: { step: t, reason: `non-finite ${Number.isFinite(r) ? 'gradient' : 'risk'} at W(${t})` }, stepsTaken: t, finalRisk: r, energy };
+    }
+    const eta = t < steps ? rule.eta(t, maxFro) : NaN;
+    view.t = t;
+    view.eta = eta;
+    view.risk = r;
+    view.gradSquared = g2;
+    view.energy = energy;
+    view.radius = rule.radius;
+    if (marks.has(t) && opts.onCheckpoint) opts.onCheckpoint(t, net, view);
+    if (opts.onStep) opts.onStep(view);
+    if (t === steps) break;
+    maxFro = 0;
+    for (let k = 0; k < L; k++) {
+      const Wk = W[k];
+      const G = grads[k];
+      let s = 0;
+      for (let i = 0; i < Wk.length; i++) {
+        const v = Wk[i] - eta * G[i];
+        Wk[i] = v;
+        s += v * v;
+      }
+      if (s > maxFro) maxFro = s;
+    }
+    if (!Number.isFinite(maxFro)) {
+      return { network: net, diverged: { step: t + 1, reason: `non-finite weight in W(${t + 1})` }, stepsTaken: t + 1, finalRisk: r, energy };
+    }
+    maxFro = Math.sqrt(maxFro);
+    energy += eta * eta * g2;
+  }
+  return { network: net, diverged: null, stepsTaken: steps, finalRisk: r, energy };
+}

@@ -1,0 +1,83 @@
+import { createOdexSolver } from './odexSolver.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Loss } from '../losses/loss.js';
+import { cloneNetwork, type Network } from '../network/network.js';
+import { checkCompatible, createWorkspace, riskAndGradient, zerosLike, type GradientFn } from './gradient.js';
+
+export interface FlowOptions {
+  readonly network: Network;
+  readonly data: Dataset;
+  readonly loss: Loss;
+  /** integrate dW/dt = −∇R on [0, time] */
+  readonly time: number;
+  /** absolute and relative tolerance handed to ODEX */
+  readonly tolerance: number;
+  /** times (ascending, within [0, time]) at which onCheckpoint sees W(t) */
+  readonly checkpointTimes?: readonly number[];
+  readonly onCheckpoint?: (time: number, net: Network) => void;
+  readonly gradient?: GradientFn;
+}
+
+export interface FlowResult {
+  readonly network: Network;
+  readonly diverged: null | { readonly time: number; readonly reason: string };
+  /** right-hand-side evaluations */
+  readonly evaluations: number;
+}
+
+/**
+ * Gradient flow by Hairer's ODEX (Gragg–Bulirsch–Stoer extrapolation). The
+ * integration restarts at each checkpoint so that W(t) there is an integrator
+ * end point, not an interpolant.
+ */
+export function gradientFlow(opts: FlowOptions): FlowResult {
+  const { data, loss, time, tolerance } = opts;
+  if (!(time >= 0) || !Number.isFinite(time)) throw new RangeError(`schedule.time=${time} must be a finite number ≥ 0`);
+  if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw new RangeError(`schedule.tolerance=${tolerance} must be a finite number > 0`);
+  checkCompatible(opts.network, data, loss);
+  const net = cloneNetwork(opts.network);
+  const grad = opts.gradient ?? riskAndGradient;
+  const ws = createWorkspace(net.dims, data.n);
+  const grads = zerosLike(net);
+  const sizes = net.weights.map((W) => W.length);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const scratch = cloneNetwork(net);
+  let evaluations = 0;
+  const rhs = (_t: number, y: number[]): number[] => {
+    let o = 0;
+    for (const W of scratch.weights) for (let i = 0; i < W.length; i++) W[i] = y[o++];
+    grad(ws, scratch, data, loss, grads);
+    evaluations++;
+    const out = new Array<number>(total);
+    o = 0;
+    for (const G of grads) for (let i = 0; i < G.length; i++) out[o++] = -G[i];
+    return out;
+  };
+  const solver = createOdexSolver(total);
+  solver.absoluteTolerance = tolerance;
+  solver.relativeTolerance = tolerance;
+  solver.maxSteps = 1e6;
+  let y: number[] = [];
+  for (const W of net.weights) for (let i = 0; i < W.length; i++) y.push(W[i]);
+  const stops = [...new Set([...(opts.checkpointTimes ?? []), time])].filter((s) => s >= 0 && s <= time).sort((a, b) => a - b);
+  let now = 0;
+  const write = (): boolean => {
+    let o = 0;
+    for (const W of net.weights) for (let i = 0; i < W.length; i++) W[i] = y[o++];
+    return y.every(Number.isFinite);
+  };
+  for (const stop of stops) {
+    if (stop > now) {
+      const res = solver.solve(rhs, now, y, stop);
+      y = res.y.slice();
+      if (res.outcome !== 0) {
+        write();
+        return { network: net, diverged: { time: res.xEnd, reason: `ODEX stopped with outcome ${res.outcome}` }, evaluations };
+      }
+      now = stop;
+    }
+    if (!write()) return { network: net, diverged: { time: now, reason: 'non-finite weight' }, evaluations };
+    if (opts.onCheckpoint && (opts.checkpointTimes ?? []).includes(stop)) opts.onCheckpoint(stop, net);
+  }
+  return { network: net, diverged: null, evaluations };
+}

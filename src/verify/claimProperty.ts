@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { claim } from '../claims/registry.js';
+import type { SpecInput } from '../spec/spec.js';
+import { saveCounterexample, savingEnabled, storedExamples } from './counterexampleStore.js';
+
+export interface ClaimRunOptions<Ts> {
+  /** numRuns (already scaled by the profile: use runs() from ./profile.js) */
+  readonly numRuns: number;
+  /** turns a counterexample into a spec `dlncheck train` can replay, when it is a training case */
+  readonly toSpec?: (counterexample: Ts) => SpecInput | undefined;
+  /** extra examples replayed first (stored counterexamples of this test are added automatically) */
+  readonly examples?: Ts[];
+  /** names the test within its claim for the counterexample database; default "property" */
+  readonly label?: string;
+}
+
+function examplesFor<Ts>(claimId: string, opts: ClaimRunOptions<Ts>): Ts[] {
+  return [...storedExamples<Ts>(claimId, opts.label ?? 'property'), ...(opts.examples ?? [])];
+}
+
+function store<Ts>(claimId: string, label: string, details: fc.RunDetails<Ts>, toSpec?: (ce: Ts) => SpecInput | undefined): string | null {
+  if (!savingEnabled() || !details.failed || details.counterexample === null || details.counterexamplePath === null) return null;
+  const spec = toSpec?.(details.counterexample);
+  return saveCounterexample({ claimId, label, seed: details.seed, path: details.counterexamplePath, counterexample: details.counterexample, ...(spec ? { spec } : {}) });
+}
+
+/** The running vitest test's own name (without its describe blocks), when inside a test. */
+function currentTest(): string | undefined {
+  try {
+    const full = expect.getState().currentTestName;
+    return full?.split(' > ').pop();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The one-line command that replays a failure of a claim's property bit for bit. */
+export function replayCommand(claimId: string, seed: number, path: string, test = currentTest()): string {
+  const quoted = test ? ` --test '${test.replace(/'/g, "'\\''")}'` : '';
+  return `npm run dlncheck -- replay ${claimId} --seed ${seed} --path ${path}${quoted}`;
+}
+
+/** Formats a failed run: claim, seed, path, replay command, shrunk counterexample and its spec. */
+export function describeFailure<Ts>(claimId: string, details: fc.RunDetails<Ts>, toSpec?: (ce: Ts) => SpecInput | undefined): string {
+  const c = claim(claimId);
+  const lines = [`${c.id} FAILED (${c.paper}: ${c.statement})`, `  seed: ${details.seed}`, `  path: ${details.counterexamplePath ?? '(none)'}`];
+  if (details.counterexamplePath !== null) lines.push(`  replay: ${replayCommand(claimId, details.seed, details.counterexamplePath)}`);
+  if (details.failed && details.counterexample !== null) {
+    lines.push(`  shrunk ${details.numShrinks} time(s); counterexample:`, `  ${fc.stringify(details.counterexample)}`);
+    const spec = toSpec?.(details.counterexample);
+    if (spec) lines.push('  as a spec for `dlncheck train --spec -`:', `  ${JSON.stringify(spec)}`);
+  }
+  if (details.errorInstance) lines.push(`  error: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`);
+  if (details.interrupted) lines.push('  run was interrupted');
+  return lines.join('\n');
+}
+
+/** fast-check parameters for a claim's property: a reporter that names the claim on failure. */
+export function claimParameters<Ts>(claimId: string, opts: ClaimRunOptions<Ts>): fc.Parameters<Ts> {
+  claim(claimId);
+  return {
+    numRuns: opts.numRuns,
+    examples: examplesFor(claimId, opts),
+    reporter(details) {
+      if (!details.failed) return;
+      const saved = store(claimId, opts.label ?? 'property', details, opts.toSpec);
+      throw new Error(describeFailure(claimId, details, opts.toSpec) + (saved ? `\n  saved: ${saved}` : ''));
+    },
+  };
+}
+
+/** Asserts a claim's property holds (fc.assert with the claim reporter). */
+export function assertClaim<Ts>(claimId: string, property: fc.IProperty<Ts>, opts: ClaimRunOptions<Ts>): void {
+  fc.assert(property, claimParameters(claimId, opts));
+}
+
+export interface FoundCounterexample<Ts> {
+  readonly counterexample: Ts;
+  readonly seed: number;
+  readonly path: string;
+  readonly numShrinks: number;
+  readonly error: string;
+  /** the report printed for the reader */
+  readonly report: string;
+}
+
+/**
+ * For twins and CEX tests: runs the property and requires fast-check to FIND
+ * a counterexample; prints the shrunk case and returns it for quality checks.
+ */
+export function findCounterexample<Ts>(claimId: string, property: fc.IProperty<Ts>, opts: ClaimRunOptions<Ts> & { readonly label: string; readonly quiet?: boolean }): FoundCounterexample<Ts> {
+  const details = fc.check(property, { numRuns: opts.numRuns, examples: examplesFor(claimId, opts) });
+  if (!details.failed || details.counterexample === null || details.counterexamplePath === null)
+    throw new Error(`${claimId} ${opts.label}: expected fast-check to find a counterexample in ${opts.numRuns} runs (seed ${details.seed}), found none: the property could not fail here`);
+  const saved = store(claimId, opts.label, details, opts.toSpec);
+  const report = describeFailure(claimId, details, opts.toSpec).replace(' FAILED', ` counterexample found (${opts.label})`) + (saved ? `\n  saved: ${saved}` : '');
+  if (!opts.quiet) console.log(report);
+  const err = details.errorInstance;
+  return {
+    counterexample: details.counterexample,
+    seed: details.seed,
+    path: details.counterexamplePath,
+    numShrinks: details.numShrinks,
+    error: err instanceof Error ? err.message : String(err),
+    report,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Test profiles, chosen by the environment variable DLNCHECK_PROFILE:
+ * - default: every claim, runs sized so `npm test` stays within a minute on 2 cores;
+ * - thorough: 10× the runs, longer horizons and larger nets.
+ */
+export interface Profile {
+  readonly name: 'default' | 'thorough';
+  /** multiplier on each property's base numRuns */
+  readonly runScale: number;
+  /** multiplier on GD horizons (steps) */
+  readonly horizonScale: number;
+  /** largest layer width and input dimension generated */
+  readonly maxWidth: number;
+  /** largest depth L generated */
+  readonly maxDepth: number;
+  /** largest sample count generated */
+  readonly maxSamples: number;
+}
+
+const profiles: Record<Profile['name'], Profile> = {
+  default: { name: 'default', runScale: 1, horizonScale: 1, maxWidth: 4, maxDepth: 4, maxSamples: 8 },
+  thorough: { name: 'thorough', runScale: 10, horizonScale: 10, maxWidth: 8, maxDepth: 6, maxSamples: 32 },
+};
+
+export function currentProfile(env: NodeJS.ProcessEnv = process.env): Profile {
+  const name = env.DLNCHECK_PROFILE ?? 'default';
+  if (name !== 'default' && name !== 'thorough')
+    throw new RangeError(`DLNCHECK_PROFILE=${name} is not a profile; use default or thorough`);
+  return profiles[name];
+}
+
+/** numRuns for a property whose default-profile run count is base; DLNCHECK_RUNS overrides it (`dlncheck ablate --runs`). */
+export function runs(base: number, profile: Profile = currentProfile(), env: NodeJS.ProcessEnv = process.env): number {
+  const override = env.DLNCHECK_RUNS;
+  if (override !== undefined && override !== '') {
+    const r = Number(override);
+    if (!Number.isInteger(r) || r < 1) throw new RangeError(`DLNCHECK_RUNS=${override} must be a positive integer`);
+    return r;
+  }
+  return Math.max(1, Math.round(base * profile.runScale));
+}
+
+/** GD horizon for a property whose default-profile step count is base. */
+export function horizon(base: number, profile: Profile = currentProfile()): number {
+  return Math.max(1, Math.round(base * profile.horizonScale));
+}

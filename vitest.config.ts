@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: fast unit tests beside the code, and the claims (properties/).
+export default defineConfig({
+  test: {
+    setupFiles: ['./vitest.setup.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'claims', include: ['properties/**/*.property.test.ts'], testTimeout: 60_000 } },
+    ],
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      // the CLI's process wiring and type shims are exercised by the CLI tests as child processes, which v8 cannot see
+      exclude: ['src/**/*.test.ts', 'src/types/**', 'src/cli/main.ts'],
+      thresholds: { lines: 90, branches: 90 },
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'reports/coverage',
+    },
+  },
+});
