@@ -1,0 +1,105 @@
+import { describe, expect, test } from 'vitest';
+import { datasetFromArrays, type Dataset } from '../data/dataset.js';
+import { logistic } from '../losses/logistic.js';
+import { squared, type Loss } from '../losses/loss.js';
+import { networkFromArrays, type Network } from '../network/network.js';
+import { gradientDescent } from '../trainer/gradientDescent.js';
+import {
+  balanceStepRatio,
+  cancellationMagnitudes,
+  energyBoundRatio,
+  flowDriftRatio,
+  gamma,
+  halvingDeviationRatio,
+  layerSumStepRatio,
+  outputDeltaMagnitudes,
+  quarteringDeviationRatio,
+  unitRoundoff,
+  type BalanceStep,
+} from './balancedness.js';
+
+function step(net: Network, data: Dataset, loss: Loss, eta: number): BalanceStep {
+  let before: Float64Array[] = [];
+  let grads: Float64Array[] = [];
+  let deltas: Float64Array = new Float64Array(0);
+  const res = gradientDescent({
+    network: net,
+    data,
+    loss,
+    schedule: { kind: 'constant', eta },
+    steps: 1,
+    onStep(v) {
+      if (v.t !== 0) return;
+      before = v.weights.map((W) => W.slice());
+      grads = v.grads.map((G) => G.slice());
+      deltas = outputDeltaMagnitudes(v.workspace, data, loss);
+    },
+  });
+  return { dims: net.dims, eta, samples: data.n, before, after: res.network.weights, grads, magnitudes: cancellationMagnitudes(before, net.dims, data, deltas) };
+}
+
+describe('balancedness tolerances', () => {
+  test('γ_m = mu/(1 − mu)', () => {
+    expect(gamma(1)).toBeCloseTo(unitRoundoff, 30);
+    expect(gamma(10)).toBeGreaterThan(10 * unitRoundoff);
+    expect(() => gamma(2 ** 53)).toThrow(/m=9007199254740992 is too large/);
+  });
+
+  test('a step where nothing rounds has ratio exactly 0', () => {
+    // w1 = 1, w2 = 2, x = 1, y = 1, η = 1/4: every quantity is dyadic and short
+    const s = step(networkFromArrays([[[1]], [[2]]], { kind: 'linear' }), datasetFromArrays([[1]], [[1]], 'regression'), squared, 0.25);
+    expect(balanceStepRatio(s, 'matrix')).toBe(0);
+    expect(layerSumStepRatio(s)).toBe(0);
+  });
+
+  test('a generic step is well inside its bound, and a perturbation of 1e-12 is far outside', () => {
+    const net = networkFromArrays([[[0.3, -0.7, 0.11], [0.52, 0.9, -0.4]], [[0.6, -0.35], [0.21, 0.8]], [[0.45, -0.9]]], { kind: 'linear' });
+    const data = datasetFromArrays([[0.3, 0.1, -0.5], [-0.2, 0.6, 0.3], [0.7, -0.1, 0.1]], [1, -1, 1]);
+    const s = step(net, data, logistic, 0.37);
+    const r = balanceStepRatio(s, 'matrix');
+    expect(r).toBeGreaterThan(0);
+    expect(r).toBeLessThan(0.5);
+    const nudged = s.after.map((W) => W.slice());
+    nudged[1][0] += 1e-12;
+    expect(balanceStepRatio({ ...s, after: nudged }, 'matrix')).toBeGreaterThan(10);
+  });
+
+  test('the ReLU diagonal (F4) holds to rounding where the off-diagonal does not', () => {
+    const net = networkFromArrays([[[0.8, -0.6], [-0.5, 0.9], [0.3, 0.3]], [[0.7, -0.4, 0.2]]], { kind: 'relu' });
+    const data = datasetFromArrays([[0.6, 0.2], [-0.3, 0.7], [0.1, -0.9]], [1, 1, -1]);
+    const s = step(net, data, logistic, 0.5);
+    expect(balanceStepRatio(s, 'diagonal')).toBeLessThanOrEqual(1);
+    expect(layerSumStepRatio(s)).toBeLessThanOrEqual(1);
+    expect(balanceStepRatio(s, 'matrix')).toBeGreaterThan(1e6);
+  });
+
+  test('halving band: an exact halving has ratio 0; the band narrows with the step', () => {
+    const base = { depth: 2, horizon: 0.125, drift: 1e-4, maxLayerNorm: 0.7, maxTarget: 0.5, maxDim: 3 };
+    expect(halvingDeviationRatio({ ...base, step: 2 ** -10, driftHalf: 0.5e-4 }).ratio).toBe(0);
+    const coarse = halvingDeviationRatio({ ...base, step: 2 ** -10, driftHalf: 0.5e-4 }).band;
+    const fine = halvingDeviationRatio({ ...base, step: 2 ** -11, drift: 0.5e-4, driftHalf: 0.25e-4 }).band;
+    expect(fine).toBeLessThan(coarse);
+  });
+
+  test('quartering band for L = 2 is rounding only (the step polynomial has degree 2)', () => {
+    const q = { discrepancy: 1e-4, discrepancyHalf: 0.25e-4, step: 0.01, layerNorms: [1, 1], gradNorms: [0.5, 0.5], identityBound: 1e-15, velocityNorm: 1, maxDim: 2 };
+    const r = quarteringDeviationRatio(q);
+    expect(r.ratio).toBe(0);
+    expect(r.band).toBeLessThan(1e-9);
+    expect(quarteringDeviationRatio({ ...q, layerNorms: [1, 1, 1], gradNorms: [0.5, 0.5, 0.5] }).band).toBeGreaterThan(1e-4);
+  });
+
+  test('energy budget: drift ≤ S ≤ c²(1 + 1/(2δ)) sup‖∇R‖²', () => {
+    const ok = { drift: 0.01, energy: 0.02, rounding: 0, steps: 100, c: 0.5, delta: 0.25, supGradSquared: 1 };
+    expect(energyBoundRatio(ok)).toBeCloseTo(0.5, 12);
+    expect(energyBoundRatio({ ...ok, drift: 0.03 })).toBeGreaterThan(1);
+    expect(energyBoundRatio({ ...ok, energy: 0.76, drift: 0 })).toBeGreaterThan(1);
+  });
+
+  test('flow drift ratio scales inversely with the tolerance', () => {
+    const f = { drift: 1e-9, tolerance: 1e-10, evaluations: 100, unknowns: 4, maxLayerNorm: 1, maxEntry: 1, maxSquaredNorm: 2, maxDim: 2 };
+    const r = flowDriftRatio(f);
+    expect(r).toBeLessThan(1);
+    expect(flowDriftRatio({ ...f, tolerance: 1e-12 })).toBeGreaterThan(50 * r);
+  });
+});
