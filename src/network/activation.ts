@@ -6,12 +6,14 @@ export type Activation =
   | { readonly kind: 'linear' }
   | { readonly kind: 'relu' }
   | { readonly kind: 'leaky'; readonly slope: number }
-  | { readonly kind: 'tanh' };
+  | { readonly kind: 'tanh' }
+  /** log(1 + e^z): smooth, not homogeneous; an ablation of DHL.Thm2.1 (CLAIMS §7) */
+  | { readonly kind: 'softplus' };
 
 export const linear: Activation = { kind: 'linear' };
 
 export function isHomogeneous(a: Activation): boolean {
-  return a.kind !== 'tanh';
+  return a.kind !== 'tanh' && a.kind !== 'softplus';
 }
 
 export function activationName(a: Activation): string {
@@ -48,6 +50,15 @@ export function applyActivation(a: Activation, pre: Float64Array, out: Float64Ar
         const t = Math.tanh(pre[i]);
         out[i] = t;
         dphi[i] = 1 - t * t;
+      }
+      return;
+    case 'softplus':
+      for (let i = 0; i < len; i++) {
+        const v = pre[i];
+        // stable: log(1 + e^v) = max(v, 0) + log1p(e^{−|v|}); derivative σ(v)
+        const e = Math.exp(-Math.abs(v));
+        out[i] = Math.max(v, 0) + Math.log1p(e);
+        dphi[i] = v >= 0 ? 1 / (1 + e) : e / (1 + e);
       }
       return;
   }

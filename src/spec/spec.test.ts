@@ -67,7 +67,7 @@ describe('spec validation: one test per bad-input class', () => {
   });
 
   test('unknown activation', () => {
-    expect(errorOf((s) => (s.network.activation = 'sigmoid'))).toMatch(/^spec\.network\.activation: must be "linear", "relu", "tanh" or \{"leaky": m\}/);
+    expect(errorOf((s) => (s.network.activation = 'sigmoid'))).toMatch(/^spec\.network\.activation: must be "linear", "relu", "tanh", "softplus" or \{"leaky": m\}/);
     expect(errorOf((s) => (s.network.activation = { leaky: 2 }))).toMatch(/spec\.network\.activation/);
   });
 

@@ -13,8 +13,8 @@ const positive = finite.refine((v) => v > 0, { message: 'must be > 0' });
 const matrix = z.array(z.array(finite));
 
 const activation = z.union(
-  [z.literal('linear'), z.literal('relu'), z.literal('tanh'), z.object({ leaky: finite.refine((m) => m >= 0 && m <= 1, { message: 'must be in [0, 1]' }) }).strict()],
-  { error: 'must be "linear", "relu", "tanh" or {"leaky": m} with 0 ≤ m ≤ 1' },
+  [z.literal('linear'), z.literal('relu'), z.literal('tanh'), z.literal('softplus'), z.object({ leaky: finite.refine((m) => m >= 0 && m <= 1, { message: 'must be in [0, 1]' }) }).strict()],
+  { error: 'must be "linear", "relu", "tanh", "softplus" or {"leaky": m} with 0 ≤ m ≤ 1' },
 );
 
 const loss = z.union([z.literal('exponential'), z.literal('logistic'), z.literal('squared'), z.object({ expression: z.string().min(1) }).strict()], {
@@ -65,7 +65,7 @@ function pathOf(path: readonly PropertyKey[]): string {
 }
 
 export function toActivation(a: Spec['network']['activation']): Activation {
-  return typeof a === 'string' ? (a === 'linear' ? { kind: 'linear' } : a === 'relu' ? { kind: 'relu' } : { kind: 'tanh' }) : { kind: 'leaky', slope: a.leaky };
+  return typeof a === 'string' ? { kind: a } : { kind: 'leaky', slope: a.leaky };
 }
 
 export function toLoss(l: Spec['loss']): Loss {

@@ -46,7 +46,7 @@ const cases = fc
     }),
   );
 
-const activations: Activation[] = [{ kind: 'linear' }, { kind: 'tanh' }, { kind: 'leaky', slope: 0.3 }];
+const activations: Activation[] = [{ kind: 'linear' }, { kind: 'tanh' }, { kind: 'softplus' }, { kind: 'leaky', slope: 0.3 }];
 const losses: Loss[] = [logistic, exponential, expressionLoss('log(1 + exp(-u))')];
 
 describe('gradient', () => {

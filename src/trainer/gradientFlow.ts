@@ -23,6 +23,8 @@ export interface FlowResult {
   readonly diverged: null | { readonly time: number; readonly reason: string };
   /** right-hand-side evaluations */
   readonly evaluations: number;
+  /** ODEX integration steps, accepted and rejected, summed over the checkpoint segments */
+  readonly integratorSteps: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
   const total = sizes.reduce((a, b) => a + b, 0);
   const scratch = cloneNetwork(net);
   let evaluations = 0;
+  let integratorSteps = 0;
   const rhs = (_t: number, y: number[]): number[] => {
     let o = 0;
     for (const W of scratch.weights) for (let i = 0; i < W.length; i++) W[i] = y[o++];
@@ -70,14 +73,15 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
     if (stop > now) {
       const res = solver.solve(rhs, now, y, stop);
       y = res.y.slice();
+      integratorSteps += res.nStep;
       if (res.outcome !== 0) {
         write();
-        return { network: net, diverged: { time: res.xEnd, reason: `ODEX stopped with outcome ${res.outcome}` }, evaluations };
+        return { network: net, diverged: { time: res.xEnd, reason: `ODEX stopped with outcome ${res.outcome}` }, evaluations, integratorSteps };
       }
       now = stop;
     }
-    if (!write()) return { network: net, diverged: { time: now, reason: 'non-finite weight' }, evaluations };
+    if (!write()) return { network: net, diverged: { time: now, reason: 'non-finite weight' }, evaluations, integratorSteps };
     if (opts.onCheckpoint && (opts.checkpointTimes ?? []).includes(stop)) opts.onCheckpoint(stop, net);
   }
-  return { network: net, diverged: null, evaluations };
+  return { network: net, diverged: null, evaluations, integratorSteps };
 }
