@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 import { registerTrain } from './commands/train.js';
+import { registerReproduce } from './commands/reproduce.js';
+import { registerReport } from './commands/report.js';
+import { registerClaims } from './commands/claims.js';
 import { registerReplay } from './commands/replay.js';
 import { registerAblate } from './commands/ablate.js';
 import { registerSweep } from './commands/sweep.js';
@@ -9,6 +12,9 @@ export function buildProgram(): Command {
   const program = new Command();
   program.name('dlncheck').description('Property-based checks of theorems about gradient descent on deep linear networks');
   registerTrain(program);
+  registerReproduce(program);
+  registerReport(program);
+  registerClaims(program);
   registerReplay(program);
   registerAblate(program);
   registerSweep(program);

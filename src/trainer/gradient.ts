@@ -268,14 +268,18 @@ export function backpropRiskAndGradient(
       if (k > 1) {
         const Wk = W[k - 1];
         const dphi = ws.dphi[k - 1];
+        // row i of δ_k W_k, accumulated row by row of W_k so memory is read contiguously
         for (let i = 0; i < n; i++) {
           const dO = i * rows;
           const no = i * cols;
-          for (let c = 0; c < cols; c++) {
-            let s = 0;
-            for (let r = 0; r < rows; r++) s += delta[dO + r] * Wk[r * cols + c];
-            deltaNext[no + c] = s * dphi[no + c];
+          for (let c = 0; c < cols; c++) deltaNext[no + c] = 0;
+          for (let r = 0; r < rows; r++) {
+            const dv = delta[dO + r];
+            if (dv === 0) continue;
+            const wo = r * cols;
+            for (let c = 0; c < cols; c++) deltaNext[no + c] += dv * Wk[wo + c];
           }
+          for (let c = 0; c < cols; c++) deltaNext[no + c] *= dphi[no + c];
         }
         const t = delta;
         delta = deltaNext;

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { getCurrentTest } from 'vitest/suite';
+import { recordClaimRun } from '../report/claimTestMeta.js';
 import { claim } from '../claims/registry.js';
 import type { SpecInput } from '../spec/spec.js';
 import { saveCounterexample, savingEnabled, storedExamples } from './counterexampleStore.js';
@@ -13,6 +15,31 @@ export interface ClaimRunOptions<Ts> {
   readonly examples?: Ts[];
   /** names the test within its claim for the counterexample database; default "property" */
   readonly label?: string;
+  /** a short class of each generated case (e.g. "L=3"), tallied into the report's distribution column */
+  readonly classify?: (value: Ts) => string;
+}
+
+/** Counts classify(v) over the values the property runs on (shrink attempts included, which only follow a failure). */
+function tallied<Ts>(property: fc.IProperty<Ts>, classify: ((v: Ts) => string) | undefined, counts: Record<string, number>): fc.IProperty<Ts> {
+  if (!classify) return property;
+  return new Proxy(property, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (key === 'run')
+        return (v: Ts, ...rest: unknown[]) => {
+          const c = classify(v);
+          counts[c] = (counts[c] ?? 0) + 1;
+          return (value as (...a: unknown[]) => unknown).call(target, v, ...rest);
+        };
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Records runs, seed and distribution in the running test's meta for the report (no-op outside vitest). */
+function record(details: { numRuns: number; seed: number }, counts: Record<string, number>, expectsCounterexample: boolean): void {
+  const task = getCurrentTest();
+  if (task) recordClaimRun(task, { runs: details.numRuns, seed: details.seed, expectsCounterexample, ...(Object.keys(counts).length ? { distribution: counts } : {}) });
 }
 
 function examplesFor<Ts>(claimId: string, opts: ClaimRunOptions<Ts>): Ts[] {
@@ -22,7 +49,16 @@ function examplesFor<Ts>(claimId: string, opts: ClaimRunOptions<Ts>): Ts[] {
 function store<Ts>(claimId: string, label: string, details: fc.RunDetails<Ts>, toSpec?: (ce: Ts) => SpecInput | undefined): string | null {
   if (!savingEnabled() || !details.failed || details.counterexample === null || details.counterexamplePath === null) return null;
   const spec = toSpec?.(details.counterexample);
-  return saveCounterexample({ claimId, label, seed: details.seed, path: details.counterexamplePath, counterexample: details.counterexample, ...(spec ? { spec } : {}) });
+  const ablation = /^ablation drop=([^:]+)/.exec(label)?.[1];
+  return saveCounterexample({
+    claimId,
+    label,
+    seed: details.seed,
+    path: details.counterexamplePath,
+    counterexample: details.counterexample,
+    ...(spec ? { spec } : {}),
+    ...(ablation ? { ablation } : {}),
+  });
 }
 
 /** The running vitest test's own name (without its describe blocks), when inside a test. */
@@ -72,7 +108,16 @@ export function claimParameters<Ts>(claimId: string, opts: ClaimRunOptions<Ts>):
 
 /** Asserts a claim's property holds (fc.assert with the claim reporter). */
 export function assertClaim<Ts>(claimId: string, property: fc.IProperty<Ts>, opts: ClaimRunOptions<Ts>): void {
-  fc.assert(property, claimParameters(claimId, opts));
+  const counts: Record<string, number> = {};
+  const params = claimParameters(claimId, opts);
+  const report = params.reporter!;
+  fc.assert(tallied(property, opts.classify, counts), {
+    ...params,
+    reporter(details) {
+      record(details, counts, false);
+      report(details);
+    },
+  });
 }
 
 export interface FoundCounterexample<Ts> {
@@ -90,7 +135,9 @@ export interface FoundCounterexample<Ts> {
  * a counterexample; prints the shrunk case and returns it for quality checks.
  */
 export function findCounterexample<Ts>(claimId: string, property: fc.IProperty<Ts>, opts: ClaimRunOptions<Ts> & { readonly label: string; readonly quiet?: boolean }): FoundCounterexample<Ts> {
-  const details = fc.check(property, { numRuns: opts.numRuns, examples: examplesFor(claimId, opts) });
+  const counts: Record<string, number> = {};
+  const details = fc.check(tallied(property, opts.classify, counts), { numRuns: opts.numRuns, examples: examplesFor(claimId, opts) });
+  record(details, counts, true);
   if (!details.failed || details.counterexample === null || details.counterexamplePath === null)
     throw new Error(`${claimId} ${opts.label}: expected fast-check to find a counterexample in ${opts.numRuns} runs (seed ${details.seed}), found none: the property could not fail here`);
   const saved = store(claimId, opts.label, details, opts.toSpec);

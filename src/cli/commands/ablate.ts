@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { claim, type Ablation } from '../../claims/registry.js';
-import { loadCounterexamples } from '../../verify/counterexampleStore.js';
+import { claimCounterexamples } from '../../verify/counterexampleStore.js';
 import { escapeRegExp, runVitest } from '../vitestRun.js';
 
 /** The test name prefix of a claim's ablation test: "<id> ablation drop=<breaks>". */
@@ -34,7 +34,7 @@ export function registerAblate(program: Command): void {
         const prefix = ablationTestPrefix(id, a);
         const { tests } = runVitest(c.property, `^${escapeRegExp(prefix)}`, env, { quiet: true });
         const ran = tests.filter((t) => t.status === 'passed' || t.status === 'failed');
-        const stored = loadCounterexamples(id).filter((s) => s.label.startsWith('ablation'));
+        const stored = claimCounterexamples(id).filter((s) => s.label.startsWith(`ablation drop=${a.breaks}`));
         if (ran.length === 0) {
           lines.push(`${id} drop ${a.breaks}: no ablation test named "${prefix}…" in ${c.property}`);
           bad++;

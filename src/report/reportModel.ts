@@ -1,0 +1,73 @@
+import type { Ablation, CheckType, Paper } from '../claims/registry.js';
+import type { CounterexampleCase } from '../verify/counterexampleStore.js';
+import type { Verdict } from './verdict.js';
+import type { TestStatus } from './vitestResults.js';
+
+export interface InlinePlot {
+  readonly name: string;
+  readonly svg: string;
+}
+
+/** A stored counterexample as the report shows it: the case, its replayed run and its plots. */
+export interface CounterexampleView {
+  readonly file: string;
+  readonly case: CounterexampleCase;
+  readonly expected: boolean;
+  readonly run: null | {
+    readonly steps: number;
+    readonly finalRisk: number | null;
+    readonly diverged: null | { readonly step: number; readonly reason: string };
+    readonly seconds: number;
+  };
+  /** why the case could not be trained or plotted, if so */
+  readonly error: string | null;
+  readonly plots: readonly InlinePlot[];
+}
+
+export interface TestView {
+  readonly title: string;
+  readonly file: string;
+  readonly status: TestStatus;
+  readonly durationMs: number | null;
+  readonly expectsCounterexample: boolean;
+  readonly failure: string | null;
+}
+
+/** One row per claim of the registry. */
+export interface ClaimRow {
+  readonly id: string;
+  readonly paper: Paper;
+  readonly statement: string;
+  readonly checks: readonly CheckType[];
+  readonly hypotheses: readonly string[];
+  readonly property: string;
+  readonly ablations: readonly Ablation[];
+  readonly verdict: Verdict;
+  /** fast-check runs summed over the claim's tests (from their meta), null when none recorded */
+  readonly runs: number | null;
+  readonly seed: number | null;
+  /** summed test duration */
+  readonly timeMs: number | null;
+  /** generated-case counts by label, summed over the claim's tests */
+  readonly distribution: Readonly<Record<string, number>> | null;
+  readonly tests: readonly TestView[];
+  readonly counterexamples: readonly CounterexampleView[];
+}
+
+export interface FigureView {
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly seconds: number;
+  /** relative to the report directory */
+  readonly files: readonly string[];
+}
+
+export interface ReportModel {
+  readonly generatedAt: string;
+  /** the suite seed in force when the report was built (DLNCHECK_SEED or the default) */
+  readonly seed: number;
+  readonly vitest: null | { readonly file: string; readonly startTime: number | null; readonly success: boolean | null; readonly claimTests: number; readonly otherTests: number };
+  readonly rows: readonly ClaimRow[];
+  readonly figures: readonly FigureView[];
+}
