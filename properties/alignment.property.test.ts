@@ -16,7 +16,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { architecture, balancedInit, gaussianInit, nonSeparableDataset, separableDataset, type Weights } from '../src/arbitraries/index.js';
 import { jtA1, jtA2, jtA3, jtA4, jtA5 } from '../src/assumptions/index.js';
-import { claim, claimTitle } from '../src/claims/registry.js';
+import { ablationTest, claim, claimTitle } from '../src/claims/registry.js';
 import { datasetFromArrays, signedSamples, type Dataset } from '../src/data/dataset.js';
 import { dot, endToEnd, norm2 } from '../src/linalg/dense.js';
 import { exponential } from '../src/losses/exponential.js';
@@ -1567,13 +1567,6 @@ describe('JT.A2-necessary: dropping A2 can stop the risk from vanishing', () => 
 // The JT rows of the ablation table (CLAIMS §7): each must find a counterexample (A5 is reported only)
 // ---------------------------------------------------------------------------------------------------------
 
-/** The registry's ablation of `claimId` that drops `breaks` (nothing about an ablation is written twice). */
-function ablation(claimId: string, breaks: string): { title: string; label: string; expect: string } {
-  const a = claim(claimId).ablations.find((x) => x.breaks === breaks);
-  if (!a) return fail(`${claimId} has no ablation breaking ${breaks} in the registry`);
-  return { title: claimTitle(claimId, `ablation drop=${a.breaks}: ${a.expect}`), label: `ablation drop=${a.breaks}`, expect: a.expect };
-}
-
 /** Thm1-risk's finite consequence "R(T) < ℓ(0)/n by the horizon" (every point classified). */
 function riskFallsBelowLevel(c: TrainCase, loss: MarginLoss, schedule: ScheduleSpec, steps: number): boolean {
   const data = dataOf(c);
@@ -1583,7 +1576,7 @@ function riskFallsBelowLevel(c: TrainCase, loss: MarginLoss, schedule: ScheduleS
 
 describe('JT ablations (CLAIMS §7)', () => {
   {
-    const ab = ablation('JT.Thm1-risk', 'separable');
+    const ab = ablationTest('JT.Thm1-risk', 'separable');
     test(
       ab.title,
       () => {
@@ -1606,7 +1599,7 @@ describe('JT ablations (CLAIMS §7)', () => {
   }
 
   {
-    const ab = ablation('JT.Thm1-risk', 'JT.A2');
+    const ab = ablationTest('JT.Thm1-risk', 'JT.A2');
     test(
       ab.title,
       () => {
@@ -1634,7 +1627,7 @@ describe('JT ablations (CLAIMS §7)', () => {
   }
 
   {
-    const ab = ablation('JT.Thm1-risk', 'JT.A1');
+    const ab = ablationTest('JT.Thm1-risk', 'JT.A1');
     test(
       ab.title,
       () => {
@@ -1679,7 +1672,7 @@ describe('JT ablations (CLAIMS §7)', () => {
   }
 
   {
-    const ab = ablation('JT.Thm1-risk', 'JT.A4');
+    const ab = ablationTest('JT.Thm1-risk', 'JT.A4');
     test(
       ab.title,
       () => {
@@ -1713,7 +1706,7 @@ describe('JT ablations (CLAIMS §7)', () => {
   }
 
   {
-    const ab = ablation('JT.Thm1-rank1', 'S(t) term');
+    const ab = ablationTest('JT.Thm1-rank1', 'S(t) term');
     test(
       ab.title,
       () => {
@@ -1759,7 +1752,7 @@ describe('JT ablations (CLAIMS §7)', () => {
   }
 
   {
-    const ab = ablation('JT.Lem4', 'threshold or ⟨w, ū⟩ ≥ 0');
+    const ab = ablationTest('JT.Lem4', 'threshold or ⟨w, ū⟩ ≥ 0');
     test(
       `${ab.title} (threshold: ‖Π_⊥w‖ = f·τ with f < 1)`,
       () => {
@@ -1785,7 +1778,7 @@ describe('JT ablations (CLAIMS §7)', () => {
   }
 
   {
-    const ab = ablation('JT.Thm4-margin', 'JT.A5');
+    const ab = ablationTest('JT.Thm4-margin', 'JT.A5');
     test(
       `${ab.title} (reported, not asserted)`,
       () => {

@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { architecture, balancedInit, factorizationTarget, gaussianInit, regressionDataset, stepSize, type Weights } from '../src/arbitraries/index.js';
-import { claimTitle } from '../src/claims/registry.js';
+import { ablationTest, claimTitle } from '../src/claims/registry.js';
 import { datasetFromArrays, type Dataset } from '../src/data/dataset.js';
 import { exactFraction, isZero, multiply, scale, subtract, transpose, type FractionMatrix } from '../src/exact/fractionMatrix.js';
 import { allZero, rationalBalanceStepResiduals, rationalGradientStep, type RationalStep } from '../src/exact/rationalGradientStep.js';
@@ -166,6 +166,7 @@ const twinFaults: readonly GradientFault[] = [
 const LINEAR: Activation = { kind: 'linear' };
 const HOMOGENEOUS: readonly Activation[] = [{ kind: 'relu' }, { kind: 'leaky', slope: 0.01 }, { kind: 'leaky', slope: 0.3 }, { kind: 'leaky', slope: 0.5 }, LINEAR];
 const TANH: Activation = { kind: 'tanh' };
+const SOFTPLUS: Activation = { kind: 'softplus' };
 
 // ---------------------------------------------------------------------------
 // DHL.Thm2.2 / DHL.MF: the one-step identity F2, in floats and in rationals
@@ -926,10 +927,11 @@ function maxAbs(ms: readonly Float64Array[]): number {
 }
 
 describe('ablations (CLAIMS.md §7)', () => {
-  test(claimTitle('DHL.Thm2.2', 'CEX: with tanh between the two layers the one-step F2 residual is O(η), not O(η²)'), () => {
+  const tanhF2 = ablationTest('DHL.Thm2.2', 'linear', 'tanh between the two layers makes the one-step F2 residual O(η), not O(η²)');
+  test(tanhF2.title, () => {
     const found = findCounterexample('DHL.Thm2.2', fc.property(stepCase({ activations: [TANH], maxDepth: 2 }), (c) => balanceStepRatio(stepOf(c), 'matrix') <= 1), {
       numRuns: runs(100),
-      label: 'ablation: tanh between the layers',
+      label: tanhF2.label,
       toSpec: ([c]) => specOf(c),
     });
     // D is quadratic in W, so the residual is exactly −η(X + Xᵀ), X = G_1W_1ᵀ − W_2ᵀG_2 ≠ 0 for tanh: residual/η² doubles when η halves
@@ -942,39 +944,46 @@ describe('ablations (CLAIMS.md §7)', () => {
     for (let i = 1; i < scaled.length; i++) expect(scaled[i] / scaled[i - 1]).toBeGreaterThan(3.9); // ×4 per quartering of η: ∝ 1/η
   });
 
-  test(claimTitle('DHL.Thm2.1', 'CEX: with tanh the per-neuron quantity ‖a‖² − ‖b‖² changes at first order'), () => {
-    findCounterexample('DHL.Thm2.1', fc.property(stepCase({ activations: [TANH], maxDepth: 3 }), (c) => balanceStepRatio(stepOf(c), 'diagonal') <= 1), {
-      numRuns: runs(100),
-      label: 'ablation: tanh',
-      toSpec: ([c]) => specOf(c),
+  for (const [name, act] of [['tanh', TANH], ['softplus', SOFTPLUS]] as const) {
+    const ab = ablationTest('DHL.Thm2.1', 'homogeneous', `with ${name} the per-neuron quantity ‖a‖² − ‖b‖² changes at first order`);
+    test(ab.title, () => {
+      findCounterexample('DHL.Thm2.1', fc.property(stepCase({ activations: [act], maxDepth: 3 }), (c) => balanceStepRatio(stepOf(c), 'diagonal') <= 1), {
+        numRuns: runs(100),
+        label: ab.label,
+        toSpec: ([c]) => specOf(c),
+      });
     });
-  });
+  }
 
-  test(claimTitle('DHL.Thm2.1', 'CEX: per-layer step sizes (η_2 = 2η_1) break F4 for ReLU'), () => {
+  const steps = ablationTest('DHL.Thm2.1', 'equalSteps', 'per-layer step sizes η_k = (1, 2)·η break F4 for ReLU');
+  test(steps.title, () => {
     findCounterexample('DHL.Thm2.1', fc.property(stepCase({ activations: HOMOGENEOUS.slice(0, 4), maxDepth: 3 }), (c) => balanceStepRatio(stepOf(c, perLayerSteps([1, 2])), 'diagonal') <= 1), {
       numRuns: runs(100),
-      label: 'ablation: per-layer step sizes η_k = (1, 2)·η',
+      label: steps.label,
     });
   });
 
   // counterexamples must be inits the claimed schedule handles: (claimed schedule keeps balance) ⇒ (ablated schedule does)
-  test(claimTitle('DHL.Lem3.1', `CEX: δ = 0 (η_t = 2(t+1)^{−1/2}) lets the imbalance grow past ε = ${LEM31.epsilon}`), () => {
+  const deltaZero = ablationTest('DHL.Lem3.1', 'decayingStep', `δ = 0 (η_t = 2(t+1)^{−1/2}) lets the imbalance grow past ε = ${LEM31.epsilon}`);
+  test(deltaZero.title, () => {
     const claimed = lem31Event(lem31Schedule(LEM31.delta));
     const ablated = lem31Event(lem31Schedule(0));
-    findCounterexample('DHL.Lem3.1', fc.property(lem31Init, (w) => !claimed(w) || ablated(w)), { numRuns: runs(100), label: 'ablation: δ = 0' });
+    findCounterexample('DHL.Lem3.1', fc.property(lem31Init, (w) => !claimed(w) || ablated(w)), { numRuns: runs(100), label: deltaZero.label });
   }, timeout(10_000));
 
-  test(claimTitle('DHL.Lem3.1', `CEX: a large constant step (η = 1 on f) lets the imbalance grow past ε = ${LEM31.epsilon}`), () => {
+  const bigStep = ablationTest('DHL.Lem3.1', 'decayingStep', `a large constant step (η = 1 on f) lets the imbalance grow past ε = ${LEM31.epsilon}`);
+  test(bigStep.title, () => {
     const claimed = lem31Event(lem31Schedule(LEM31.delta));
     const ablated = lem31Event({ kind: 'constant', eta: 3 * 1 });
-    findCounterexample('DHL.Lem3.1', fc.property(lem31Init, (w) => !claimed(w) || ablated(w)), { numRuns: runs(100), label: 'ablation: constant η = 1' });
+    findCounterexample('DHL.Lem3.1', fc.property(lem31Init, (w) => !claimed(w) || ablated(w)), { numRuns: runs(100), label: bigStep.label });
   }, timeout(10_000));
 
-  test(claimTitle('ACH.Thm1', 'CEX: at an unbalanced init the identity misses by the order of ‖D(0)‖'), () => {
+  const unbalancedInit = ablationTest('ACH.Thm1', 'balanced', 'at an unbalanced init the identity misses by the order of ‖D(0)‖');
+  test(unbalancedInit.title, () => {
     const unbalanced = architecture({ minDepth: 2, maxDepth: 3, maxWidth: 3, maxInputDim: 3, maxOutputDim: 1 })
       .chain(({ dims }) => fc.record({ data: dataFor(dims, 'squared'), weights: dyadicWeights(dims) }))
       .map(({ data, weights }): StepCase => ({ loss: 'squared', activation: LINEAR, x: data.x, y: data.y, weights, eta: 1 }));
-    const found = findCounterexample('ACH.Thm1', fc.property(unbalanced, (c) => endToEndCheck(c).ratio <= 1), { numRuns: runs(100), label: 'ablation: unbalanced init', toSpec: ([c]) => specOf(c, 0) });
+    const found = findCounterexample('ACH.Thm1', fc.property(unbalanced, (c) => endToEndCheck(c).ratio <= 1), { numRuns: runs(100), label: unbalancedInit.label, toSpec: ([c]) => specOf(c, 0) });
     const [c] = found.counterexample;
     const out = endToEndCheck(c);
     const net = networkFromArrays(c.weights, LINEAR);

@@ -47,6 +47,8 @@ export interface AlignmentDataConstraints {
   readonly maxNumerator?: number;
   /** |autoencoding scales| and |factorization targets| non-increasing in j, so a bottleneck (which keeps the leading indices) keeps the largest directions: the stable ordering */
   readonly descending?: boolean;
+  /** scales, targets and measurement diagonals in [0, maxNumerator] (with a positive init: no index has to cross zero) */
+  readonly nonnegative?: boolean;
   /** Householder range of the autoencoding mixing basis V (default 2) */
   readonly householderRange?: number;
 }
@@ -64,7 +66,7 @@ export function alignmentData(c: AlignmentDataConstraints): fc.Arbitrary<Alignme
   if (!Number.isInteger(m) || m < 1) throw new RangeError(`alignmentData constraints.maxNumerator=${m} must be a positive integer`);
   if (!Number.isInteger(minN) || minN < 1 || maxN < minN)
     throw new RangeError(`alignmentData constraints: minSamples=${minN}, maxSamples=${maxN} must be integers with 1 ≤ minSamples ≤ maxSamples`);
-  const num = fc.integer({ min: -m, max: m });
+  const num = fc.integer({ min: c.nonnegative ? 0 : -m, max: m });
   const vec = (len: number) => fc.array(num, { minLength: len, maxLength: len });
   switch (c.kind) {
     case 'autoencoding': {

@@ -86,9 +86,12 @@ export const claims: readonly Claim[] = [
     paper: 'DHL',
     statement: 'homogeneous φ: ‖W_k[i,:]‖² − ‖W_{k+1}[:,i]‖² changes by exactly η²(‖∂R/∂a‖² − ‖∂R/∂b‖²) per step (F4)',
     checks: ['EXACT'],
-    hypotheses: ['homogeneous'],
+    hypotheses: ['homogeneous', 'equalSteps'],
     property: DHL,
-    ablations: [{ breaks: 'homogeneous', expect: 'first-order change of ‖a‖² − ‖b‖² (tanh, softplus)' }],
+    ablations: [
+      { breaks: 'homogeneous', expect: 'first-order change of ‖a‖² − ‖b‖² (tanh, softplus)' },
+      { breaks: 'equalSteps', expect: 'per-layer step sizes: first-order change of ‖a‖² − ‖b‖²' },
+    ],
   },
   { id: 'DHL.Cor2.1', paper: 'DHL', statement: '‖W_k‖_F² − ‖W_{k+1}‖_F² changes only at second order (layer sum of F4)', checks: ['EXACT'], hypotheses: ['homogeneous'], property: DHL, ablations: [] },
   {
@@ -174,4 +177,17 @@ export function claim(id: string): Claim {
 export function claimTitle(id: string, detail?: string): string {
   const c = claim(id);
   return detail ? `${c.id} ${detail}` : `${c.id} ${c.statement}`;
+}
+
+/**
+ * The test of a claim's ablation that drops `breaks` (CLAIMS.md §7): its title
+ * ("<id> ablation drop=<breaks>: <what a counterexample looks like>", the
+ * prefix `dlncheck ablate` selects) and its label in the counterexample database.
+ */
+export function ablationTest(claimId: string, breaks: string, detail?: string): { title: string; label: string; expect: string } {
+  const c = claim(claimId);
+  const a = c.ablations.find((x) => x.breaks === breaks);
+  if (!a) throw new RangeError(`claim ${claimId} has no ablation breaking ${breaks}; the registry lists ${JSON.stringify(c.ablations.map((x) => x.breaks))}`);
+  const label = `ablation drop=${a.breaks}${detail ? `: ${detail}` : ''}`;
+  return { title: `${c.id} ${label}${detail ? '' : `: ${a.expect}`}`, label, expect: a.expect };
 }
