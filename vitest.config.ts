@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     setupFiles: ['./vitest.setup.ts'],
+    // test files share a worker's module cache: mathjs, vega and ml-matrix load once per worker, not once per file
+    isolate: false,
+    pool: 'threads',
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
       { extends: true, test: { name: 'claims', include: ['properties/**/*.property.test.ts'], testTimeout: 60_000 } },
