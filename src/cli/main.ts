@@ -6,6 +6,7 @@ import { registerClaims } from './commands/claims.js';
 import { registerReplay } from './commands/replay.js';
 import { registerAblate } from './commands/ablate.js';
 import { registerSweep } from './commands/sweep.js';
+import { registerExplain } from './commands/explain.js';
 
 /** Builds the dlncheck command line; every command lives in cli/commands/. */
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerAblate(program);
   registerSweep(program);
+  registerExplain(program);
   return program;
 }
 

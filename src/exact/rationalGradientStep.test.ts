@@ -36,11 +36,24 @@ describe('rationalGradientStep', () => {
         const grads = zerosLike(net);
         const risk = riskAndGradient(createWorkspace(net.dims, data.n), net, data, squared, grads);
         const step = rationalGradientStep(net, data, 1);
-        // integer data and weights of size ≤ 3 keep every float sum below 2^53 except for the 1/n: relative 4u suffices
+        // Integer data and weights keep every product and residual exact in floats; rounding enters with 1/n and the
+        // sums after it. Risk: ½Σres² is an exact integer, then two roundings (×invN, the final ×): 2u·R ≤ 4ε·max(1, R).
         expect(Math.abs(step.risk.valueOf() - risk)).toBeLessThanOrEqual(4 * Number.EPSILON * Math.max(1, risk));
+        // Gradients: G_1 = W_2ᵀE with E = (1/n)Σ_i res_i x_iᵀ, G_2 = (1/n)Σ_i res_i (W_1x_i)ᵀ. Each entry is a sum of
+        // at most m = n + k + d + 3 rounded operations over terms whose absolute sum is at most S = max(k, d)·w·ρ·ξ,
+        // with w, ξ the largest |weight| and |input| and ρ = h·d·w²·ξ + max|y| ≥ |Px − y| (the 1/n cancels the n
+        // samples); so |Ĝ − G| ≤ γ_m·S (Higham, Thm 3.1). Cancellation can make |G| ≪ S: the bound is on S, not on |G|.
+        const u = Number.EPSILON / 2;
+        const [n, d, h, k] = [c.x.length, c.x[0].length, c.w1.length, c.y[0].length];
+        const m = n + k + d + 3;
+        const maxAbs = (a: number[][]) => Math.max(0, ...a.flat().map(Math.abs));
+        const w = Math.max(maxAbs(c.w1), maxAbs(c.w2));
+        const xi = maxAbs(c.x);
+        const rho = h * d * w * w * xi + maxAbs(c.y);
+        const bound = ((m * u) / (1 - m * u)) * Math.max(k, d) * w * rho * xi;
         step.grads.forEach((G, k) => {
           const exact = toNumbers(G);
-          exact.forEach((v, i) => expect(Math.abs(v - grads[k][i])).toBeLessThanOrEqual(4 * Number.EPSILON * Math.max(1, Math.abs(v))));
+          exact.forEach((v, i) => expect(Math.abs(v - grads[k][i])).toBeLessThanOrEqual(bound));
         });
       }),
       { numRuns: 100 },

@@ -32,7 +32,7 @@ export function registerAblate(program: Command): void {
       let bad = 0;
       for (const a of chosen) {
         const prefix = ablationTestPrefix(id, a);
-        const { tests } = runVitest(c.property, `^${escapeRegExp(prefix)}`, env, { quiet: true });
+        const { tests } = runVitest(c.property, escapeRegExp(prefix), env, { quiet: true });
         const ran = tests.filter((t) => t.status === 'passed' || t.status === 'failed');
         const stored = claimCounterexamples(id).filter((s) => s.label.startsWith(`ablation drop=${a.breaks}`));
         if (ran.length === 0) {

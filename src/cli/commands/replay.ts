@@ -15,7 +15,8 @@ export function registerReplay(program: Command): void {
       const c = claim(id);
       if (!/^-?\d+$/.test(opts.seed)) throw new RangeError(`replay --seed=${opts.seed} must be an integer`);
       if (!/^\d+(:\d+)*$/.test(opts.path)) throw new RangeError(`replay --path=${opts.path} must look like 12:0:3 (printed with the failure)`);
-      const pattern = opts.test ? `^${escapeRegExp(opts.test)}$` : `^${escapeRegExp(c.id)} `;
+      // vitest matches -t against the full name (describe blocks first), so the pattern is not anchored at the start
+      const pattern = opts.test ? `${escapeRegExp(opts.test)}$` : `${escapeRegExp(c.id)} `;
       const { status } = runVitest(c.property, pattern, {
         DLNCHECK_SEED: opts.seed,
         DLNCHECK_PATH: opts.path,
