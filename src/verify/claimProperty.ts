@@ -49,7 +49,11 @@ function examplesFor<Ts>(claimId: string, opts: ClaimRunOptions<Ts>): Ts[] {
 function store<Ts>(claimId: string, label: string, details: fc.RunDetails<Ts>, toSpec?: (ce: Ts) => SpecInput | undefined): string | null {
   if (!savingEnabled() || !details.failed || details.counterexample === null || details.counterexamplePath === null) return null;
   const spec = toSpec?.(details.counterexample);
-  const ablation = /^ablation drop=([^:]+)/.exec(label)?.[1];
+  // the registry ablation this label belongs to ("ablation drop=<breaks>…"), longest match first
+  const ablation = claim(claimId)
+    .ablations.map((a) => a.breaks)
+    .sort((a, b) => b.length - a.length)
+    .find((b) => label.startsWith(`ablation drop=${b}`));
   return saveCounterexample({
     claimId,
     label,
