@@ -245,7 +245,7 @@ function evaluate(src: Source, weights: readonly Float64Array[], dims: readonly 
   const layerGradSq = src.grads.map(sumSq);
   const margins = src.ws.margins.slice(0, data.n);
   const scale = evaluationScale(weights, dims, data, loss, margins, src.risk);
-  const P = src.ws.prefix[L];
+  const P = src.ws.P;
   const E = src.ws.E;
   const d = dims[0];
   let innerEP = 0;

@@ -15,8 +15,12 @@ export interface GradientWorkspace {
   readonly margins: Float64Array;
   /** f(x_i), n × d_L, after the last evaluation */
   readonly outputs: Float64Array;
-  /** linear path: prefix[k] = W_k ⋯ W_1 (d_k × d_0), prefix[0] = I */
+  /** linear path, input side (d_L > d_0): prefix[k] = W_k ⋯ W_1 (d_k × d_0), prefix[0] = I */
   readonly prefix: Float64Array[];
+  /** linear path, output side (d_L ≤ d_0): suffix[k] = W_L ⋯ W_{k+1} (d_L × d_k), suffix[L] = I */
+  readonly suffix: Float64Array[];
+  /** P = W_L ⋯ W_1 (d_L × d_0), linear path */
+  readonly P: Float64Array;
   /** E = ∂R/∂P (d_L × d_0), linear path */
   readonly E: Float64Array;
   readonly h: [Float64Array, Float64Array];
@@ -32,22 +36,30 @@ export function createWorkspace(dims: readonly number[], n: number): GradientWor
   const maxD = Math.max(...dims);
   const prefix = dims.map((dk) => new Float64Array(dk * d0));
   for (let i = 0; i < d0; i++) prefix[0][i * d0 + i] = 1;
+  const dL = dims[L];
+  const suffix = dims.map((dk) => new Float64Array(dL * dk));
+  for (let i = 0; i < dL; i++) suffix[L][i * dL + i] = 1;
   return {
     dims: [...dims],
     n,
     margins: new Float64Array(n),
     outputs: new Float64Array(n * dims[L]),
     prefix,
+    suffix,
+    P: new Float64Array(dL * d0),
     E: new Float64Array(dims[L] * d0),
-    h: [new Float64Array(maxD * d0), new Float64Array(maxD * d0)],
+    h: [new Float64Array(maxD * Math.max(d0, dL)), new Float64Array(maxD * Math.max(d0, dL))],
     acts: dims.map((dk) => new Float64Array(n * dk)),
     dphi: dims.map((dk) => new Float64Array(n * dk)),
     delta: [new Float64Array(n * maxD), new Float64Array(n * maxD)],
   };
 }
 
-/** A function computing R(W) and writing ∂R/∂W_k into grads[k]; returns the risk. */
-export type GradientFn = (ws: GradientWorkspace, net: Network, data: Dataset, loss: Loss, grads: Float64Array[]) => number;
+/**
+ * A function computing R(W) and writing ∂R/∂W_k into grads[k]; returns the risk. With wantRisk = false it may
+ * skip the loss values (the trainer's steps between checkpoints) and return NaN.
+ */
+export type GradientFn = (ws: GradientWorkspace, net: Network, data: Dataset, loss: Loss, grads: Float64Array[], wantRisk?: boolean) => number;
 
 export function checkCompatible(net: Network, data: Dataset, loss: Loss): void {
   const L = net.dims.length - 1;
@@ -64,8 +76,8 @@ export function checkCompatible(net: Network, data: Dataset, loss: Loss): void {
 }
 
 /** Risk and gradient; dispatches to the end-to-end form for linear nets (F1). */
-export const riskAndGradient: GradientFn = (ws, net, data, loss, grads) =>
-  net.activation.kind === 'linear' ? linearRiskAndGradient(ws, net, data, loss, grads) : backpropRiskAndGradient(ws, net, data, loss, grads);
+export const riskAndGradient: GradientFn = (ws, net, data, loss, grads, wantRisk = true) =>
+  net.activation.kind === 'linear' ? linearRiskAndGradient(ws, net, data, loss, grads, wantRisk) : backpropRiskAndGradient(ws, net, data, loss, grads, wantRisk);
 
 /** Risk only (same forward pass; gradient buffers untouched). */
 export function risk(ws: GradientWorkspace, net: Network, data: Dataset, loss: Loss): number {
@@ -73,9 +85,11 @@ export function risk(ws: GradientWorkspace, net: Network, data: Dataset, loss: L
 }
 
 /**
- * Linear net: P = W_L⋯W_1, E = ∂R/∂P, then G_k = A_kᵀ E B_kᵀ (CLAIMS F1) by a
- * backward sweep H_L = E, G_k = H_k prefix[k−1]ᵀ, H_{k−1} = W_kᵀ H_k. Cost per
- * call O(Σ d_k d_{k−1} d_0 + n d_0 d_L) instead of O(n Σ d_k d_{k−1}).
+ * Linear net: P = W_L⋯W_1, E = ∂R/∂P, then G_k = A_kᵀ E B_kᵀ (CLAIMS F1) with
+ * A_k = W_L⋯W_{k+1}, B_k = W_{k−1}⋯W_1. The products are taken from the
+ * narrower end: with few outputs (d_L ≤ d_0, e.g. classification) suffixes
+ * A_k and C_k = E B_kᵀ cost O(d_L Σ d_k d_{k−1}); otherwise prefixes B_k and
+ * H_k = A_kᵀE cost O(d_0 Σ d_k d_{k−1}). One pass over the data either way.
  */
 export function linearRiskAndGradient(
   ws: GradientWorkspace,
@@ -83,36 +97,67 @@ export function linearRiskAndGradient(
   data: Dataset,
   loss: Loss,
   grads: Float64Array[] | null,
+  wantRisk = true,
 ): number {
   const dims = net.dims;
   const L = dims.length - 1;
   const d0 = dims[0];
+  const dL = dims[L];
   const W = net.weights;
-  const prefix = ws.prefix;
-  // prefix[k] = W_k prefix[k−1]
-  for (let k = 1; k <= L; k++) {
-    const rows = dims[k];
-    const inner = dims[k - 1];
-    const Wk = W[k - 1];
-    const prev = prefix[k - 1];
-    const out = prefix[k];
-    if (k === 1) {
-      out.set(Wk);
-      continue;
-    }
-    for (let i = 0; i < rows; i++) {
-      const ro = i * d0;
-      for (let j = 0; j < d0; j++) out[ro + j] = 0;
-      for (let m = 0; m < inner; m++) {
-        const a = Wk[i * inner + m];
-        if (a === 0) continue;
-        const pm = m * d0;
-        for (let j = 0; j < d0; j++) out[ro + j] += a * prev[pm + j];
+  const outputSide = dL <= d0;
+  const P = ws.P;
+  if (outputSide) {
+    // suffix[k−1] = suffix[k] W_k; suffix[L−1] = W_L
+    const suffix = ws.suffix;
+    for (let k = L; k >= 1; k--) {
+      const rows = dims[k];
+      const cols = dims[k - 1];
+      const Wk = W[k - 1];
+      const out = k === 1 ? P : suffix[k - 1];
+      if (k === L) {
+        out.set(Wk);
+        continue;
+      }
+      const S = suffix[k];
+      for (let r = 0; r < dL; r++) {
+        const oo = r * cols;
+        for (let c = 0; c < cols; c++) out[oo + c] = 0;
+        for (let m = 0; m < rows; m++) {
+          const a = S[r * rows + m];
+          if (a === 0) continue;
+          const wo = m * cols;
+          for (let c = 0; c < cols; c++) out[oo + c] += a * Wk[wo + c];
+        }
       }
     }
+    if (L === 1) P.set(W[0]);
+  } else {
+    // prefix[k] = W_k prefix[k−1]; prefix[1] = W_1
+    const prefix = ws.prefix;
+    for (let k = 1; k <= L; k++) {
+      const rows = dims[k];
+      const inner = dims[k - 1];
+      const Wk = W[k - 1];
+      const out = k === L ? P : prefix[k];
+      if (k === 1) {
+        out.set(Wk);
+        continue;
+      }
+      const prev = prefix[k - 1];
+      for (let i = 0; i < rows; i++) {
+        const ro = i * d0;
+        for (let j = 0; j < d0; j++) out[ro + j] = 0;
+        for (let m = 0; m < inner; m++) {
+          const a = Wk[i * inner + m];
+          if (a === 0) continue;
+          const pm = m * d0;
+          for (let j = 0; j < d0; j++) out[ro + j] += a * prev[pm + j];
+        }
+      }
+    }
+    if (L === 1) P.set(W[0]);
+    prefix[L].set(P);
   }
-  const P = prefix[L];
-  const dL = dims[L];
   const n = data.n;
   const x = data.x;
   const y = data.y;
@@ -128,7 +173,7 @@ export function linearRiskAndGradient(
       ws.outputs[i] = f;
       const m = y[i] * f;
       ws.margins[i] = m;
-      total += loss.value(m);
+      if (wantRisk) total += loss.value(m);
       if (grads) {
         const c = loss.derivative(m) * y[i] * invN;
         for (let j = 0; j < d0; j++) E[j] += c * x[xo + j];
@@ -152,44 +197,97 @@ export function linearRiskAndGradient(
     }
   }
   if (grads) {
-    let H = ws.h[0];
-    let Hn = ws.h[1];
-    H.set(E);
-    for (let k = L; k >= 1; k--) {
-      const rows = dims[k];
-      const cols = dims[k - 1];
-      const G = grads[k - 1];
-      const B = prefix[k - 1];
-      // G_k = H (rows × d0) · Bᵀ (d0 × cols)
+    if (outputSide) backwardFromOutput(ws, W, dims, grads);
+    else backwardFromInput(ws, W, dims, grads);
+  }
+  return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
+}
+
+/** Output side: C_1 = E, G_k = suffix[k]ᵀ C_k (d_k × d_{k−1}), C_{k+1} = C_k W_kᵀ (d_L × d_k). */
+function backwardFromOutput(ws: GradientWorkspace, W: readonly Float64Array[], dims: readonly number[], grads: Float64Array[]): void {
+  const L = dims.length - 1;
+  const dL = dims[L];
+  let C = ws.h[0];
+  let Cn = ws.h[1];
+  C.set(ws.E);
+  for (let k = 1; k <= L; k++) {
+    const rows = dims[k];
+    const cols = dims[k - 1];
+    const G = grads[k - 1];
+    if (k === L) {
+      // suffix[L] = I: G_L = C_L
+      for (let i = 0; i < rows * cols; i++) G[i] = C[i];
+      break;
+    }
+    const S = ws.suffix[k];
+    G.fill(0);
+    for (let r = 0; r < dL; r++) {
+      const co = r * cols;
       for (let i = 0; i < rows; i++) {
-        const ho = i * d0;
-        for (let c = 0; c < cols; c++) {
-          const bo = c * d0;
-          let s = 0;
-          for (let j = 0; j < d0; j++) s += H[ho + j] * B[bo + j];
-          G[i * cols + c] = s;
-        }
-      }
-      if (k > 1) {
-        // Hn = W_kᵀ H: (cols × d0)
-        const Wk = W[k - 1];
-        for (let c = 0; c < cols * d0; c++) Hn[c] = 0;
-        for (let i = 0; i < rows; i++) {
-          const ho = i * d0;
-          for (let c = 0; c < cols; c++) {
-            const a = Wk[i * cols + c];
-            if (a === 0) continue;
-            const no = c * d0;
-            for (let j = 0; j < d0; j++) Hn[no + j] += a * H[ho + j];
-          }
-        }
-        const t = H;
-        H = Hn;
-        Hn = t;
+        const a = S[r * rows + i];
+        if (a === 0) continue;
+        const go = i * cols;
+        for (let c = 0; c < cols; c++) G[go + c] += a * C[co + c];
       }
     }
+    // Cn = C W_kᵀ: (d_L × rows)
+    const Wk = W[k - 1];
+    for (let r = 0; r < dL; r++) {
+      const co = r * cols;
+      for (let i = 0; i < rows; i++) {
+        const wo = i * cols;
+        let acc = 0;
+        for (let c = 0; c < cols; c++) acc += C[co + c] * Wk[wo + c];
+        Cn[r * rows + i] = acc;
+      }
+    }
+    const t = C;
+    C = Cn;
+    Cn = t;
   }
-  return total * invN;
+}
+
+/** Input side: H_L = E, G_k = H_k prefix[k−1]ᵀ (G_1 = H_1), H_{k−1} = W_kᵀ H_k. */
+function backwardFromInput(ws: GradientWorkspace, W: readonly Float64Array[], dims: readonly number[], grads: Float64Array[]): void {
+  const L = dims.length - 1;
+  const d0 = dims[0];
+  let H = ws.h[0];
+  let Hn = ws.h[1];
+  H.set(ws.E);
+  for (let k = L; k >= 1; k--) {
+    const rows = dims[k];
+    const cols = dims[k - 1];
+    const G = grads[k - 1];
+    if (k === 1) {
+      // prefix[0] = I: G_1 = H_1
+      for (let i = 0; i < rows * cols; i++) G[i] = H[i];
+      break;
+    }
+    const B = ws.prefix[k - 1];
+    for (let i = 0; i < rows; i++) {
+      const ho = i * d0;
+      for (let c = 0; c < cols; c++) {
+        const bo = c * d0;
+        let acc = 0;
+        for (let j = 0; j < d0; j++) acc += H[ho + j] * B[bo + j];
+        G[i * cols + c] = acc;
+      }
+    }
+    const Wk = W[k - 1];
+    for (let c = 0; c < cols * d0; c++) Hn[c] = 0;
+    for (let i = 0; i < rows; i++) {
+      const ho = i * d0;
+      for (let c = 0; c < cols; c++) {
+        const a = Wk[i * cols + c];
+        if (a === 0) continue;
+        const no = c * d0;
+        for (let j = 0; j < d0; j++) Hn[no + j] += a * H[ho + j];
+      }
+    }
+    const t = H;
+    H = Hn;
+    Hn = t;
+  }
 }
 
 /**
@@ -202,6 +300,7 @@ export function backpropRiskAndGradient(
   data: Dataset,
   loss: Loss,
   grads: Float64Array[] | null,
+  wantRisk = true,
 ): number {
   const dims = net.dims;
   const L = dims.length - 1;
@@ -238,7 +337,7 @@ export function backpropRiskAndGradient(
     for (let i = 0; i < n; i++) {
       const m = y[i] * out[i];
       ws.margins[i] = m;
-      total += loss.value(m);
+      if (wantRisk) total += loss.value(m);
       delta[i] = loss.derivative(m) * y[i] * invN;
     }
   } else {
@@ -287,7 +386,7 @@ export function backpropRiskAndGradient(
       }
     }
   }
-  return total * invN;
+  return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
 }
 
 export function zerosLike(net: Pick<Network, 'weights'>): Float64Array[] {

@@ -75,15 +75,18 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
   maxFro = Math.sqrt(maxFro);
   let energy = 0;
   let r = NaN;
+  // the risk (one loss evaluation per sample) is needed only where someone looks at it
+  const everyStep = opts.onStep !== undefined;
   for (let t = 0; t <= steps; t++) {
-    r = grad(ws, net, data, loss, grads);
+    r = grad(ws, net, data, loss, grads, everyStep || t === steps || marks.has(t));
     let g2 = 0;
     for (let k = 0; k < L; k++) {
       const G = grads[k];
       for (let i = 0; i < G.length; i++) g2 += G[i] * G[i];
     }
-    if (!Number.isFinite(r) || !Number.isFinite(g2)) {
-      return { network: net, diverged: { step: t, reason: `non-finite ${Number.isFinite(r) ? 'gradient' : 'risk'} at W(${t})` }, stepsTaken: t, finalRisk: r, energy };
+    // r is NaN on steps where the risk was not asked for; a non-finite gradient is divergence either way
+    if (!Number.isFinite(g2) || (r === r && !Number.isFinite(r))) {
+      return { network: net, diverged: { step: t, reason: `non-finite ${Number.isFinite(g2) ? 'risk' : 'gradient'} at W(${t})` }, stepsTaken: t, finalRisk: r, energy };
     }
     const eta = t < steps ? rule.eta(t, maxFro) : NaN;
     view.t = t;
