@@ -1,31 +1,35 @@
 import { Command } from 'commander';
-import { registerTrain } from './commands/train.js';
-import { registerReproduce } from './commands/reproduce.js';
-import { registerReport } from './commands/report.js';
-import { registerClaims } from './commands/claims.js';
-import { registerReplay } from './commands/replay.js';
-import { registerAblate } from './commands/ablate.js';
-import { registerSweep } from './commands/sweep.js';
-import { registerExplain } from './commands/explain.js';
 
-/** Builds the dlncheck command line; every command lives in cli/commands/. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Every command lives in cli/commands/ and is loaded only when it runs (or
+ * for help): the plotting commands pull in vega, which takes longer to load
+ * than `train` takes to run 10^5 steps.
+ */
+const commands: Record<string, () => Promise<Register>> = {
+  train: async () => (await import('./commands/train.js')).registerTrain,
+  claims: async () => (await import('./commands/claims.js')).registerClaims,
+  ablate: async () => (await import('./commands/ablate.js')).registerAblate,
+  replay: async () => (await import('./commands/replay.js')).registerReplay,
+  explain: async () => (await import('./commands/explain.js')).registerExplain,
+  report: async () => (await import('./commands/report.js')).registerReport,
+  reproduce: async () => (await import('./commands/reproduce.js')).registerReproduce,
+  sweep: async () => (await import('./commands/sweep.js')).registerSweep,
+};
+
+/** Builds the dlncheck command line with every command, or only `only` when it names one. */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command();
   program.name('dlncheck').description('Property-based checks of theorems about gradient descent on deep linear networks');
-  registerTrain(program);
-  registerReproduce(program);
-  registerReport(program);
-  registerClaims(program);
-  registerReplay(program);
-  registerAblate(program);
-  registerSweep(program);
-  registerExplain(program);
+  const names = only !== undefined && only in commands ? [only] : Object.keys(commands);
+  for (const name of names) (await commands[name]())(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv[2])).parseAsync(argv);
   } catch (e) {
     // one clear line, non-zero exit (stack traces only with DLNCHECK_DEBUG=1)
     process.stderr.write(`dlncheck: ${(e as Error).message}\n`);

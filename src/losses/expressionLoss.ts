@@ -1,5 +1,12 @@
-import { compile, derivative, parse } from 'mathjs';
+import { createRequire } from 'node:module';
+import type * as MathJs from 'mathjs';
 import type { MarginLoss } from './loss.js';
+
+// mathjs is large (seconds to import): load it only when a spec actually uses an expression loss
+let mathjs: typeof MathJs | undefined;
+function math(): typeof MathJs {
+  return (mathjs ??= createRequire(import.meta.url)('mathjs') as typeof MathJs);
+}
 
 /**
  * A user loss written as a mathjs expression in u, e.g. "log(1 + exp(-u))".
@@ -9,7 +16,7 @@ import type { MarginLoss } from './loss.js';
 export function expressionLoss(expression: string, where = 'loss.expression'): MarginLoss {
   let node;
   try {
-    node = parse(expression);
+    node = math().parse(expression);
   } catch (e) {
     throw new SyntaxError(`${where}="${expression}" is not a mathjs expression: ${(e as Error).message}`);
   }
@@ -23,12 +30,12 @@ export function expressionLoss(expression: string, where = 'loss.expression'): M
     if (s !== 'u') throw new RangeError(`${where}="${expression}" uses the variable ${s}; the only variable allowed is u`);
   let dnode;
   try {
-    dnode = derivative(node, 'u');
+    dnode = math().derivative(node, 'u');
   } catch (e) {
     throw new RangeError(`${where}="${expression}" has no symbolic derivative in mathjs: ${(e as Error).message}`);
   }
-  const f = compile(node.toString());
-  const df = compile(dnode.toString());
+  const f = math().compile(node.toString());
+  const df = math().compile(dnode.toString());
   const scope = { u: 0 };
   const evalAt = (c: typeof f, u: number): number => {
     scope.u = u;
@@ -48,5 +55,5 @@ export function expressionLoss(expression: string, where = 'loss.expression'): M
 
 /** The symbolic derivative as text, for reports. */
 export function expressionDerivative(expression: string): string {
-  return derivative(parse(expression), 'u').toString();
+  return math().derivative(math().parse(expression), 'u').toString();
 }

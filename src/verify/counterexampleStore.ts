@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../projectRoot.js';
 import { z } from 'zod';
 import { claim } from '../claims/registry.js';
 import { parseSpec, type SpecInput } from '../spec/spec.js';
@@ -32,7 +32,7 @@ export interface StoredCounterexample {
   readonly case: CounterexampleCase;
 }
 
-export const counterexampleRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'counterexamples');
+export const counterexampleRoot = join(projectRoot, 'fixtures', 'counterexamples');
 
 const schema = z
   .object({
