@@ -5,6 +5,7 @@ import type { Network } from '../network/network.js';
 import { lineChartSpec, type LinePoint } from '../plots/lineChart.js';
 import { renderSvg } from '../plots/renderSvg.js';
 import { riskAndGradient, type GradientFn } from '../trainer/gradient.js';
+import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
 import { gaussianNetwork } from './initialization.js';
 import { seededRandom, type SeededRandom } from './random.js';
@@ -111,6 +112,8 @@ export const dhlFig1: FigureDefinition = {
   aliases: [],
   title: 'DHL Fig1: matrix factorization with and without the balancing regularizer',
   async run(ctx) {
+    const scale = figureScale(ctx);
+    const steps = scaledCount(STEPS, scale);
     const rng = seededRandom(ctx.seed).fork('DHL.target');
     const { data, target } = factorizationData(rng);
     const errPoints: LinePoint[] = [];
@@ -128,10 +131,10 @@ export const dhlFig1: FigureDefinition = {
           data,
           loss: squared,
           schedule: { kind: 'constant', eta: ETA },
-          steps: STEPS,
+          steps,
           gradient,
-          checkpoints: Array.from({ length: 101 }, (_, i) => Math.round((i * STEPS) / 100)),
-          progress: ctx.progress.task(`DHL.Fig1 seed ${s} ${name}`, STEPS),
+          checkpoints: Array.from({ length: 101 }, (_, i) => Math.round((i * steps) / 100)),
+          progress: ctx.progress.task(`DHL.Fig1 seed ${s} ${name}`, steps),
           extra: (net) => ({ err: relativeError(net, target) }),
         });
         for (const [i, c] of run.checkpoints.entries()) {
@@ -141,7 +144,7 @@ export const dhlFig1: FigureDefinition = {
         const last = run.checkpoints[run.checkpoints.length - 1];
         const hit = run.extras.find((e) => e.values.err < 1e-3);
         summary.push(
-          `init ${s + 1}, ${name}: relative error ${fmt(run.extras[run.extras.length - 1].values.err)} at step ${STEPS} (below 1e-3 from step ${hit ? hit.step : `> ${STEPS}`}), ‖U‖_F/‖V‖_F ${fmt(run.checkpoints[0].frobenius[1] / run.checkpoints[0].frobenius[0])} → ${fmt(last.frobenius[1] / last.frobenius[0])}`,
+          `init ${s + 1}, ${name}: relative error ${fmt(run.extras[run.extras.length - 1].values.err)} at step ${steps} (below 1e-3 from step ${hit ? hit.step : `> ${steps}`}), ‖U‖_F/‖V‖_F ${fmt(run.checkpoints[0].frobenius[1] / run.checkpoints[0].frobenius[0])} → ${fmt(last.frobenius[1] / last.frobenius[0])}`,
         );
       }
     }
@@ -174,13 +177,13 @@ export const dhlFig1: FigureDefinition = {
         ),
       },
     ];
-    const caption = [
+    const caption = withScaleNote([
       `DHL.Fig1. Sizes are not in our sources; our choice: M* = U*V*ᵀ of size ${D1}×${D2} and rank ${RANK} (Gaussian factors, scaled to ‖M*‖_2 = 1), factors U ∈ ℝ^{${D1}×${RANK}}, V ∈ ℝ^{${D2}×${RANK}} ` +
         `(a two-layer linear net with X = I, W_1 = Vᵀ, W_2 = U), entries N(0, ${SIGMA}²), ${SEEDS} initializations. ` +
-        `Risk (1/n)Σ½‖UVᵀe_i − M*e_i‖² = ½‖UVᵀ − M*‖_F²/${D2}; constant step η=${ETA} on it (= ${fmt(ETA / D2)} on DHL's ½‖UVᵀ − M*‖_F²), ${STEPS} steps. ` +
+        `Risk (1/n)Σ½‖UVᵀe_i − M*e_i‖² = ½‖UVᵀ − M*‖_F²/${D2}; constant step η=${ETA} on it (= ${fmt(ETA / D2)} on DHL's ½‖UVᵀ − M*‖_F²), ${steps} steps. ` +
         `Regularized run: the same plus (λ/4)‖UᵀU − VᵀV‖_F² with λ = ${fmt(LAMBDA)} (= 1 on DHL's scale).`,
       `Observed: ${summary.join('; ')}.`,
-    ].join('\n');
+    ], scale);
     return { panels, caption };
   },
 };

@@ -3,6 +3,7 @@ import { logistic } from '../losses/logistic.js';
 import { lineChartSpec, type LinePoint } from '../plots/lineChart.js';
 import { renderSvg } from '../plots/renderSvg.js';
 import { STEP_AXIS } from '../plots/trajectory.js';
+import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
 import { gaussianNetwork } from './initialization.js';
 import { seededRandom } from './random.js';
@@ -24,9 +25,11 @@ export const dhlFig2: FigureDefinition = {
   aliases: [],
   title: 'DHL Fig2: layers of a deep ReLU net grow by the same amount (‖W_k‖² − ‖W_{k+1}‖² constant)',
   async run(ctx) {
+    const scale = figureScale(ctx);
+    const steps = scaledCount(STEPS, scale);
     const data = twoMoons({ ...MOONS, seed: seededRandom(ctx.seed).fork('DHL.moons').seed });
     const net = gaussianNetwork(DIMS, { kind: 'relu' }, seededRandom(ctx.seed).fork('DHL.deep'), SCALE, true);
-    const run = trainRun({ label: 'ReLU', network: net, data, loss: logistic, schedule: { kind: 'constant', eta: ETA }, steps: STEPS, progress: ctx.progress.task('DHL.Fig2', STEPS) });
+    const run = trainRun({ label: 'ReLU', network: net, data, loss: logistic, schedule: { kind: 'constant', eta: ETA }, steps, progress: ctx.progress.task('DHL.Fig2', steps) });
     const L = DIMS.length - 1;
     const sq: LinePoint[] = [];
     const growth: LinePoint[] = [];
@@ -59,12 +62,12 @@ export const dhlFig2: FigureDefinition = {
         ),
       },
     ];
-    const caption = [
+    const caption = withScaleNote([
       `DHL.Fig2. Sizes are not in our sources; our choice: ReLU net ${DIMS.join('-')} (no biases), logistic loss, ${MOONS.n} two-moons points (noise ${MOONS.noise}, constant third coordinate ${MOONS.constant}, scaled to max ‖x_i‖ = 1), ` +
-        `init N(0, ${SCALE}²·2/d_{k−1}) (He scale times ${SCALE}), constant step η=${ETA}, ${STEPS} steps.`,
+        `init N(0, ${SCALE}²·2/d_{k−1}) (He scale times ${SCALE}), constant step η=${ETA}, ${steps} steps.`,
       `Observed: risk ${fmt(first.risk)} → ${fmt(last.risk)}; squared norms grew by [${g.map(fmt).join(', ')}] (spread ${fmt(spread)}, ${fmt(spread / Math.max(...g))} of the growth; ` +
         `GD changes ‖W_k‖² − ‖W_{k+1}‖² only at order η², F4); the ratios ‖W_{k+1}‖_F/‖W_k‖_F moved from [${first.frobenius.slice(1).map((f, k) => fmt(f / first.frobenius[k])).join(', ')}] to [${last.frobenius.slice(1).map((f, k) => fmt(f / last.frobenius[k])).join(', ')}]. Train time ${fmt(run.seconds)} s.`,
-    ].join('\n');
+    ], scale);
     return { panels, caption };
   },
 };

@@ -16,6 +16,11 @@ export interface FigureContext {
   /** base seed; each run inside the figure derives its own from it by name */
   readonly seed: number;
   readonly progress: Progress;
+  /**
+   * budget: every step count of the figure is multiplied by it (at least 1
+   * step), and the caption says so; default 1, the full figure (see budget.ts)
+   */
+  readonly scale?: number;
 }
 
 /** A reproduction of a figure or remark of CLAIMS.md (§3 DHL.Fig1/Fig2, §4 RNBU.S6, §6 SR). */

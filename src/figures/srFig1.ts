@@ -4,6 +4,7 @@ import { frobeniusPlot } from '../plots/frobeniusPlot.js';
 import { normRatioPlot } from '../plots/normRatioPlot.js';
 import { renderSvg } from '../plots/renderSvg.js';
 import { riskPlot } from '../plots/riskPlot.js';
+import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
 import { scaledNetwork } from './initialization.js';
 import { seededRandom } from './random.js';
@@ -21,12 +22,14 @@ export const srFig1: FigureDefinition = {
   aliases: ['SR.Fig1'],
   title: 'Fig1: risk, norm ratios and layer norms for two initialization scales (JT.A4 step)',
   async run(ctx) {
+    const scale = figureScale(ctx);
+    const steps = scaledCount(STEPS, scale);
     const data = srData(ctx.seed);
     const large = srNetwork(DEPTH, linear, seededRandom(ctx.seed).fork('SR.init'), LARGE, data, logistic);
     const small = scaledNetwork(large, SMALL / LARGE);
     const runs = [
-      trainRun({ label: `init s=${LARGE}`, network: large, data, loss: logistic, schedule: { kind: 'ji-telgarsky' }, steps: STEPS, progress: ctx.progress.task(`SR.R4.2 s=${LARGE}`, STEPS) }),
-      trainRun({ label: `init s=${SMALL}`, network: small, data, loss: logistic, schedule: { kind: 'ji-telgarsky' }, steps: STEPS, progress: ctx.progress.task(`SR.R4.2 s=${SMALL}`, STEPS) }),
+      trainRun({ label: `init s=${LARGE}`, network: large, data, loss: logistic, schedule: { kind: 'ji-telgarsky' }, steps, progress: ctx.progress.task(`SR.R4.2 s=${LARGE}`, steps) }),
+      trainRun({ label: `init s=${SMALL}`, network: small, data, loss: logistic, schedule: { kind: 'ji-telgarsky' }, steps, progress: ctx.progress.task(`SR.R4.2 s=${SMALL}`, steps) }),
     ];
     const panels = [
       { name: 'left-risk', svg: await renderSvg(riskPlot(runs, { title: 'SR Fig1 (left) risk', references: [{ y: logistic.value(0) / data.n, label: 'ℓ(0)/n' }] })) },
@@ -37,11 +40,11 @@ export const srFig1: FigureDefinition = {
       const last = r.checkpoints[r.checkpoints.length - 1];
       return `${r.label}: risk ${fmt(r.checkpoints[0].risk)} → ${fmt(last.risk)}, ρ_1..3 = [${last.normRatio.slice(0, 3).map(fmt).join(', ')}], ‖W_k‖_F = [${last.frobenius.map(fmt).join(', ')}], final η=${fmt(r.etas[r.etas.length - 1]?.eta)}, ${fmt(r.seconds)} s`;
     };
-    const caption = [
+    const caption = withScaleNote([
       `SR.R4.2 / Fig1. ${srSettingText(DEPTH)} Two initializations with the same directions: s=${LARGE} and s=${SMALL} (${LARGE / SMALL}× smaller; SR gives no absolute scale, ours puts the larger one where the A4 step is below 1e-5, as in SR.R4.1). ` +
-        `JT.A4 step, ${STEPS} steps each. ρ_4 is omitted from the left plot (a 1×2 layer is always rank one). The dashed line in the risk plot is ℓ(0)/n: below it every point is classified.`,
+        `JT.A4 step, ${steps} steps each. ρ_4 is omitted from the left plot (a 1×2 layer is always rank one). The dashed line in the risk plot is ℓ(0)/n: below it every point is classified.`,
       `Observed: ${runs.map(describe).join('; ')}.`,
-    ].join('\n');
+    ], scale);
     return { panels, caption };
   },
 };

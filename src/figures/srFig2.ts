@@ -4,6 +4,7 @@ import { normRatioPlot } from '../plots/normRatioPlot.js';
 import { renderSvg } from '../plots/renderSvg.js';
 import { riskPlot } from '../plots/riskPlot.js';
 import { stepSizePlot } from '../plots/stepSizePlot.js';
+import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
 import { seededRandom } from './random.js';
 import { firstStep, fmt, srData, srNetwork, srSettingText } from './srSetting.js';
@@ -18,6 +19,8 @@ export const srFig2: FigureDefinition = {
   aliases: ['SR.Fig2'],
   title: 'Fig2: depth 4 vs depth 6 under the JT.A4 step',
   async run(ctx) {
+    const scale = figureScale(ctx);
+    const steps = scaledCount(STEPS, scale);
     const data = srData(ctx.seed);
     const runs = [4, 6].map((depth) =>
       trainRun({
@@ -26,8 +29,8 @@ export const srFig2: FigureDefinition = {
         data,
         loss: logistic,
         schedule: { kind: 'ji-telgarsky' },
-        steps: STEPS,
-        progress: ctx.progress.task(`SR.R4.3 depth ${depth}`, STEPS),
+        steps,
+        progress: ctx.progress.task(`SR.R4.3 depth ${depth}`, steps),
       }),
     );
     const panels = [
@@ -41,16 +44,16 @@ export const srFig2: FigureDefinition = {
       const all = firstStep(r.checkpoints, (c) => c.risk < logistic.value(0) / data.n);
       const last = r.checkpoints[r.checkpoints.length - 1];
       return (
-        `${r.label}: risk ${fmt(r0)} → ${fmt(last.risk)}; halved at step ${half ?? `> ${STEPS}`}; below ℓ(0)/n at step ${all ?? `> ${STEPS}`}; ` +
+        `${r.label}: risk ${fmt(r0)} → ${fmt(last.risk)}; halved at step ${half ?? `> ${steps}`}; below ℓ(0)/n at step ${all ?? `> ${steps}`}; ` +
         `η from ${fmt(r.etas[0]?.eta)} to ${fmt(r.etas[r.etas.length - 1]?.eta)}; ${fmt(r.seconds)} s`
       );
     };
-    const caption = [
+    const caption = withScaleNote([
       `SR.R4.3 / Fig2. ${srSettingText(4)} The depth-6 net has five 2×2 layers and a 1×2 last layer. ` +
-        `Both nets: i.i.d. N(0, s²) entries with s=${SCALE} (our choice: between the two scales of Fig1, so the depth-6 product is not vanishingly small), JT.A4 step, ${STEPS} steps. ` +
+        `Both nets: i.i.d. N(0, s²) entries with s=${SCALE} (our choice: between the two scales of Fig1, so the depth-6 product is not vanishingly small), JT.A4 step, ${steps} steps. ` +
         `Step counts are at checkpoint resolution (about 12 per decade).`,
       `Observed: ${runs.map(describe).join('; ')}. The A4 step shrinks like R^{−(2L−2)}, so at depth 6 each step is orders of magnitude smaller.`,
-    ].join('\n');
+    ], scale);
     return { panels, caption };
   },
 };

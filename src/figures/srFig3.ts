@@ -8,6 +8,7 @@ import { normRatioPlot } from '../plots/normRatioPlot.js';
 import { renderSvg } from '../plots/renderSvg.js';
 import { riskPlot } from '../plots/riskPlot.js';
 import { createWorkspace, risk } from '../trainer/gradient.js';
+import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
 import { seededRandom } from './random.js';
 import { fmt, satisfyA2, srData, srNetwork, srSettingText } from './srSetting.js';
@@ -36,6 +37,8 @@ export const srFig3: FigureDefinition = {
   aliases: ['SR.Fig3'],
   title: 'Fig3: norm ratio of layer 3 for leaky ReLU slopes m, and a linear net on two moons',
   async run(ctx) {
+    const scale = figureScale(ctx);
+    const steps = scaledCount(STEPS, scale);
     const data = srData(ctx.seed);
     const left = SLOPES.map((m) =>
       trainRun({
@@ -44,13 +47,13 @@ export const srFig3: FigureDefinition = {
         data,
         loss: logistic,
         schedule: { kind: 'constant', eta: ETA },
-        steps: STEPS,
-        progress: ctx.progress.task(`SR.5.1 m=${m}`, STEPS),
+        steps,
+        progress: ctx.progress.task(`SR.5.1 m=${m}`, steps),
       }),
     );
     const moons = twoMoons({ ...MOONS, seed: seededRandom(ctx.seed).fork('SR.moons').seed });
     const moonNet = satisfyA2(gaussianNetwork([2, 2, 2, 2, 1], linear, seededRandom(ctx.seed).fork('SR.init'), SCALE), moons, logistic);
-    const right = trainRun({ label: 'linear, two moons', network: moonNet, data: moons, loss: logistic, schedule: { kind: 'constant', eta: ETA }, steps: STEPS, progress: ctx.progress.task('SR.5.1 two moons', STEPS) });
+    const right = trainRun({ label: 'linear, two moons', network: moonNet, data: moons, loss: logistic, schedule: { kind: 'constant', eta: ETA }, steps, progress: ctx.progress.task('SR.5.1 two moons', steps) });
     const w = endToEnd(right.network.weights, right.network.dims);
     const arrays = datasetToArrays(moons);
     const panels = [
@@ -78,12 +81,12 @@ export const srFig3: FigureDefinition = {
       })
       .join('; ');
     const lastR = right.checkpoints[right.checkpoints.length - 1];
-    const caption = [
-      `SR.5.1 / Fig3. Left: ${srSettingText(DEPTH)} Leaky ReLU max(mz, z) between layers, m ∈ {${SLOPES.join(', ')}} (m=1 is the linear net); s=${SCALE} for all, the same draw unless A2 forced a redraw; constant step η=${ETA}, ${STEPS} steps each (our choice: SR does not give the schedule, JT.A4's smoothness constant is proven for linear nets only, and its steps of about 1e-5 here would not reach the late phase in budget). ` +
-        `Right: the same depth-4 linear net (s=${SCALE}) on ${MOONS.n} two-moons points (noise ${MOONS.noise}, centred, scaled to max ‖x_i‖ = 1, no constant coordinate: a bias-free linear classifier), constant step η=${ETA}, ${STEPS} steps.`,
+    const caption = withScaleNote([
+      `SR.5.1 / Fig3. Left: ${srSettingText(DEPTH)} Leaky ReLU max(mz, z) between layers, m ∈ {${SLOPES.join(', ')}} (m=1 is the linear net); s=${SCALE} for all, the same draw unless A2 forced a redraw; constant step η=${ETA}, ${steps} steps each (our choice: SR does not give the schedule, JT.A4's smoothness constant is proven for linear nets only, and its steps of about 1e-5 here would not reach the late phase in budget). ` +
+        `Right: the same depth-4 linear net (s=${SCALE}) on ${MOONS.n} two-moons points (noise ${MOONS.noise}, centred, scaled to max ‖x_i‖ = 1, no constant coordinate: a bias-free linear classifier), constant step η=${ETA}, ${steps} steps.`,
       `Observed, left: ${leftText}. Right: risk ${fmt(right.checkpoints[0].risk)} → ${fmt(lastR.risk)} (bounded away from 0: the data are not separable), ρ_k = [${lastR.normRatio.map(fmt).join(', ')}], ‖W_k‖_F = [${lastR.frobenius.map(fmt).join(', ')}]. ` +
         `Train time ${fmt(left.reduce((s, r) => s + r.seconds, 0))} s (left) + ${fmt(right.seconds)} s (right).`,
-    ].join('\n');
+    ], scale);
     return { panels, caption };
   },
 };

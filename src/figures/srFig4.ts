@@ -8,6 +8,7 @@ import { lastHiddenFeatures } from '../plots/networkOutput.js';
 import { renderSvg } from '../plots/renderSvg.js';
 import { riskPlot } from '../plots/riskPlot.js';
 import { STEP_AXIS } from '../plots/trajectory.js';
+import { figureScale, scaledCheckpoints, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
 import { gaussianNetwork } from './initialization.js';
 import { seededRandom } from './random.js';
@@ -15,6 +16,8 @@ import { fmt } from './srSetting.js';
 import { trainRun } from './trainRun.js';
 
 const WIDTH = 256;
+const GRID = 90;
+const SHADE_GRID = 48; // decisionBoundaryPlot's default shading resolution
 const MOONS = { n: 200, noise: 0.08, constant: 0.5 } as const;
 const ETA = 1;
 const STEPS = 400;
@@ -45,21 +48,29 @@ export const srFig4: FigureDefinition = {
   aliases: ['SR.Fig4'],
   title: 'Fig4: ReLU net (256, 256, 256) on two moons: W_L vs the hard-margin SVM on the last hidden features',
   async run(ctx) {
-    const data = twoMoons({ ...MOONS, seed: seededRandom(ctx.seed).fork('SR.moons4').seed });
-    const dims = [3, WIDTH, WIDTH, WIDTH, 1];
+    const scale = figureScale(ctx);
+    const steps = scaledCount(STEPS, scale);
+    const checkpoints = scaledCheckpoints(CHECKPOINTS, STEPS, steps);
+    // a 256-wide net on 200 points costs seconds per checkpoint (SVDs, SVMs) and per grid (forward passes): the budget shrinks the width, the data and the grids too
+    const width = scaledCount(WIDTH, scale, 8);
+    const n = scaledCount(MOONS.n, scale, 8);
+    const grid = scaledCount(GRID, scale, 16);
+    const shadeGrid = scaledCount(SHADE_GRID, scale, 16);
+    const data = twoMoons({ ...MOONS, n, seed: seededRandom(ctx.seed).fork('SR.moons4').seed });
+    const dims = [3, width, width, width, 1];
     const net = gaussianNetwork(dims, { kind: 'relu' }, seededRandom(ctx.seed).fork('SR.init4'), Math.SQRT2, true);
     const L = dims.length - 1;
     const run = trainRun({
-      label: 'ReLU 256-256-256',
+      label: `ReLU ${width}-${width}-${width}`,
       network: net,
       data,
       loss: logistic,
       schedule: { kind: 'constant', eta: ETA },
-      steps: STEPS,
-      checkpoints: CHECKPOINTS,
-      progress: ctx.progress.task('SR.5.2 ReLU 256³', STEPS),
+      steps,
+      checkpoints,
+      progress: ctx.progress.task(`SR.5.2 ReLU ${width}³`, steps),
       extra: (_net, view): Record<string, number> => {
-        const mm = maxMarginDirection(signedFeatures(view.workspace.acts[L - 1], data, WIDTH), data.n, WIDTH);
+        const mm = maxMarginDirection(signedFeatures(view.workspace.acts[L - 1], data, width), data.n, width);
         const values: Record<string, number> = {};
         if (mm) values.svmCosine = cosine(mm.direction, view.weights[L - 1]);
         return values;
@@ -68,22 +79,22 @@ export const srFig4: FigureDefinition = {
     const final = run.network;
     // features of the final net at the training points
     const arrays = datasetToArrays(data);
-    const H = new Float64Array(data.n * WIDTH);
-    arrays.x.forEach((x, i) => H.set(lastHiddenFeatures(final, x), i * WIDTH));
-    const mm: MaxMargin | null = maxMarginDirection(signedFeatures(H, data, WIDTH), data.n, WIDTH);
+    const H = new Float64Array(data.n * width);
+    arrays.x.forEach((x, i) => H.set(lastHiddenFeatures(final, x), i * width));
+    const mm: MaxMargin | null = maxMarginDirection(signedFeatures(H, data, width), data.n, width);
     const wL = final.weights[L - 1];
     const c = data.x[2]; // the scaled constant coordinate, the same for every point
     const netScore = (a: number, b: number): number => {
       const h = lastHiddenFeatures(final, [a, b, c]);
       let s = 0;
-      for (let j = 0; j < WIDTH; j++) s += wL[j] * h[j];
+      for (let j = 0; j < width; j++) s += wL[j] * h[j];
       return s;
     };
     const svmScore = mm
       ? (a: number, b: number): number => {
           const h = lastHiddenFeatures(final, [a, b, c]);
           let s = 0;
-          for (let j = 0; j < WIDTH; j++) s += mm.direction[j] * h[j];
+          for (let j = 0; j < width; j++) s += mm.direction[j] * h[j];
           return s;
         }
       : null;
@@ -97,7 +108,7 @@ export const srFig4: FigureDefinition = {
         svg: await renderSvg(
           decisionBoundaryPlot({
             title: 'SR Fig4 decision boundaries in the plane x₃ = const',
-            subtitle: mm ? [`cos(W_L, ū_h) = ${fmt(cosFinal)} after ${STEPS} steps`] : ['last hidden features not separable: no hard-margin SVM'],
+            subtitle: mm ? [`cos(W_L, ū_h) = ${fmt(cosFinal)} after ${steps} steps`] : ['last hidden features not separable: no hard-margin SVM'],
             points: arrays.x.map((p, i) => ({ x: p[0], y: p[1], label: data.y[i] })),
             boundaries: svmScore
               ? [
@@ -108,7 +119,8 @@ export const srFig4: FigureDefinition = {
             highlight: mm?.supportVectors,
             highlightName: 'support vector of the feature SVM',
             shade: 'network f(x) = 0',
-            resolution: 90,
+            resolution: grid,
+            shadeResolution: shadeGrid,
             size: 380,
           }),
         ),
@@ -130,18 +142,18 @@ export const srFig4: FigureDefinition = {
         ),
       },
     ];
-    const caption = [
-      `SR.5.2 / Fig4. ReLU net with hidden widths ${WIDTH}, ${WIDTH}, ${WIDTH} (dims ${dims.join('-')}), no biases, logistic loss. ` +
-        `Data: ${MOONS.n} two-moons points (noise ${MOONS.noise}) with a constant third coordinate ${MOONS.constant} appended before scaling to max ‖x_i‖ = 1 ` +
+    const caption = withScaleNote([
+      `SR.5.2 / Fig4. ReLU net with hidden widths ${width}, ${width}, ${width} (dims ${dims.join('-')}), no biases, logistic loss. ` +
+        `Data: ${n} two-moons points (noise ${MOONS.noise}) with a constant third coordinate ${MOONS.constant} appended before scaling to max ‖x_i‖ = 1 ` +
         `(our choice: a bias-free ReLU net is positively homogeneous in its input, so without it every decision region would be a cone from the origin, and centred two moons share rays). ` +
-        `Init: He-scaled N(0, 2/d_{k−1}) entries. Constant step η=${ETA} (the JT.A4 step is far too small at this width), ${STEPS} steps (batched back-propagation over all n points). ` +
-        `ū_h: the hard-margin SVM direction (no bias) of z_i = y_i h(x_i), h the last hidden layer's output (maxMarginDirection). Boundaries are drawn in the plane x₃ = const by marching squares on a 90×90 grid; shading is the network's sign.`,
+        `Init: He-scaled N(0, 2/d_{k−1}) entries. Constant step η=${ETA} (the JT.A4 step is far too small at this width), ${steps} steps (batched back-propagation over all n points). ` +
+        `ū_h: the hard-margin SVM direction (no bias) of z_i = y_i h(x_i), h the last hidden layer's output (maxMarginDirection). Boundaries are drawn in the plane x₃ = const by marching squares on a ${grid}×${grid} grid; shading is the network's sign.`,
       `Observed: risk ${fmt(run.checkpoints[0].risk)} → ${fmt(last.risk)}, min margin ${fmt(last.minMargin)}; ` +
         (mm
           ? `features separable from checkpoint step ${firstSeparable ?? '?'} on; final cos(W_L, ū_h) = ${fmt(cosFinal)} with ${mm.supportVectors.length} support vectors (feature margin γ̄_h = ${fmt(mm.margin)}).`
           : `the final last-hidden features are NOT linearly separable (some training point is misclassified), so no hard-margin SVM exists; the soft-margin variant is out of scope.`) +
-        ` Train time ${fmt(run.seconds)} s (including SVMs at ${CHECKPOINTS.length} checkpoints).`,
-    ].join('\n');
+        ` Train time ${fmt(run.seconds)} s (including SVMs at ${checkpoints.length} checkpoints).`,
+    ], scale, `the hidden width ${WIDTH} → ${width}, the data ${MOONS.n} → ${n} points and the boundary grids ${GRID}×${GRID} → ${grid}×${grid}, ${SHADE_GRID}×${SHADE_GRID} → ${shadeGrid}×${shadeGrid}`);
     return { panels, caption };
   },
 };

@@ -69,3 +69,38 @@ describe('losses', () => {
     expect(exponential.lipschitz).toBeUndefined();
   });
 });
+
+// Mutation-testing follow-ups (Stryker survivors in logistic.ts / exponential.ts).
+describe('losses: edge cases found by mutation testing', () => {
+  test('names identify the losses (used in error messages and run labels)', () => {
+    expect(logistic.name).toBe('logistic');
+    expect(exponential.name).toBe('exponential');
+    expect(logistic.kind).toBe('margin');
+    expect(exponential.kind).toBe('margin');
+  });
+
+  test("logistic ℓ' stays strictly negative while e^{−u} is representable (JT.A1: ℓ' < 0)", () => {
+    // e^{−720} ≈ 2e−313 is subnormal, not 0: the u ≥ 0 branch −e^{−u}/(1 + e^{−u}) keeps it; −1/(1 + e^{u}) would give −0
+    for (const v of [710, 720, 740]) {
+      const d = logistic.derivative(v);
+      expect(d).toBeLessThan(0);
+      expect(d).toBe(-Math.exp(-v));
+    }
+  });
+
+  test('logistic logValue is finite and accurate for very negative margins (ℓ(u) ≈ −u)', () => {
+    // log1p(e^{1000}) overflows; the u < 0 rewrite −u + log1p(e^{u}) gives log(1000)
+    expect(logistic.logValue(-1000)).toBe(Math.log(1000));
+    expect(logistic.logValue(-800)).toBeCloseTo(Math.log(800), 14);
+    expect(logistic.value(-1000)).toBe(1000);
+  });
+
+  test('exponential: value, derivative and logValue at fixed points', () => {
+    expect(exponential.value(0)).toBe(1);
+    expect(exponential.value(2)).toBe(Math.exp(-2));
+    expect(exponential.derivative(0)).toBe(-1);
+    expect(exponential.derivative(-3)).toBe(-Math.exp(3));
+    expect(exponential.logValue(1000)).toBe(-1000);
+    expect(exponential.logValue(-5)).toBe(5);
+  });
+});

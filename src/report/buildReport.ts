@@ -35,6 +35,8 @@ const DEFAULT_MAX_REPLAY = 200_000;
 /** Trains a stored case's spec (adding geometric checkpoints when it has none) and plots the run. */
 async function viewCounterexample(c: Claim, s: StoredCounterexample, maxSteps: number): Promise<CounterexampleView> {
   const base = { file: s.file, case: s.case, expected: isExpected(c, s) };
+  // a case that is not a training run (e.g. a point w of JT.Lem4) is shown as its counterexample value, not replayed
+  if (s.case.spec === undefined) return { ...base, run: null, error: null, plots: [] };
   try {
     const setup = parseSpec(s.case.spec);
     if (setup.spec.steps > maxSteps)

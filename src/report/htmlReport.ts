@@ -45,7 +45,8 @@ function counterexample(cx: CounterexampleView): string {
 <p class="meta">file <code>fixtures/counterexamples/${esc(cx.file)}</code> · seed <code>${c.seed}</code> · path <code>${esc(c.path || '(none)')}</code>${run ? ` · ${run}` : ''}</p>
 ${c.note ? `<p>${esc(c.note)}</p>` : ''}
 ${cx.error ? `<p class="error">${esc(cx.error)}</p>` : ''}
-<details><summary>spec</summary><pre>${esc(JSON.stringify(c.spec))}</pre></details>
+${c.spec !== undefined ? `<details><summary>spec</summary><pre>${esc(JSON.stringify(c.spec))}</pre></details>` : ''}
+${c.counterexample !== undefined ? `<details open><summary>shrunk counterexample</summary><pre>${esc(JSON.stringify(c.counterexample))}</pre></details>` : ''}
 <div class="plots">${cx.plots.map((p) => `<figure class="plot" data-plot="${esc(p.name)}">${p.svg}</figure>`).join('\n')}</div>
 </div>`;
 }

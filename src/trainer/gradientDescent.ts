@@ -78,14 +78,15 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
   // the risk (one loss evaluation per sample) is needed only where someone looks at it
   const everyStep = opts.onStep !== undefined;
   for (let t = 0; t <= steps; t++) {
-    r = grad(ws, net, data, loss, grads, everyStep || t === steps || marks.has(t));
+    const wantRisk = everyStep || t === steps || marks.has(t);
+    r = grad(ws, net, data, loss, grads, wantRisk);
     let g2 = 0;
     for (let k = 0; k < L; k++) {
       const G = grads[k];
       for (let i = 0; i < G.length; i++) g2 += G[i] * G[i];
     }
     // r is NaN on steps where the risk was not asked for; a non-finite gradient is divergence either way
-    if (!Number.isFinite(g2) || (r === r && !Number.isFinite(r))) {
+    if (!Number.isFinite(g2) || (wantRisk && !Number.isFinite(r))) {
       return { network: net, diverged: { step: t, reason: `non-finite ${Number.isFinite(g2) ? 'risk' : 'gradient'} at W(${t})` }, stepsTaken: t, finalRisk: r, energy };
     }
     const eta = t < steps ? rule.eta(t, maxFro) : NaN;

@@ -25,6 +25,9 @@ export function registerAblate(program: Command): void {
         process.stdout.write(`${id}: no ablations are listed for this claim (CLAIMS.md §7)\n`);
         return;
       }
+      if (opts.runs !== undefined && !/^[1-9]\d*$/.test(opts.runs)) throw new RangeError(`ablate --runs=${opts.runs} must be a positive integer`);
+      if (opts.seed !== undefined && !(/^-?\d+$/.test(opts.seed) && Math.abs(Number(opts.seed)) <= 2 ** 31))
+        throw new RangeError(`ablate --seed=${opts.seed} must be a 32-bit integer`);
       const env: Record<string, string> = { DLNCHECK_SAVE_CEX: '1' };
       if (opts.runs) env.DLNCHECK_RUNS = opts.runs;
       if (opts.seed) env.DLNCHECK_SEED = opts.seed;

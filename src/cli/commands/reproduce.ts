@@ -6,10 +6,10 @@ import { updateFigureIndex, type FigureIndexEntry } from '../../figures/figureIn
 import { progressBar, type Progress } from '../../figures/progressBar.js';
 import { figure, figures } from '../../figures/registry.js';
 
-/** Runs one figure and writes <id>-<panel>.svg and <id>.txt (the caption with the figure's time). */
-export async function reproduceFigure(f: FigureDefinition, outDir: string, seed: number, progress: Progress): Promise<FigureIndexEntry> {
+/** Runs one figure and writes <id>-<panel>.svg and <id>.txt (the caption with the figure's time); scale is the figure budget (budget.ts). */
+export async function reproduceFigure(f: FigureDefinition, outDir: string, seed: number, progress: Progress, scale = 1): Promise<FigureIndexEntry> {
   const start = performance.now();
-  const out = await f.run({ seed, progress });
+  const out = await f.run({ seed, progress, scale });
   const seconds = (performance.now() - start) / 1000;
   mkdirSync(outDir, { recursive: true });
   const files = out.panels.map((p) => {
@@ -29,15 +29,18 @@ export function registerReproduce(program: Command): void {
     .argument('<id>', 'figure id or alias (e.g. SR.R4.2 or SR.Fig1), or all')
     .option('--out <dir>', 'output directory', 'reports/figures')
     .option('--seed <n>', 'base seed of the figure runs', String(FIGURE_SEED))
-    .action(async (id: string, opts: { out: string; seed: string }) => {
+    .option('--scale <x>', 'budget: multiply every step count by x (e.g. 0.001 for a smoke run; captions say so)', '1')
+    .action(async (id: string, opts: { out: string; seed: string; scale: string }) => {
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed)) throw new RangeError(`reproduce: --seed=${opts.seed} must be an integer`);
+      const scale = Number(opts.scale);
+      if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError(`reproduce: --scale=${opts.scale} must be a number > 0; use 1 for the full figures`);
       const chosen = id === 'all' ? figures : [figure(id)];
       const progress = progressBar();
       const timings: string[] = [];
       for (const f of chosen) {
         process.stderr.write(`${f.id}: ${f.title}\n`);
-        const entry = await reproduceFigure(f, opts.out, seed, progress);
+        const entry = await reproduceFigure(f, opts.out, seed, progress, scale);
         updateFigureIndex(
           opts.out,
           entry,

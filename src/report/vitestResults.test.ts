@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { claimMetaOf, CLAIM_META_KEY, recordClaimRun } from './claimTestMeta.js';
+import { claimIdOf, readVitestRun } from './vitestResults.js';
+
+const IDS = ['JT.Lem4', 'JT.Lem5', 'DHL.Thm2.1'];
+const dirs: string[] = [];
+function write(content: string): string {
+  const d = mkdtempSync(join(tmpdir(), 'dlncheck-vitest-'));
+  dirs.push(d);
+  writeFileSync(join(d, 'vitest.json'), content);
+  return join(d, 'vitest.json');
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('readVitestRun', () => {
+  test('a missing file means no results; a broken one names the file and how to regenerate it', () => {
+    expect(readVitestRun(join(tmpdir(), 'dlncheck-no-such-dir', 'vitest.json'), IDS)).toBeNull();
+    const broken = write('{"testResults": [');
+    expect(() => readVitestRun(broken, IDS)).toThrow(SyntaxError);
+    expect(() => readVitestRun(broken, IDS)).toThrow(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON \\(.*\\); regenerate it with vitest run --reporter=json --outputFile=`));
+    const other = write('{"numTotalTests": 3}');
+    expect(() => readVitestRun(other, IDS)).toThrow(`${other}: has no testResults array; is it vitest's JSON reporter output?`);
+  });
+
+  test('well-formed results: claim tests by title or by full name, the rest counted', () => {
+    const file = write(
+      JSON.stringify({
+        startTime: 5,
+        success: false,
+        testResults: [
+          {
+            name: 'properties/a.property.test.ts',
+            assertionResults: [
+              { title: 'JT.Lem4 holds', fullName: 'JT.Lem4 holds', status: 'passed', duration: 12, failureMessages: [], meta: { [CLAIM_META_KEY]: { runs: 50, seed: 3 } } },
+              { title: 'twin: fails when G_1 is dropped', fullName: 'JT.Lem5 twin: fails when G_1 is dropped', status: 'failed', duration: 4, failureMessages: ['boom', 7] },
+              { title: 'a unit test', fullName: 'unit > a unit test', status: 'passed' },
+            ],
+          },
+        ],
+      }),
+    );
+    const run = readVitestRun(file, IDS)!;
+    expect(run.startTime).toBe(5);
+    expect(run.success).toBe(false);
+    expect(run.otherTests).toBe(1);
+    expect(run.tests).toEqual([
+      { claimId: 'JT.Lem4', title: 'JT.Lem4 holds', file: 'properties/a.property.test.ts', status: 'passed', durationMs: 12, failureMessages: [], meta: { runs: 50, seed: 3 }, expectsCounterexample: false },
+      { claimId: 'JT.Lem5', title: 'JT.Lem5 twin: fails when G_1 is dropped', file: 'properties/a.property.test.ts', status: 'failed', durationMs: 4, failureMessages: ['boom'], meta: null, expectsCounterexample: true },
+    ]);
+  });
+
+  test('malformed fields fall back to safe defaults instead of failing the report', () => {
+    const file = write(
+      JSON.stringify({
+        startTime: 'yesterday',
+        testResults: [
+          { name: 42, assertionResults: [{ fullName: 'DHL.Thm2.1 something', status: 'exploded', duration: '3 ms', failureMessages: 'one' }, { title: 'JT.Lem4 from the title' }] },
+          { name: 'no-assertions.ts' },
+        ],
+      }),
+    );
+    const run = readVitestRun(file, IDS)!;
+    expect(run.startTime).toBeNull();
+    expect(run.success).toBeNull();
+    expect(run.tests.map((t) => [t.claimId, t.title, t.file, t.status, t.durationMs, t.failureMessages])).toEqual([
+      ['DHL.Thm2.1', 'DHL.Thm2.1 something', '', 'skipped', null, []],
+      ['JT.Lem4', 'JT.Lem4 from the title', '', 'skipped', null, []],
+    ]);
+  });
+
+  test('recorded meta decides whether a test expects a counterexample, over the name', () => {
+    const file = write(JSON.stringify({ testResults: [{ name: 'f', assertionResults: [{ title: 'JT.Lem4 plain name', status: 'passed', meta: { [CLAIM_META_KEY]: { expectsCounterexample: true } } }] }] }));
+    expect(readVitestRun(file, IDS)!.tests[0].expectsCounterexample).toBe(true);
+  });
+});
+
+describe('claimIdOf', () => {
+  test('the longest ID that starts the name wins', () => {
+    expect(claimIdOf('SR.R4 x y', ['SR.R4', 'SR.R4 x'])).toBe('SR.R4 x');
+    expect(claimIdOf('SR.R4 x y', ['SR.R4 x', 'SR.R4'])).toBe('SR.R4 x');
+    expect(claimIdOf('other', IDS)).toBeNull();
+  });
+});
+
+describe('claim test meta', () => {
+  test('round trip through task meta', () => {
+    const task = { meta: {} };
+    recordClaimRun(task, { runs: 10, seed: 1, expectsCounterexample: false, distribution: { 'L=2': 4, 'L=3': 6 } });
+    expect(claimMetaOf(task.meta)).toEqual({ runs: 10, seed: 1, expectsCounterexample: false, distribution: { 'L=2': 4, 'L=3': 6 } });
+  });
+
+  test('anything malformed is ignored, field by field', () => {
+    expect(claimMetaOf(null)).toBeNull();
+    expect(claimMetaOf('meta')).toBeNull();
+    expect(claimMetaOf({})).toBeNull();
+    expect(claimMetaOf({ [CLAIM_META_KEY]: 3 })).toBeNull();
+    expect(claimMetaOf({ [CLAIM_META_KEY]: { runs: Number.NaN, seed: '7', expectsCounterexample: 'yes', distribution: { a: 1, b: 'x', c: Number.POSITIVE_INFINITY } } })).toEqual({ distribution: { a: 1 } });
+  });
+});
