@@ -85,8 +85,8 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
       const G = grads[k];
       for (let i = 0; i < G.length; i++) g2 += G[i] * G[i];
     }
-    // r is NaN on steps where the risk was not asked for; a non-finite gradient is divergence either way
-    if (!Number.isFinite(g2) || (wantRisk && !Number.isFinite(r))) {
+    // r is NaN on steps where the risk was not asked for (only there is NaN no news); ±∞ or a non-finite gradient is divergence
+    if (!Number.isFinite(g2) || (!Number.isFinite(r) && (wantRisk || r === r))) {
       return { network: net, diverged: { step: t, reason: `non-finite ${Number.isFinite(g2) ? 'risk' : 'gradient'} at W(${t})` }, stepsTaken: t, finalRisk: r, energy };
     }
     const eta = t < steps ? rule.eta(t, maxFro) : NaN;
