@@ -1,4 +1,4 @@
-import type { Ablation, CheckType, Paper } from '../claims/registry.js';
+import type { Claim } from '../claims/registry.js';
 import type { CounterexampleCase } from '../verify/counterexampleStore.js';
 import type { Verdict } from './verdict.js';
 import type { TestStatus } from './vitestResults.js';
@@ -33,15 +33,8 @@ export interface TestView {
   readonly failure: string | null;
 }
 
-/** One row per claim of the registry. */
-export interface ClaimRow {
-  readonly id: string;
-  readonly paper: Paper;
-  readonly statement: string;
-  readonly checks: readonly CheckType[];
-  readonly hypotheses: readonly string[];
-  readonly property: string;
-  readonly ablations: readonly Ablation[];
+/** One row per claim of the registry: the claim as the registry holds it, and what the run found. */
+export interface ClaimRow extends Claim {
   readonly verdict: Verdict;
   /** fast-check runs summed over the claim's tests (from their meta), null when none recorded */
   readonly runs: number | null;
