@@ -69,6 +69,9 @@ interface StepCase {
   readonly eta: number;
 }
 
+/** The report's distribution class of a case: loss, depth and sample count. */
+const caseClass = (c: StepCase): string => `${c.loss} L=${c.weights.length} n=${c.x.length}`;
+
 /** Weights with entries k/denominator, |k| ≤ maxEntry·denominator, shrinking toward 0 (readable cases). */
 function gridWeights(dims: readonly number[], maxEntry: number, denominator: number): fc.Arbitrary<Weights> {
   const entry = fc.integer({ min: -maxEntry * denominator, max: maxEntry * denominator }).map((k) => k / denominator);
@@ -176,7 +179,7 @@ describe('DHL.Thm2.2 and DHL.MF: F2, one GD step', () => {
   const linearCase = stepCase({ activations: [LINEAR] });
 
   test(claimTitle('DHL.Thm2.2', 'EXACT: D_k(t+1) − D_k(t) = η²(G_kG_kᵀ − G_{k+1}ᵀG_{k+1}) to the rounding bound, any loss/data/step/output size'), () => {
-    assertClaim('DHL.Thm2.2', fc.property(linearCase, (c) => balanceStepRatio(stepOf(c), 'matrix') <= 1), { numRuns: runs(150), toSpec: ([c]) => specOf(c) });
+    assertClaim('DHL.Thm2.2', fc.property(linearCase, (c) => balanceStepRatio(stepOf(c), 'matrix') <= 1), { numRuns: runs(150), toSpec: ([c]) => specOf(c), classify: ([c]) => caseClass(c) });
   });
 
   for (const fault of twinFaults)
@@ -466,7 +469,7 @@ describe('DHL.Thm2.1 and DHL.Cor2.1: homogeneous activations', () => {
   const homogeneousCase = stepCase({ activations: HOMOGENEOUS, maxDepth: 3 });
 
   test(claimTitle('DHL.Thm2.1', 'EXACT: one GD step changes ‖W_k[i,:]‖² − ‖W_{k+1}[:,i]‖² by η²(‖∂R/∂a‖² − ‖∂R/∂b‖²) (F4), ReLU and leaky ReLU'), () => {
-    assertClaim('DHL.Thm2.1', fc.property(homogeneousCase, (c) => balanceStepRatio(stepOf(c), 'diagonal') <= 1), { numRuns: runs(150), toSpec: ([c]) => specOf(c) });
+    assertClaim('DHL.Thm2.1', fc.property(homogeneousCase, (c) => balanceStepRatio(stepOf(c), 'diagonal') <= 1), { numRuns: runs(150), toSpec: ([c]) => specOf(c), classify: ([c]) => caseClass(c) });
   });
 
   test(claimTitle('DHL.Thm2.1', 'twin: F4 fails when G_1 is scaled by 1.01'), () => {
@@ -474,7 +477,7 @@ describe('DHL.Thm2.1 and DHL.Cor2.1: homogeneous activations', () => {
   });
 
   test(claimTitle('DHL.Cor2.1', 'EXACT: ‖W_k‖_F² − ‖W_{k+1}‖_F² changes by η²(‖G_k‖² − ‖G_{k+1}‖²) per step (layer sum of F4)'), () => {
-    assertClaim('DHL.Cor2.1', fc.property(homogeneousCase, (c) => layerSumStepRatio(stepOf(c)) <= 1), { numRuns: runs(150), toSpec: ([c]) => specOf(c) });
+    assertClaim('DHL.Cor2.1', fc.property(homogeneousCase, (c) => layerSumStepRatio(stepOf(c)) <= 1), { numRuns: runs(150), toSpec: ([c]) => specOf(c), classify: ([c]) => caseClass(c) });
   });
 
   test(claimTitle('DHL.Cor2.1', 'twin: the layer sum fails when G_2 is dropped'), () => {
@@ -874,7 +877,7 @@ function quartering(c: StepCase, gradient?: GradientFn) {
 
 describe('ACH.Thm1: end-to-end dynamics at balanced points', () => {
   test(claimTitle('ACH.Thm1', 'EXACT: at balanced points −Σ_k A_kG_kB_k = −Σ_j (PPᵀ)^{(j−1)/L} E (PᵀP)^{(L−j)/L} to the derived tolerance'), () => {
-    assertClaim('ACH.Thm1', fc.property(balancedCase, (c) => endToEndCheck(c).ratio <= 1), { numRuns: runs(100), toSpec: ([c]) => specOf(c, 0) });
+    assertClaim('ACH.Thm1', fc.property(balancedCase, (c) => endToEndCheck(c).ratio <= 1), { numRuns: runs(100), toSpec: ([c]) => specOf(c, 0), classify: ([c]) => caseClass(c) });
   });
 
   test(claimTitle('ACH.Thm1', 'twin: the identity fails when G_1 is scaled by 1.01'), () => {
@@ -983,7 +986,7 @@ describe('ablations (CLAIMS.md §7)', () => {
     const unbalanced = architecture({ minDepth: 2, maxDepth: 3, maxWidth: 3, maxInputDim: 3, maxOutputDim: 1 })
       .chain(({ dims }) => fc.record({ data: dataFor(dims, 'squared'), weights: dyadicWeights(dims) }))
       .map(({ data, weights }): StepCase => ({ loss: 'squared', activation: LINEAR, x: data.x, y: data.y, weights, eta: 1 }));
-    const found = findCounterexample('ACH.Thm1', fc.property(unbalanced, (c) => endToEndCheck(c).ratio <= 1), { numRuns: runs(100), label: unbalancedInit.label, toSpec: ([c]) => specOf(c, 0) });
+    const found = findCounterexample('ACH.Thm1', fc.property(unbalanced, (c) => endToEndCheck(c).ratio <= 1), { numRuns: runs(100), label: unbalancedInit.label, toSpec: ([c]) => specOf(c, 0), classify: ([c]) => caseClass(c) });
     const [c] = found.counterexample;
     const out = endToEndCheck(c);
     const net = networkFromArrays(c.weights, LINEAR);
