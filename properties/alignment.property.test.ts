@@ -89,6 +89,9 @@ interface TrainCase {
   readonly weights: Weights;
 }
 
+/** The report's distribution class of a training case: depth, input dimension and sample count. */
+const trainClass = (c: TrainCase): string => `L=${c.weights.length} d=${c.x[0].length} n=${c.x.length}`;
+
 interface TrainCaseConstraints {
   readonly maxDepth: number;
   readonly minDim?: number;
@@ -762,7 +765,7 @@ describe('JT.Thm1-norms: ‖W_k‖_F → ∞', () => {
       const reports: NormsReport[] = [];
       assertClaim('JT.Thm1-norms', fc.property(logisticCase, (c) => {
         reports.push(checkNorms(c, NORM_STEPS));
-      }), { numRuns: runs(24), toSpec: ([c]) => specOf(c, 'logistic', A4, NORM_STEPS) });
+      }), { numRuns: runs(24), toSpec: ([c]) => specOf(c, 'logistic', A4, NORM_STEPS), classify: ([c]) => trainClass(c) });
       const worst = Math.max(...reports.map((r) => r.worstRatio));
       console.log(
         `JT.Thm1-norms: ${reports.length} runs × ${NORM_STEPS} steps; worst F3 residual/allowance ${worst.toExponential(2)}; ` +
@@ -947,7 +950,7 @@ describe('JT.Thm1-rank1: ρ_k → 1', () => {
       assertClaim('JT.Thm1-rank1', fc.property(logisticCase, (c) => {
         for (const ctx of cachedTrajectory(c)) tightest = Math.max(tightest, checkRankOne(ctx));
         count++;
-      }), { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS) });
+      }), { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS), classify: ([c]) => trainClass(c) });
       console.log(`JT.Thm1-rank1: ${count} runs × ${ALIGN_STEPS} steps; largest g_k/(D + 4S) seen ${tightest.toPrecision(3)}`);
     },
     timeout(8000),
@@ -973,7 +976,7 @@ describe('JT.Thm1-align: |⟨v_{k+1}, u_k⟩| → 1', () => {
       assertClaim('JT.Thm1-align', fc.property(logisticCase, (c) => {
         for (const ctx of cachedTrajectory(c)) unresolved += checkAdjacent(ctx);
         count++;
-      }), { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS) });
+      }), { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS), classify: ([c]) => trainClass(c) });
       console.log(`JT.Thm1-align: ${count} runs × ${ALIGN_STEPS} steps; ${unresolved} checkpoint pairs with a repeated top singular value (c undetermined: unresolved)`);
     },
     timeout(8000),
@@ -1019,7 +1022,7 @@ describe('JT.Thm1-prod: w_prod/∏‖W_k‖_F aligns with v_1', () => {
       assertClaim('JT.Thm1-prod', fc.property(logisticCase, (c) => {
         const points = cachedTrajectory(c).map((ctx) => ({ inRegime: ctx.minMargin > ctx.marginRounding, value: checkProduct(ctx) }));
         verdicts.push(trendVerdict(points, productAlignmentAllowance(networkOf(c).dims, 1)));
-      }), { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS) });
+      }), { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS), classify: ([c]) => trainClass(c) });
       console.log(`JT.Thm1-prod: ${verdicts.length} runs × ${ALIGN_STEPS} steps; ` + assertTrend('JT.Thm1-prod', '1 − q', verdicts));
     },
     timeout(8000),
@@ -1385,7 +1388,7 @@ describe('JT.Thm4-margin: GD with the A4 step (logistic), w_prod/∏‖W_k‖_F 
       const reports: MarginReport[] = [];
       assertClaim('JT.Thm4-margin', fc.property(cases, (c) => {
         reports.push(checkDescentMargin(c, MARGIN_STEPS));
-      }), { numRuns: runs(64), toSpec: ([c]) => specOf(c, 'logistic', A4, MARGIN_STEPS) });
+      }), { numRuns: runs(64), toSpec: ([c]) => specOf(c, 'logistic', A4, MARGIN_STEPS), classify: ([c]) => trainClass(c) });
       const line = assertTrend('JT.Thm4-margin', 'sin∠(w_prod, ū)', reports.map((r) => r.verdict));
       const away = reports.filter((r) => r.verdict === 'away').map((r) => r.angles);
       console.log(
@@ -1460,7 +1463,7 @@ describe('LL.smoothed-margin: the smoothed margin is monotone (extension)', () =
       const reports: SmoothedReport[] = [];
       assertClaim('LL.smoothed-margin', fc.property(exponentialCase, (c) => {
         reports.push(checkSmoothedMargin(c, LL_STEPS));
-      }), { numRuns: runs(24), toSpec: ([c]) => specOf(c, 'exponential', { kind: 'constant', eta: LL_ETA }, LL_STEPS) });
+      }), { numRuns: runs(24), toSpec: ([c]) => specOf(c, 'exponential', { kind: 'constant', eta: LL_ETA }, LL_STEPS), classify: ([c]) => trainClass(c) });
       console.log(
         `LL.smoothed-margin: ${reports.length} runs × ${LL_STEPS} steps; ${reports.reduce((s, r) => s + r.checked, 0)} steps with ℒ < 1 checked, ` +
           `${reports.reduce((s, r) => s + r.unresolved, 0)} with an increase below the rounding level (unresolved)`,
