@@ -89,8 +89,8 @@ interface TrainCase {
   readonly weights: Weights;
 }
 
-/** The report's distribution class of a training case: depth, input dimension and sample count. */
-const trainClass = (c: TrainCase): string => `L=${c.weights.length} d=${c.x[0].length} n=${c.x.length}`;
+/** The report's distribution class of a training case: depth and input dimension. */
+const trainClass = (c: TrainCase): string => `L=${c.weights.length} d=${c.x[0].length}`;
 
 interface TrainCaseConstraints {
   readonly maxDepth: number;

@@ -69,8 +69,8 @@ interface StepCase {
   readonly eta: number;
 }
 
-/** The report's distribution class of a case: loss, depth and sample count. */
-const caseClass = (c: StepCase): string => `${c.loss} L=${c.weights.length} n=${c.x.length}`;
+/** The report's distribution class of a case: loss and depth. */
+const caseClass = (c: StepCase): string => `${c.loss} L=${c.weights.length}`;
 
 /** Weights with entries k/denominator, |k| ≤ maxEntry·denominator, shrinking toward 0 (readable cases). */
 function gridWeights(dims: readonly number[], maxEntry: number, denominator: number): fc.Arbitrary<Weights> {
