@@ -33,6 +33,7 @@ import {
   gamma,
   halvingDeviationRatio,
   layerSumStepRatio,
+  recordBalanceStep,
   outputDeltaMagnitudes,
   quarteringDeviationRatio,
   type BalanceStep,
@@ -134,30 +135,8 @@ function specOf(c: StepCase, steps = 1): SpecInput {
   };
 }
 
-/** One step by the trainer (gradientDescent), with what the F2/F4 bounds need captured at W(0). */
-function trainerStep(net: Network, data: Dataset, loss: Loss, eta: number, gradient?: GradientFn): BalanceStep {
-  let before: Float64Array[] = [];
-  let grads: Float64Array[] = [];
-  let deltas: Float64Array = new Float64Array(0);
-  const res = gradientDescent({
-    network: net,
-    data,
-    loss,
-    schedule: { kind: 'constant', eta },
-    steps: 1,
-    gradient,
-    onStep(v) {
-      if (v.t !== 0) return;
-      before = v.weights.map((W) => W.slice());
-      grads = v.grads.map((G) => G.slice());
-      deltas = outputDeltaMagnitudes(v.workspace, data, loss);
-    },
-  });
-  return { dims: net.dims, eta, samples: data.n, before, after: res.network.weights, grads, magnitudes: cancellationMagnitudes(before, net.dims, data, deltas) };
-}
-
 function stepOf(c: StepCase, gradient?: GradientFn): BalanceStep {
-  return trainerStep(networkFromArrays(c.weights, c.activation), datasetOf(c), losses[c.loss], c.eta, gradient);
+  return recordBalanceStep(networkFromArrays(c.weights, c.activation), datasetOf(c), losses[c.loss], c.eta, gradient);
 }
 
 const twinFaults: readonly GradientFault[] = [
@@ -291,7 +270,7 @@ describe('DHL.Thm2.2 and DHL.MF: exact arithmetic and the factorization form', (
       'DHL.MF',
       fc.property(factorizationCase, (c) => {
         const data = factorizationData(c.target);
-        return balanceStepRatio(trainerStep(networkFromArrays(c.weights, LINEAR), data, squared, c.eta * data.n), 'matrix') <= 1;
+        return balanceStepRatio(recordBalanceStep(networkFromArrays(c.weights, LINEAR), data, squared, c.eta * data.n), 'matrix') <= 1;
       }),
       { numRuns: runs(100), toSpec: ([c]) => factorizationSpec(c.target, c.weights, { kind: 'constant', eta: c.eta * c.target[0].length }, 1) },
     );
@@ -303,7 +282,7 @@ describe('DHL.Thm2.2 and DHL.MF: exact arithmetic and the factorization form', (
       'DHL.MF',
       fc.property(factorizationCase, (c) => {
         const data = factorizationData(c.target);
-        return balanceStepRatio(trainerStep(networkFromArrays(c.weights, LINEAR), data, squared, c.eta * data.n, brokenGradient(twinFaults[0])), 'matrix') <= 1;
+        return balanceStepRatio(recordBalanceStep(networkFromArrays(c.weights, LINEAR), data, squared, c.eta * data.n, brokenGradient(twinFaults[0])), 'matrix') <= 1;
       }),
       { numRuns: runs(100), label: 'float twin, ∇_V scaled by 1.01' },
     );

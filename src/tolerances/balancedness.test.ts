@@ -3,7 +3,6 @@ import { datasetFromArrays, type Dataset } from '../data/dataset.js';
 import { logistic } from '../losses/logistic.js';
 import { squared, type Loss } from '../losses/loss.js';
 import { networkFromArrays, type Network } from '../network/network.js';
-import { gradientDescent } from '../trainer/gradientDescent.js';
 import {
   balanceStepRatio,
   cancellationMagnitudes,
@@ -14,29 +13,12 @@ import {
   layerSumStepRatio,
   outputDeltaMagnitudes,
   quarteringDeviationRatio,
+  recordBalanceStep,
   unitRoundoff,
   type BalanceStep,
 } from './balancedness.js';
 
-function step(net: Network, data: Dataset, loss: Loss, eta: number): BalanceStep {
-  let before: Float64Array[] = [];
-  let grads: Float64Array[] = [];
-  let deltas: Float64Array = new Float64Array(0);
-  const res = gradientDescent({
-    network: net,
-    data,
-    loss,
-    schedule: { kind: 'constant', eta },
-    steps: 1,
-    onStep(v) {
-      if (v.t !== 0) return;
-      before = v.weights.map((W) => W.slice());
-      grads = v.grads.map((G) => G.slice());
-      deltas = outputDeltaMagnitudes(v.workspace, data, loss);
-    },
-  });
-  return { dims: net.dims, eta, samples: data.n, before, after: res.network.weights, grads, magnitudes: cancellationMagnitudes(before, net.dims, data, deltas) };
-}
+const step = (net: Network, data: Dataset, loss: Loss, eta: number): BalanceStep => recordBalanceStep(net, data, loss, eta);
 
 describe('balancedness tolerances', () => {
   test('γ_m = mu/(1 − mu)', () => {
