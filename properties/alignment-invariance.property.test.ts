@@ -42,6 +42,7 @@ import { createWorkspace, riskAndGradient, zerosLike, type GradientFn } from '..
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { gradientDescent, type StepView } from '../src/trainer/gradientDescent.js';
 import { ablationTest, claimTitle } from '../src/claims/registry.js';
+import { gamma, UNIT_ROUNDOFF } from '../src/tolerances/rounding.js';
 import { assertClaim, findCounterexample } from '../src/verify/claimProperty.js';
 import { horizon, runs } from '../src/verify/profile.js';
 
@@ -59,11 +60,7 @@ const timeout = (ms: number) => ms * runs(1) * horizon(1);
 
 // ------------------------------------------------------------------ rounding model and small helpers
 
-const U = 2 ** -53;
-/** γ_m = m·u/(1 − m·u): bound on the relative error of m successive roundings (a length-m dot product). */
-function gamma(m: number): number {
-  return (m * U) / (1 - m * U);
-}
+const U = UNIT_ROUNDOFF;
 
 function fro(A: ArrayLike<number>): number {
   let s = 0;

@@ -19,15 +19,9 @@ import { balanceMatrices } from '../metrics/balancedness.js';
 import { frobenius } from '../metrics/norms.js';
 import { topSingular } from '../metrics/singularValues.js';
 
-/** u = 2^−53, the unit roundoff of float64 round-to-nearest. */
-export const UNIT_ROUNDOFF = 2 ** -53;
+import { gamma, UNIT_ROUNDOFF } from './rounding.js';
 
-/** γ_k = k·u/(1 − k·u): relative error bound of k successive roundings (Higham Lemma 3.1); requires k·u < 1. */
-export function gamma(k: number): number {
-  const ku = k * UNIT_ROUNDOFF;
-  if (!(ku < 1)) throw new RangeError(`gamma: k=${k} must satisfy k·u < 1`);
-  return ku / (1 - ku);
-}
+export { gamma, UNIT_ROUNDOFF };
 
 /**
  * Roundings in one evaluation of a built-in loss value or derivative: Math.exp and Math.log1p are fdlibm ports in

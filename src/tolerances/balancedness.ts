@@ -1,4 +1,5 @@
 import type { Dataset } from '../data/dataset.js';
+import { gamma, UNIT_ROUNDOFF as unitRoundoff } from './rounding.js';
 import type { Loss } from '../losses/loss.js';
 import { balanceMatrices } from '../metrics/balancedness.js';
 import type { Network } from '../network/network.js';
@@ -19,13 +20,7 @@ import { gradientDescent } from '../trainer/gradientDescent.js';
  * Matrix forms: |fl(AB) − AB| ≤ γ_m |A||B| entrywise (m the inner size).
  */
 
-export const unitRoundoff = Number.EPSILON / 2;
-
-export function gamma(m: number): number {
-  const mu = m * unitRoundoff;
-  if (!(mu < 1)) throw new RangeError(`gamma: m=${m} is too large (m·u must be < 1)`);
-  return mu / (1 - mu);
-}
+export { gamma, UNIT_ROUNDOFF as unitRoundoff } from './rounding.js';
 
 /** observed/bound with 0/0 = 0 (both sides exactly zero) and x/0 = ∞. */
 function quotient(observed: number, bound: number): number {
