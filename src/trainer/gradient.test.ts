@@ -16,8 +16,8 @@ const matrix = (r: number, c: number) => fc.array(fc.array(dyadic, { minLength: 
  * Central differences: error ≈ h²/6·|R'''| + 2ε|R|/h per entry. With h = 1e-5,
  * weights ≤ 1, ‖x‖ ≤ 1, depth ≤ 3 the third derivatives are O(10) and the
  * truncation term is ~1e-9, the rounding term ~1e-11: 1e-7 is a ≥ 10× margin.
- * ReLU kinks: pre-activations are dyadic sums, so a kink within h would need a
- * pre-activation exactly 0; those cases are excluded by checking |pre| > h.
+ * Leaky-ReLU kinks: a kink inside [w − h, w + h] makes the quotient one-sided, so an
+ * entry beyond the bound is skipped only when some hidden activation is within 1e-4 of 0.
  */
 function finiteDifference(net: Network, data: ReturnType<typeof datasetFromArrays>, loss: Loss, k: number, i: number): number {
   const ws = createWorkspace(net.dims, data.n);
