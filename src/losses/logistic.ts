@@ -8,7 +8,11 @@ export const logistic: MarginLoss = {
   kind: 'margin',
   name: 'logistic',
   value: (u) => (u >= 0 ? Math.log1p(Math.exp(-u)) : -u + Math.log1p(Math.exp(u))),
-  derivative: (u) => (u >= 0 ? -Math.exp(-u) / (1 + Math.exp(-u)) : -1 / (1 + Math.exp(u))),
+  derivative: (u) => {
+    if (u < 0) return -1 / (1 + Math.exp(u));
+    const e = Math.exp(-u);
+    return -e / (1 + e);
+  },
   // log log1p(e^{−u}); for u > 36, log1p(e^{−u}) = e^{−u}(1 − e^{−u}/2 + …) so the log is −u − e^{−u}/2 to double precision
   logValue: (u) => (u > 36 ? -u - Math.exp(-u) / 2 : Math.log(u >= 0 ? Math.log1p(Math.exp(-u)) : -u + Math.log1p(Math.exp(u)))),
   lipschitz: { beta: 0.25, G: 1 },

@@ -63,7 +63,10 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
   const ws = createWorkspace(net.dims, data.n);
   const grads = zerosLike(net);
   const rule = createStepRule(opts.schedule, L, loss);
-  const marks = new Set(opts.checkpoints ?? []);
+  // checkpoints ascending and distinct, walked with a cursor: one comparison per step, no hashing
+  const marks = [...new Set(opts.checkpoints ?? [])].sort((a, b) => a - b);
+  let nextMark = 0;
+  while (nextMark < marks.length && marks[nextMark] < 0) nextMark++;
   const view: StepView = { t: 0, eta: 0, risk: 0, gradSquared: 0, energy: 0, radius: NaN, weights: net.weights, grads, workspace: ws };
   const W = net.weights;
   let maxFro = 0;
@@ -78,7 +81,9 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
   // the risk (one loss evaluation per sample) is needed only where someone looks at it
   const everyStep = opts.onStep !== undefined;
   for (let t = 0; t <= steps; t++) {
-    const wantRisk = everyStep || t === steps || marks.has(t);
+    const isMark = nextMark < marks.length && marks[nextMark] === t;
+    if (isMark) nextMark++;
+    const wantRisk = everyStep || t === steps || isMark;
     r = grad(ws, net, data, loss, grads, wantRisk);
     let g2 = 0;
     for (let k = 0; k < L; k++) {
@@ -96,7 +101,7 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
     view.gradSquared = g2;
     view.energy = energy;
     view.radius = rule.radius;
-    if (marks.has(t) && opts.onCheckpoint) opts.onCheckpoint(t, net, view);
+    if (isMark && opts.onCheckpoint) opts.onCheckpoint(t, net, view);
     if (opts.onStep) opts.onStep(view);
     if (t === steps) break;
     maxFro = 0;
