@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { timeoutScale } from './src/verify/profile.js';
+
+// 1 normally; larger when the code under test is deliberately slowed (mutation testing)
+const slow = timeoutScale();
 
 // Two projects: fast unit tests beside the code, and the claims (properties/).
 export default defineConfig({
@@ -8,8 +12,8 @@ export default defineConfig({
     isolate: false,
     pool: 'threads',
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
-      { extends: true, test: { name: 'claims', include: ['properties/**/*.property.test.ts'], testTimeout: 60_000 } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], testTimeout: 5_000 * slow } },
+      { extends: true, test: { name: 'claims', include: ['properties/**/*.property.test.ts'], testTimeout: 60_000 * slow } },
     ],
     coverage: {
       provider: 'v8',

@@ -44,7 +44,7 @@ import { gradientDescent, type StepView } from '../src/trainer/gradientDescent.j
 import { ablationTest, claimTitle } from '../src/claims/registry.js';
 import { gamma, UNIT_ROUNDOFF } from '../src/tolerances/rounding.js';
 import { assertClaim, findCounterexample } from '../src/verify/claimProperty.js';
-import { horizon, runs } from '../src/verify/profile.js';
+import { horizon, runs, testTimeout } from '../src/verify/profile.js';
 
 /** The §7 ablations this file runs, from the registry (titles and database labels). */
 const ABLATION = {
@@ -55,8 +55,8 @@ const ABLATION = {
   oneDGenericInit: ablationTest('RNBU.1D', 'alignedRankOneInit', 'from a generic (unaligned) init, exact alignment is absent after finite training'),
 };
 
-/** A test's timeout: its measured default-profile budget scaled with the profile's runs and horizons. */
-const timeout = (ms: number) => ms * runs(1) * horizon(1);
+/** A test's timeout: its measured default-profile budget, scaled as testTimeout says. */
+const timeout = (ms: number) => testTimeout(ms);
 
 // ------------------------------------------------------------------ rounding model and small helpers
 

@@ -72,7 +72,7 @@ import { gradientDescent } from '../src/trainer/gradientDescent.js';
 import { gradientFlow } from '../src/trainer/gradientFlow.js';
 import { jiTelgarskySmoothness, type ScheduleSpec } from '../src/trainer/schedule.js';
 import { assertClaim, findCounterexample } from '../src/verify/claimProperty.js';
-import { currentProfile, horizon, runs } from '../src/verify/profile.js';
+import { currentProfile, horizon, runs, testTimeout } from '../src/verify/profile.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Generated cases
@@ -155,8 +155,7 @@ function specOf(c: TrainCase, loss: LossName | 'squared', schedule: ScheduleSpec
 const SHARED_MACHINE = 2;
 
 function timeout(ms: number, scalesWithHorizon = true): number {
-  const p = currentProfile();
-  return Math.round(ms * SHARED_MACHINE * p.runScale * (scalesWithHorizon ? p.horizonScale : 1));
+  return testTimeout(ms * SHARED_MACHINE, scalesWithHorizon);
 }
 
 /** 0, 1, 2, 4, …, 2^j ≤ steps, and steps itself. */

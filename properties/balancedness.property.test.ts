@@ -44,10 +44,10 @@ import { gradientDescent } from '../src/trainer/gradientDescent.js';
 import { gradientFlow } from '../src/trainer/gradientFlow.js';
 import type { ScheduleSpec } from '../src/trainer/schedule.js';
 import { assertClaim, findCounterexample } from '../src/verify/claimProperty.js';
-import { horizon, runs } from '../src/verify/profile.js';
+import { horizon, runs, testTimeout } from '../src/verify/profile.js';
 
-/** Explicit timeouts for the slower properties: ~10× their time on a loaded 2-core machine (≤ 1.2 s), scaled with the profile. */
-const timeout = (ms: number) => ms * runs(1) * horizon(1);
+/** Explicit timeouts for the slower properties: ~10× their time on a loaded 2-core machine (≤ 1.2 s), scaled as testTimeout says. */
+const timeout = (ms: number) => testTimeout(ms);
 
 // ---------------------------------------------------------------------------
 // Generated cases

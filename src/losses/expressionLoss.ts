@@ -37,10 +37,11 @@ export function expressionLoss(expression: string, where = 'loss.expression'): M
   const f = math().compile(node.toString());
   const df = math().compile(dnode.toString());
   const scope = { u: 0 };
+  // mathjs answers with a Complex where the expression leaves the reals (sqrt(1 − u) at u = 2); Number() makes that
+  // NaN, which the trainer reports as divergence, and leaves real numbers as they are
   const evalAt = (c: typeof f, u: number): number => {
     scope.u = u;
-    const v = c.evaluate(scope);
-    return typeof v === 'number' ? v : Number(v);
+    return Number(c.evaluate(scope));
   };
   const probe = evalAt(f, 0);
   if (!Number.isFinite(probe)) throw new RangeError(`${where}="${expression}" is not finite at u=0 (value ${probe})`);

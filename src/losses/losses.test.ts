@@ -104,3 +104,34 @@ describe('losses: edge cases found by mutation testing', () => {
     expect(exponential.logValue(-5)).toBe(5);
   });
 });
+
+describe('losses: expression losses and the large-margin log, found by mutation testing', () => {
+  test('an expression loss is a margin loss named after its text, with log ℓ and ℓ′ from mathjs', () => {
+    const l = expressionLoss('log(1 + exp(-u))');
+    expect(l.kind).toBe('margin');
+    expect(l.name).toBe('expression(log(1 + exp(-u)))');
+    expect(l.value(0)).toBe(Math.log(2));
+    expect(l.logValue(0)).toBe(Math.log(Math.log(2)));
+    expect(l.derivative(0)).toBe(-0.5);
+  });
+
+  test('function names and the constants e and pi are not free variables', () => {
+    expect(expressionLoss('exp(-u)').value(1)).toBe(Math.exp(-1));
+    expect(expressionLoss('e^(-u)').value(0)).toBe(1);
+    expect(expressionLoss('exp(-pi * u)').value(0)).toBe(1);
+    expect(() => expressionLoss('exp(-u * k)')).toThrow('uses the variable k; the only variable allowed is u');
+  });
+
+  test('outside the reals an expression loss gives NaN (reported as divergence), not a mathjs Complex', () => {
+    const l = expressionLoss('sqrt(1 - u)');
+    expect(l.value(0)).toBe(1);
+    expect(l.value(2)).toBeNaN();
+  });
+
+  test('logistic log ℓ is −u exactly past u = 36 and log ℓ(u) up to it', () => {
+    for (const v of [36.5, 40, 100, 744, 800]) expect(logistic.logValue(v)).toBe(-v);
+    for (const v of [20, 30, 35.9]) expect(logistic.logValue(v)).toBe(Math.log(Math.log1p(Math.exp(-v))));
+    // at the switch both forms agree: the correction −e^{−36}/2 is below half an ulp of 36
+    expect(Math.log(Math.log1p(Math.exp(-36)))).toBe(-36);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { exponential } from '../losses/exponential.js';
 import { logistic } from '../losses/logistic.js';
+import { squared } from '../losses/loss.js';
 import { createStepRule, jiTelgarskySmoothness } from './schedule.js';
 
 describe('step rules', () => {
@@ -29,6 +30,7 @@ describe('step rules', () => {
 
   test('Ji–Telgarsky needs JT.A3 constants', () => {
     expect(() => createStepRule({ kind: 'ji-telgarsky' }, 2, exponential)).toThrow(/ji-telgarsky.*JT.A3/);
+    expect(() => createStepRule({ kind: 'ji-telgarsky' }, 2, squared)).toThrow('schedule.kind=ji-telgarsky: loss=squared has no global constants');
   });
 
   test('flow is not a step rule', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { currentProfile, horizon, runs } from './profile.js';
+import { currentProfile, horizon, runs, testTimeout, timeoutScale } from './profile.js';
 import { DEFAULT_SEED, globalSeed } from './seed.js';
 
 describe('test profiles (DLNCHECK_PROFILE, DLNCHECK_RUNS)', () => {
@@ -27,6 +27,21 @@ describe('test profiles (DLNCHECK_PROFILE, DLNCHECK_RUNS)', () => {
     expect(horizon(200, currentProfile({}))).toBe(200);
     expect(horizon(200, currentProfile({ DLNCHECK_PROFILE: 'thorough' }))).toBe(2000);
     expect(horizon(0, currentProfile({}))).toBe(1);
+  });
+
+  test('timeouts scale with runs, with horizons when asked, and with DLNCHECK_TIMEOUT_SCALE', () => {
+    const def = currentProfile({});
+    const thorough = currentProfile({ DLNCHECK_PROFILE: 'thorough' });
+    expect(timeoutScale({})).toBe(1);
+    expect(timeoutScale({ DLNCHECK_TIMEOUT_SCALE: '' })).toBe(1);
+    expect(testTimeout(3000, true, def, {})).toBe(3000);
+    expect(testTimeout(3000, true, thorough, {})).toBe(300_000);
+    expect(testTimeout(3000, false, thorough, {})).toBe(30_000);
+    expect(testTimeout(3000, false, def, { DLNCHECK_TIMEOUT_SCALE: '2.5' })).toBe(7500);
+  });
+
+  test.each(['0.5', '-1', 'Infinity', 'slow'])('DLNCHECK_TIMEOUT_SCALE=%s is rejected', (v) => {
+    expect(() => timeoutScale({ DLNCHECK_TIMEOUT_SCALE: v })).toThrow(`DLNCHECK_TIMEOUT_SCALE=${v} must be a finite number ≥ 1`);
   });
 });
 

@@ -44,3 +44,23 @@ export function runs(base: number, profile: Profile = currentProfile(), env: Nod
 export function horizon(base: number, profile: Profile = currentProfile()): number {
   return Math.max(1, Math.round(base * profile.horizonScale));
 }
+
+/**
+ * How much slower than normal this run's code is, from DLNCHECK_TIMEOUT_SCALE (default 1). Runs of deliberately slowed
+ * code set it (Stryker's instrumented kernel, see stryker.config.mjs) so that slowness is not mistaken for a failure.
+ */
+export function timeoutScale(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.DLNCHECK_TIMEOUT_SCALE;
+  if (raw === undefined || raw === '') return 1;
+  const slow = Number(raw);
+  if (!Number.isFinite(slow) || slow < 1) throw new RangeError(`DLNCHECK_TIMEOUT_SCALE=${raw} must be a finite number ≥ 1`);
+  return slow;
+}
+
+/**
+ * A property's vitest timeout: its default-profile budget `ms`, scaled by the profile's run count and, for tests whose
+ * cost grows with the GD horizon, its horizon scale; then by timeoutScale().
+ */
+export function testTimeout(ms: number, scalesWithHorizon = true, profile: Profile = currentProfile(), env: NodeJS.ProcessEnv = process.env): number {
+  return Math.round(ms * profile.runScale * (scalesWithHorizon ? profile.horizonScale : 1) * timeoutScale(env));
+}
