@@ -27,6 +27,13 @@ export interface FlowResult {
   readonly integratorSteps: number;
 }
 
+/** Thrown out of the right-hand side (and so out of ODEX) when ∇R is not finite at the point ODEX asked for. */
+class NonFiniteGradient extends Error {
+  constructor(readonly time: number) {
+    super(`non-finite gradient at t=${time}`);
+  }
+}
+
 /**
  * Gradient flow by Hairer's ODEX (Gragg–Bulirsch–Stoer extrapolation). The
  * integration restarts at each checkpoint so that W(t) there is an integrator
@@ -46,14 +53,19 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
   const scratch = cloneNetwork(net);
   let evaluations = 0;
   let integratorSteps = 0;
-  const rhs = (_t: number, y: number[]): number[] => {
+  const rhs = (t: number, y: number[]): number[] => {
     let o = 0;
     for (const W of scratch.weights) for (let i = 0; i < W.length; i++) W[i] = y[o++];
     grad(ws, scratch, data, loss, grads);
     evaluations++;
     const out = new Array<number>(total);
     o = 0;
-    for (const G of grads) for (let i = 0; i < G.length; i++) out[o++] = -G[i];
+    for (const G of grads)
+      for (let i = 0; i < G.length; i++) {
+        // ODEX would answer a NaN derivative by shrinking its step until maxSteps: stop at once instead
+        if (!Number.isFinite(G[i])) throw new NonFiniteGradient(t);
+        out[o++] = -G[i];
+      }
     return out;
   };
   const solver = createOdexSolver(total);
@@ -71,7 +83,21 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
   };
   for (const stop of stops) {
     if (stop > now) {
-      const res = solver.solve(rhs, now, y, stop);
+      let res: ReturnType<typeof solver.solve>;
+      // the last point of the trajectory ODEX accepted: what is returned if the flow cannot go on
+      let lastTime = now;
+      let lastY = y;
+      try {
+        res = solver.solve(rhs, now, y, stop, (_nr, _xOld, x, yAccepted) => {
+          lastTime = x;
+          lastY = yAccepted;
+        });
+      } catch (e) {
+        if (!(e instanceof NonFiniteGradient)) throw e;
+        y = lastY;
+        write();
+        return { network: net, diverged: { time: e.time, reason: `${e.message} (weights returned are W(${lastTime}), the last accepted point)` }, evaluations, integratorSteps };
+      }
       y = res.y.slice();
       integratorSteps += res.nStep;
       if (res.outcome !== 0) {

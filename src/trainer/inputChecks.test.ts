@@ -33,9 +33,10 @@ describe('divergence is reported, not thrown', () => {
     expect(res.stepsTaken).toBe(1);
   });
 
-  test('gradient flow: a non-finite weight at a checkpoint ends the flow there', () => {
+  test('gradient flow: a non-finite gradient ends the flow where ODEX first meets it', () => {
     const data = datasetFromArrays([[1]], [[1]], 'regression');
-    // dW/dt = 1 until W passes 1.5 (t = 0.5), then NaN: the segment ending at the checkpoint t = 0.5 is the last
+    // dW/dt = 1 until W passes 1.5 (t = 0.5), then NaN: ODEX meets it evaluating the end of the segment to the
+    // checkpoint t = 0.5 and the flow stops there, returning the last accepted point before it
     const res = gradientFlow({
       network: networkFromArrays([[[1]]], linear),
       data,
@@ -48,7 +49,13 @@ describe('divergence is reported, not thrown', () => {
         return 0;
       },
     });
-    expect(res.diverged).toEqual({ time: 0.5, reason: 'non-finite weight' });
+    expect(res.diverged?.time).toBe(0.5);
+    const accepted = Number(/W\(([^)]*)\)/.exec(res.diverged!.reason)![1]);
+    expect(res.diverged!.reason).toBe(`non-finite gradient at t=0.5 (weights returned are W(${accepted}), the last accepted point)`);
+    expect(accepted).toBeGreaterThanOrEqual(0);
+    expect(accepted).toBeLessThan(0.5);
+    // dW/dt = 1 is integrated exactly by every extrapolation stage: W(t) = 1 + t
+    expect(res.network.weights[0][0]).toBeCloseTo(1 + accepted, 12);
   });
 
   test.each([

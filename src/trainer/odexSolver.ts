@@ -9,7 +9,14 @@ export interface OdexSolver {
   absoluteTolerance: number | number[];
   relativeTolerance: number | number[];
   maxSteps: number;
-  solve(f: (x: number, y: number[]) => number[], x: number, y0: number[], xEnd: number): { y: number[]; outcome: number; nStep: number; xEnd: number; nEval: number };
+  /** solOut, if given, sees each accepted step's end point (x, y) */
+  solve(
+    f: (x: number, y: number[]) => number[],
+    x: number,
+    y0: number[],
+    xEnd: number,
+    solOut?: (nr: number, xOld: number, x: number, y: number[]) => boolean | void,
+  ): { y: number[]; outcome: number; nStep: number; xEnd: number; nEval: number };
 }
 
 const odex = createRequire(import.meta.url)('odex') as { Solver: new (n: number) => OdexSolver };

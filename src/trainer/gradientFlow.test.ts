@@ -1,0 +1,162 @@
+import { describe, expect, test } from 'vitest';
+import { datasetFromArrays } from '../data/dataset.js';
+import { logistic } from '../losses/logistic.js';
+import { squared } from '../losses/loss.js';
+import { networkFromArrays, weightsToArrays } from '../network/network.js';
+import { riskAndGradient, type GradientFn } from './gradient.js';
+import { gradientFlow } from './gradientFlow.js';
+
+// R(w) = ½(w − 1)² on one sample: dw/dt = −(w − 1), so w(t) = 1 + (w0 − 1)e^{−t}.
+const reg = datasetFromArrays([[1]], [[1]], 'regression');
+const scalar = (w0: number) => networkFromArrays([[[w0]]], { kind: 'linear' });
+const closedForm = (w0: number, t: number) => 1 + (w0 - 1) * Math.exp(-t);
+/**
+ * ODEX keeps the local error per step below τ(1 + |w|) (absolute and relative tolerance τ); on this contracting
+ * flow local errors do not grow, and the step count for t ≤ 2 at τ = 1e-10 is a few dozen, so 100τ·(1 + |w0|)
+ * bounds the global error with room for the estimator's slack, while a wrong sign or factor errs by O(1).
+ */
+const flowTolerance = (tau: number, w0: number) => 100 * tau * (1 + Math.abs(w0));
+
+describe('gradientFlow: trajectory', () => {
+  test('W(t) at each checkpoint is the closed form, seen in ascending order, each time once', () => {
+    const seen: [number, number][] = [];
+    const res = gradientFlow({
+      network: scalar(3),
+      data: reg,
+      loss: squared,
+      time: 2,
+      tolerance: 1e-10,
+      // unsorted, duplicated and out-of-range requests: only those in [0, time] are visited, once, in order
+      checkpointTimes: [1.5, 0.5, 0.5, -1, 0, 7],
+      onCheckpoint: (t, net) => seen.push([t, net.weights[0][0]]),
+    });
+    expect(seen.map(([t]) => t)).toEqual([0, 0.5, 1.5]);
+    for (const [t, w] of seen) expect(Math.abs(w - closedForm(3, t))).toBeLessThan(flowTolerance(1e-10, 3));
+    expect(seen[0][1]).toBe(3);
+    expect(Math.abs(res.network.weights[0][0] - closedForm(3, 2))).toBeLessThan(flowTolerance(1e-10, 3));
+    expect(res.diverged).toBeNull();
+  });
+
+  test('the final time is a checkpoint when asked for, and not otherwise', () => {
+    const seen: number[] = [];
+    gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, checkpointTimes: [1], onCheckpoint: (t) => seen.push(t) });
+    gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, checkpointTimes: [0.25], onCheckpoint: (t) => seen.push(t) });
+    expect(seen).toEqual([1, 0.25]);
+  });
+
+  test('the input network is not modified; the result holds W(time)', () => {
+    const start = scalar(3);
+    const res = gradientFlow({ network: start, data: reg, loss: squared, time: 1, tolerance: 1e-8 });
+    expect(start.weights[0][0]).toBe(3);
+    expect(res.network.weights[0][0]).not.toBe(3);
+  });
+
+  test('time 0 returns the initial weights without evaluating the gradient', () => {
+    const res = gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 0, tolerance: 1e-8 });
+    expect(res.network.weights[0][0]).toBe(3);
+    expect(res.evaluations).toBe(0);
+    expect(res.integratorSteps).toBe(0);
+  });
+
+  test('a deep net: every layer is carried through the flattened state and back', () => {
+    // L = 2, logistic: the flow must reduce the risk and move both layers; with a gradient that zeroes layer 2,
+    // layer 2 must stay put (the state vector's layout maps each block back to its own layer)
+    const cls = datasetFromArrays([[1, 0], [0, 1], [-0.5, -0.5]], [1, 1, -1]);
+    const w0 = [[[0.5, 0.1], [0.2, 0.3]], [[0.4, -0.1]]];
+    const res = gradientFlow({ network: networkFromArrays(w0, { kind: 'linear' }), data: cls, loss: logistic, time: 1, tolerance: 1e-9 });
+    const w1 = weightsToArrays(res.network);
+    expect(w1[0]).not.toEqual(w0[0]);
+    expect(w1[1]).not.toEqual(w0[1]);
+    const frozen: GradientFn = (ws, net, data, loss, grads, wantRisk) => {
+      const r = riskAndGradient(ws, net, data, loss, grads, wantRisk);
+      grads[1].fill(0);
+      return r;
+    };
+    const half = gradientFlow({ network: networkFromArrays(w0, { kind: 'linear' }), data: cls, loss: logistic, time: 1, tolerance: 1e-9, gradient: frozen });
+    const wh = weightsToArrays(half.network);
+    expect(wh[1]).toEqual(w0[1]);
+    expect(wh[0]).not.toEqual(w0[0]);
+  });
+});
+
+describe('gradientFlow: bookkeeping', () => {
+  test('evaluations counts right-hand-side calls; integratorSteps sums ODEX steps over segments', () => {
+    let calls = 0;
+    const counting: GradientFn = (...args) => {
+      calls++;
+      return riskAndGradient(...args);
+    };
+    const one = gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 2, tolerance: 1e-10, gradient: counting });
+    expect(one.evaluations).toBe(calls);
+    expect(one.integratorSteps).toBeGreaterThan(0);
+    // restarting at a checkpoint costs at least one more step than integrating straight through
+    const two = gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 2, tolerance: 1e-10, checkpointTimes: [1] });
+    expect(two.integratorSteps).toBeGreaterThan(one.integratorSteps);
+    expect(two.evaluations).toBeGreaterThan(one.evaluations);
+  });
+
+  test('a tighter tolerance takes more steps and lands closer', () => {
+    const loose = gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 2, tolerance: 1e-4 });
+    const tight = gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 2, tolerance: 1e-12 });
+    expect(tight.integratorSteps).toBeGreaterThan(loose.integratorSteps);
+    const err = (r: typeof loose) => Math.abs(r.network.weights[0][0] - closedForm(3, 2));
+    expect(err(tight)).toBeLessThan(err(loose));
+    expect(err(tight)).toBeLessThan(flowTolerance(1e-12, 3));
+  });
+});
+
+describe('gradientFlow: divergence', () => {
+  test('a gradient that turns non-finite stops the flow and says when', () => {
+    // ∇ = NaN once w has moved below 1.5: the flow passes it at t = ln 4 ≈ 1.39 (w(1) ≈ 1.74)
+    const poisoned: GradientFn = (ws, net, data, loss, grads, wantRisk) => {
+      const r = riskAndGradient(ws, net, data, loss, grads, wantRisk);
+      if (net.weights[0][0] < 1.5) grads[0][0] = NaN;
+      return r;
+    };
+    const seen: number[] = [];
+    const res = gradientFlow({
+      network: scalar(3),
+      data: reg,
+      loss: squared,
+      time: 3,
+      tolerance: 1e-8,
+      gradient: poisoned,
+      checkpointTimes: [1, 2],
+      onCheckpoint: (t) => seen.push(t),
+    });
+    expect(seen).toEqual([1]);
+    expect(res.diverged).not.toBeNull();
+    // the poisoned point is first asked for by a step from t = 1 that passes ln 4 (ODEX may probe ahead of it)
+    expect(res.diverged!.time).toBeGreaterThan(1);
+    expect(res.diverged!.time).toBeLessThanOrEqual(2);
+    const accepted = Number(/W\(([^)]*)\)/.exec(res.diverged!.reason)![1]);
+    expect(res.diverged!.reason).toBe(`non-finite gradient at t=${res.diverged!.time} (weights returned are W(${accepted}), the last accepted point)`);
+    // the returned weights are the trajectory at that accepted point, which lies before the poison (w ≥ 1.5)
+    expect(accepted).toBeGreaterThanOrEqual(1);
+    expect(accepted).toBeLessThan(res.diverged!.time);
+    expect(res.network.weights[0][0]).toBeGreaterThanOrEqual(1.5);
+    expect(Math.abs(res.network.weights[0][0] - closedForm(3, accepted))).toBeLessThan(flowTolerance(1e-8, 3));
+  });
+
+  test('a gradient non-finite from the start is divergence at t = 0', () => {
+    const inf: GradientFn = (ws, net, data, loss, grads, wantRisk) => {
+      const r = riskAndGradient(ws, net, data, loss, grads, wantRisk);
+      grads[0][0] = -Infinity;
+      return r;
+    };
+    const res = gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, gradient: inf });
+    expect(res.diverged).toEqual({ time: 0, reason: 'non-finite gradient at t=0 (weights returned are W(0), the last accepted point)' });
+    expect(res.network.weights[0][0]).toBe(3);
+  });
+
+  test.each([
+    [{ time: -1 }, 'schedule.time=-1 must be a finite number ≥ 0'],
+    [{ time: NaN }, 'schedule.time=NaN must be a finite number ≥ 0'],
+    [{ time: Infinity }, 'schedule.time=Infinity must be a finite number ≥ 0'],
+    [{ tolerance: 0 }, 'schedule.tolerance=0 must be a finite number > 0'],
+    [{ tolerance: -1e-3 }, 'schedule.tolerance=-0.001 must be a finite number > 0'],
+    [{ tolerance: Infinity }, 'schedule.tolerance=Infinity must be a finite number > 0'],
+  ])('bad %o is rejected naming the field', (bad, message) => {
+    expect(() => gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, ...bad })).toThrow(message);
+  });
+});
