@@ -79,7 +79,7 @@ export function alignmentInBases(weights: readonly Float64Array[], dims: readonl
 
 export interface AlignmentDistanceOptions {
   /**
-   * Relative tolerance τ: eigenvalues of a Gram matrix S closer than τ‖S‖_F are
+   * Relative tolerance τ: eigenvalues of a Gram matrix S within τ‖S‖_F of each other (gap ≤ τ‖S‖_F) are
    * one cluster, and images W_k u with ‖W_k u‖ ≤ τ‖W_k‖_F count as zero. Default 1e-8.
    */
   readonly clusterTolerance?: number;

@@ -11,7 +11,7 @@ import { psdPower } from './endToEndDynamics.js';
 import { linearRiskPrecision, logSumExp } from './logRisk.js';
 import { minMarginOf, normalizedMargin, orthogonalPart } from './margin.js';
 import { frobenius, normRatio, spectral } from './norms.js';
-import { topSingular } from './singularValues.js';
+import { svd, topSingular } from './singularValues.js';
 import { smoothedMargin } from './smoothedMargin.js';
 
 const f = (...v: number[]) => Float64Array.from(v);
@@ -32,6 +32,23 @@ describe('norms', () => {
     expect(Math.abs(p.v[1])).toBeCloseTo(1, 14);
     expect(Math.abs(p.u[1])).toBeCloseTo(1, 14);
   });
+
+  test('topSingular is the leading triple of svd(); with a tied top σ the first SVD column wins', () => {
+    // I₂ (σ = 1, 1) and 2×3 [[2,0,0],[0,2,0]] (σ = 2, 2): any unit vector in the tied space is a top
+    // singular vector, so pin the choice to svd()'s first column and keep alignment metrics reproducible.
+    const cases: [Float64Array, number, number][] = [
+      [f(1, 0, 0, 1), 2, 2],
+      [f(2, 0, 0, 0, 2, 0), 2, 3],
+    ];
+    for (const [A, rows, cols] of cases) {
+      const full = svd(A, rows, cols);
+      expect(full.sigmas[1]).toBe(full.sigmas[0]); // the case really is a tie
+      const p = topSingular(A, rows, cols);
+      expect(p.sigma).toBe(full.sigmas[0]);
+      expect(Array.from(p.u)).toEqual(full.U.getColumn(0));
+      expect(Array.from(p.v)).toEqual(full.V.getColumn(0));
+    }
+  });
 });
 
 describe('margins', () => {
@@ -40,6 +57,16 @@ describe('margins', () => {
     expect(minMarginOf([1, 1], z, 3, 2)).toBe(1);
     expect(normalizedMargin([3, 4], z, 3, 2)).toBeCloseTo(3 / 5, 14);
     expect(normalizedMargin([0, 0], z, 3, 2)).toBeNaN();
+    // NaN for w = 0 even with no points, where min over the empty set would give +∞/0
+    expect(minMarginOf([3, 4], z, 0, 2)).toBe(Infinity);
+    expect(normalizedMargin([0, 0], z, 0, 2)).toBeNaN();
+  });
+
+  test('only the first n rows of z count (z may be a larger buffer)', () => {
+    // w = (1, 0): ⟨w, z_i⟩ = 1, 0, −1; with n = 2 the third row (−1, 3) is not a point
+    expect(minMarginOf([1, 0], z, 2, 2)).toBe(0);
+    expect(normalizedMargin([2, 0], z, 2, 2)).toBe(0);
+    expect(minMarginOf([1, 0], z, 3, 2)).toBe(-1);
   });
 
   test('Π⊥w removes the component along ū', () => {
@@ -51,6 +78,7 @@ describe('margins', () => {
 describe('alignment and balancedness', () => {
   test('cosine is null for a zero vector; product alignment is null for a zero layer or several outputs', () => {
     expect(cosine([1, 0], [0, 0])).toBeNull();
+    expect(cosine([0, 0], [1, 0])).toBeNull();
     expect(cosine([1, 1], [2, 2])).toBeCloseTo(1, 14);
     const dims = [2, 2, 1];
     const zero = [f(0, 0, 0, 0), f(1, 1)];
@@ -67,6 +95,23 @@ describe('alignment and balancedness', () => {
     expect(D[0] + D[3]).toBe(12);
   });
 
+  test('D_k and the neuron invariants of a 3-layer net with several outputs per layer (the invariants are diag D_k)', () => {
+    // dims 1 → 2 → 2 → 1: W_1 = [[1], [2]], W_2 = [[1, 2], [3, 4]], W_3 = [[1, 1]]; all integer, so exact.
+    const weights = [f(1, 2), f(1, 2, 3, 4), f(1, 1)];
+    const dims = [1, 2, 2, 1];
+    // D_1 = W_1W_1ᵀ − W_2ᵀW_2 = [[1, 2], [2, 4]] − [[10, 14], [14, 20]]
+    // D_2 = W_2W_2ᵀ − W_3ᵀW_3 = [[5, 11], [11, 25]] − [[1, 1], [1, 1]]
+    expect(balanceMatrices(weights, dims).map((D) => Array.from(D))).toEqual([
+      [-9, -12, -12, -16],
+      [4, 10, 10, 24],
+    ]);
+    // neuron i of layer 1: ‖W_1[i,:]‖² − ‖W_2[:,i]‖² = 1 − 10, 4 − 20; of layer 2: 5 − 1, 25 − 1
+    expect(neuronInvariants(weights, dims).map((v) => Array.from(v))).toEqual([
+      [-9, -16],
+      [4, 24],
+    ]);
+  });
+
   test('a zero layer has ρ = 0 in a checkpoint record; regression data have no margin', () => {
     const net = networkFromArrays([[[0, 0], [0, 0]], [[1, 1]]], linear);
     const data = datasetFromArrays([[1, 0]], [[1]], 'regression');
@@ -74,6 +119,19 @@ describe('alignment and balancedness', () => {
     expect(rec.normRatio[0]).toBe(0);
     expect(rec.minMargin).toBeNull();
     expect(rec.cosineToMaxMargin).toBeNull();
+  });
+
+  test('cosineToMaxMargin is cos∠(w_prod, ū) when both live in ℝ^d, null when the data dimension differs', () => {
+    const net = networkFromArrays([[[3, 4]]], linear); // w_prod = (3, 4)
+    const ctxFor = (x: number[][], direction: Float64Array) => ({
+      data: datasetFromArrays(x, [1], 'classification'),
+      initialBalance: balanceMatrices(net.weights, net.dims),
+      maxMargin: { direction, margin: 1, supportVectors: [0], supportSpans: false },
+    });
+    // ū = (1, 0): cos = 3/(5·1), one rounding
+    expect(checkpointRecord(0, net, 0.5, f(3), ctxFor([[1, 0]], f(1, 0))).cosineToMaxMargin).toBe(0.6);
+    // d = 3 ≠ 2 = d_0: ū ∈ ℝ³ cannot be compared with w_prod ∈ ℝ²
+    expect(checkpointRecord(0, net, 0.5, f(3), ctxFor([[1, 0, 0]], f(1, 0, 0))).cosineToMaxMargin).toBeNull();
   });
 });
 
