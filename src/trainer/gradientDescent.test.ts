@@ -28,6 +28,12 @@ describe('gradientDescent', () => {
     expect(res.energy).toBe(s);
   });
 
+  test('checkpoints are visited once each, in order, whatever order and repeats they are given in; negative ones never', () => {
+    const seen: number[] = [];
+    gradientDescent({ network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.1 }, steps: 4, checkpoints: [4, -1, 2, 0, 2, -3], onCheckpoint: (t) => seen.push(t) });
+    expect(seen).toEqual([0, 2, 4]);
+  });
+
   test('checkpoints see W(t) before step t', () => {
     const seen: number[] = [];
     gradientDescent({ network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.1 }, steps: 4, checkpoints: [0, 2, 4], onCheckpoint: (t) => seen.push(t) });

@@ -149,6 +149,32 @@ describe('gradientFlow: divergence', () => {
     expect(res.network.weights[0][0]).toBe(3);
   });
 
+  test('a stiff flow that spends the step budget is divergence at the last point reached', () => {
+    // R = ½(1000w − 1)²: dw/dt = −10⁶(w − 10⁻³), stiff for an explicit extrapolation method
+    const stiff = datasetFromArrays([[1000]], [[1]], 'regression');
+    const res = gradientFlow({ network: scalar(3), data: stiff, loss: squared, time: 1, tolerance: 1e-8, maxSteps: 20, checkpointTimes: [1], onCheckpoint: () => expect.unreachable() });
+    expect(res.diverged).not.toBeNull();
+    const { time, reason } = res.diverged!;
+    expect(reason).toBe(`ODEX spent its budget of 20 steps at t=${time}, before t=1`);
+    expect(time).toBeGreaterThan(0);
+    expect(time).toBeLessThan(1);
+    // the weights returned are those ODEX reached: past the fast transient (time constant 10⁻⁶), near 10⁻³
+    expect(Math.abs(res.network.weights[0][0] - 1e-3)).toBeLessThan(1e-6);
+    // with the default budget the same flow reaches t = 1
+    expect(gradientFlow({ network: scalar(3), data: stiff, loss: squared, time: 1, tolerance: 1e-8 }).diverged).toBeNull();
+  });
+
+  test('an error other than a non-finite gradient is not swallowed', () => {
+    const boom: GradientFn = () => {
+      throw new Error('boom');
+    };
+    expect(() => gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, gradient: boom })).toThrow('boom');
+  });
+
+  test.each([0, -2, 1.5, NaN])('maxSteps=%s is rejected', (maxSteps) => {
+    expect(() => gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, maxSteps })).toThrow(`maxSteps=${maxSteps} must be a positive integer`);
+  });
+
   test.each([
     [{ time: -1 }, 'schedule.time=-1 must be a finite number ≥ 0'],
     [{ time: NaN }, 'schedule.time=NaN must be a finite number ≥ 0'],

@@ -16,6 +16,8 @@ export interface FlowOptions {
   readonly checkpointTimes?: readonly number[];
   readonly onCheckpoint?: (time: number, net: Network) => void;
   readonly gradient?: GradientFn;
+  /** ODEX's step budget per checkpoint segment (default 1e6); spending it is reported as divergence */
+  readonly maxSteps?: number;
 }
 
 export interface FlowResult {
@@ -43,6 +45,8 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
   const { data, loss, time, tolerance } = opts;
   if (!(time >= 0) || !Number.isFinite(time)) throw new RangeError(`schedule.time=${time} must be a finite number ≥ 0`);
   if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw new RangeError(`schedule.tolerance=${tolerance} must be a finite number > 0`);
+  if (opts.maxSteps !== undefined && !(Number.isInteger(opts.maxSteps) && opts.maxSteps > 0))
+    throw new RangeError(`maxSteps=${opts.maxSteps} must be a positive integer`);
   checkCompatible(opts.network, data, loss);
   const net = cloneNetwork(opts.network);
   const grad = opts.gradient ?? riskAndGradient;
@@ -71,7 +75,7 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
   const solver = createOdexSolver(total);
   solver.absoluteTolerance = tolerance;
   solver.relativeTolerance = tolerance;
-  solver.maxSteps = 1e6;
+  solver.maxSteps = opts.maxSteps ?? 1e6;
   let y: number[] = [];
   for (const W of net.weights) for (let i = 0; i < W.length; i++) y.push(W[i]);
   const stops = [...new Set([...(opts.checkpointTimes ?? []), time])].filter((s) => s >= 0 && s <= time).sort((a, b) => a - b);
@@ -102,7 +106,15 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
       integratorSteps += res.nStep;
       if (res.outcome !== 0) {
         write();
-        return { network: net, diverged: { time: res.xEnd, reason: `ODEX stopped with outcome ${res.outcome}` }, evaluations, integratorSteps };
+        // outcome 1 is the only one possible here (2 needs a solOut that returns false): the step budget was spent
+        // before the segment's end, as on a stiff or exploding flow
+        // (res.xEnd is the requested end, not the point reached: report the last accepted point)
+        return {
+          network: net,
+          diverged: { time: lastTime, reason: `ODEX spent its budget of ${solver.maxSteps} steps at t=${lastTime}, before t=${stop}` },
+          evaluations,
+          integratorSteps,
+        };
       }
       now = stop;
     }

@@ -52,7 +52,8 @@ describe('divergence is reported, not thrown', () => {
     expect(res.diverged?.time).toBe(0.5);
     const accepted = Number(/W\(([^)]*)\)/.exec(res.diverged!.reason)![1]);
     expect(res.diverged!.reason).toBe(`non-finite gradient at t=0.5 (weights returned are W(${accepted}), the last accepted point)`);
-    expect(accepted).toBeGreaterThanOrEqual(0);
+    // ODEX accepts at least one step of the smooth part before it probes past W = 1.5
+    expect(accepted).toBeGreaterThan(0);
     expect(accepted).toBeLessThan(0.5);
     // dW/dt = 1 is integrated exactly by every extrapolation stage: W(t) = 1 + t
     expect(res.network.weights[0][0]).toBeCloseTo(1 + accepted, 12);
