@@ -392,6 +392,72 @@ describe('maxMarginDirection: optimality on random separable integer data', () =
   });
 });
 
+describe('maxMarginDirection: robustness paths (perturbation, polishing, fallback, row identity)', () => {
+  // The solver perturbs the right-hand sides by relative amounts up to PERTURBATION = 2^-40 (maxMargin.ts) and then
+  // re-solves the unperturbed problem on the active set it found. A point off the margin by a relative g = 2^-43
+  // (below the perturbation, above the feasibility slack 16·2(d + 1)·ε·‖w'‖ ≤ 2^-44 for these d ≤ 3, ‖w'‖ ≤ √2)
+  // can enter that active set; the answer must still be the exact one, in which that point is neither on the margin
+  // nor a support vector. Rounding of the answer itself is a few ε (a handful of operations on numbers of size 1).
+  const g = 2 ** -43;
+
+  test('1-D, z = {1, 1 + 2^-43}: ū = 1, γ̄ = 1 exactly, only the first row is a support vector', () => {
+    // the perturbed problem holds the second row active; its polished w' = 1 violates ⟨w', z_0⟩ ≥ R by 2^-43
+    // relative, beyond the feasibility slack, so the unperturbed problem decides
+    const mm = maxMarginDirection(Float64Array.of(1, 1 + g), 2, 1)!;
+    expect(Array.from(mm.direction)).toEqual([1]);
+    expectClose([mm.margin], [1], EPS);
+    expect(mm.supportVectors).toEqual([0]);
+  });
+
+  test('2-D, z = {(1,0), (1 + 2^-43, 0)}: ū = e1, γ̄ = 1 exactly, only the first row is a support vector', () => {
+    // the 1-D case embedded in ℝ², where the rejected polished w' = (1, 0) has a zero entry
+    const { z, n, d } = rows([[1, 0], [1 + g, 0]]);
+    const mm = maxMarginDirection(z, n, d)!;
+    expect(Array.from(mm.direction)).toEqual([1, 0]);
+    expectClose([mm.margin], [1], EPS);
+    expect(mm.supportVectors).toEqual([0]);
+    expect(mm.supportSpans).toBe(false);
+  });
+
+  test('2-D, z = {(1,0), (0,1), (1 + 2^-43, 0)}: ū = (1,1)/√2, γ̄ = 1/√2, the third row is off the margin', () => {
+    const { z, n, d } = rows([[1, 0], [0, 1], [1 + g, 0]]);
+    const mm = maxMarginDirection(z, n, d)!;
+    expectClose(mm.direction, [Math.SQRT1_2, Math.SQRT1_2], EPS);
+    expectClose([mm.margin], [Math.SQRT1_2], EPS);
+    expect(mm.supportVectors).toEqual([0, 1]);
+  });
+
+  test('2-D, z = {(1,0), (1 + 2^-43, 1)}: ū = e1, γ̄ = 1; the second row would need a negative multiplier', () => {
+    // solving ⟨w', a_c⟩ = b_c on both rows gives w' ∝ (1, −2^-43), whose multiplier on (1 + 2^-43, 1) is
+    // −√2·2^-43·R, far below the rounding floor −16·k·ε·κ·max|λ| ≈ −2^-46·R: that is not the optimum
+    const { z, n, d } = rows([[1, 0], [1 + g, 1]]);
+    const mm = maxMarginDirection(z, n, d)!;
+    expectClose(mm.direction, [1, 0], EPS);
+    expectClose([mm.margin], [1], EPS);
+    expect(mm.supportVectors).toEqual([0]);
+    expect(mm.supportSpans).toBe(false);
+  });
+
+  test('3-D, z = {(1,1,0), (1 + 2^-43, 0, 1), (1,−1,0)}: ū = e1, γ̄ = 1, support vectors rows 0 and 2', () => {
+    // as above with the spurious row entering the active set first (its perturbed right-hand side is the largest)
+    const { z, n, d } = rows([[1, 1, 0], [1 + g, 0, 1], [1, -1, 0]]);
+    const mm = maxMarginDirection(z, n, d)!;
+    expectClose(mm.direction, [1, 0, 0], EPS);
+    expectClose([mm.margin], [1], 2 * EPS);
+    expect(mm.supportVectors).toEqual([0, 2]);
+    expect(mm.supportSpans).toBe(false);
+  });
+
+  test('rows whose entries concatenate alike are distinct: z = {(1,11), (11,1)} gives ū = (1,1)/√2, γ̄ = 12/√2', () => {
+    const { z, n, d } = rows([[1, 11], [11, 1]]);
+    const mm = maxMarginDirection(z, n, d)!;
+    expectClose(mm.direction, [Math.SQRT1_2, Math.SQRT1_2], EPS);
+    expectClose([mm.margin], [12 * Math.SQRT1_2], 16 * EPS);
+    expect(mm.supportVectors).toEqual([0, 1]);
+    expect(mm.supportSpans).toBe(true);
+  });
+});
+
 describe('JT.A5 supportSpans', () => {
   test('true when the support vectors span ℝ^d', () => {
     const { z, n, d } = rows([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
@@ -409,6 +475,20 @@ describe('JT.A5 supportSpans', () => {
     const { z, n, d } = rows([[1, 0, 0], [0, 1, 0], [1, 1, 5]]);
     const mm = maxMarginDirection(z, n, d)!;
     expect(mm.supportVectors).toEqual([0, 1]);
+    expect(mm.supportSpans).toBe(false);
+  });
+
+  test('false with three collinear support vectors off the axes: z = {(1,2,2), (2,1,2), (3,0,2)}', () => {
+    // w = (3,3,4)/17 (⟨w, z_i⟩ = 1 for all three, w = (z_0 + z_1)/17), so ū = (3,3,4)/√34, γ̄ = √34/2;
+    // (3,0,2) = 2·(2,1,2) − (1,2,2), so the support vectors have rank 2, and the computed smallest singular
+    // value is rounding (about ε·σ_max), not exactly 0
+    const { z, n, d } = rows([[1, 2, 2], [2, 1, 2], [3, 0, 2]]);
+    const mm = maxMarginDirection(z, n, d)!;
+    const s = 1 / Math.sqrt(34);
+    const unit = marginUnit(d, maxRowNorm(z, n, d), mm.margin);
+    expectClose(mm.direction, [3 * s, 3 * s, 4 * s], unit);
+    expectClose([mm.margin / (Math.sqrt(34) / 2)], [1], unit);
+    expect(mm.supportVectors).toEqual([0, 1, 2]);
     expect(mm.supportSpans).toBe(false);
   });
 
@@ -528,10 +608,20 @@ describe('input validation', () => {
     ['d = −1', () => maxMarginDirection(new Float64Array(2), 2, -1), /^maxMarginDirection: d=-1 must be a positive integer/],
     ['z too short', () => maxMarginDirection(new Float64Array(3), 2, 2), /^maxMarginDirection: z.length=3 must equal n·d=4/],
     ['NaN entry', () => maxMarginDirection(Float64Array.of(1, 0, 0, NaN), 2, 2), /^maxMarginDirection: z\[3\]=NaN must be finite/],
+    ['d = 0', () => maxMarginDirection(new Float64Array(0), 2, 0), /^maxMarginDirection: d=0 must be a positive integer/],
     ['infinite entry', () => maxMarginDirection(Float64Array.of(Infinity, 0), 1, 2), /^maxMarginDirection: z\[0\]=Infinity must be finite/],
   ])('%s throws a RangeError naming the argument', (_, call, message) => {
     expect(call).toThrow(RangeError);
     expect(call).toThrow(message);
+  });
+
+  test('the message for a non-finite entry names its row', () => {
+    expect(() => maxMarginDirection(Float64Array.of(1, 0, 0, NaN), 2, 2)).toThrow(
+      'maxMarginDirection: z[3]=NaN must be finite; clean row 1 before calling',
+    );
+    expect(() => maxMarginDirection(new Float64Array(0), 2, 0)).toThrow(
+      'maxMarginDirection: d=0 must be a positive integer; pass the number of columns of z',
+    );
   });
 
   test('lemma4Alpha checks z and that mm belongs to it', () => {
