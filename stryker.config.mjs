@@ -3,6 +3,8 @@
 // Instrumented code runs the kernel many times slower; the test runners (child processes) inherit this and scale
 // every vitest timeout by it (src/verify/profile.ts timeoutScale), so slowness is not counted as a kill.
 process.env.DLNCHECK_TIMEOUT_SCALE ??= '20';
+// vitest.config.ts isolates test files under mutation testing, so that mutants of module-level constants take effect
+process.env.DLNCHECK_MUTATION = '1';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -23,7 +25,8 @@ export default {
   // DLNCHECK_MUTATION_REPORT names the report when a run covers only part of the scope (--mutate, --testFiles)
   jsonReporter: { fileName: process.env.DLNCHECK_MUTATION_REPORT ?? 'reports/mutation.json' },
   concurrency: 2,
-  // added to 1.5× a mutant's covering tests' dry-run time: a mutant that loops forever is cut off ~10 s late, not 60 s
-  timeoutMS: 10000,
+  // added to 1.5× a mutant's covering tests' dry-run time (already measured on instrumented code): a mutant that
+  // loops forever is cut off 5 s late, not Stryker's default 60 s × every such mutant
+  timeoutMS: 5000,
   tempDirName: '.stryker-tmp',
 };
