@@ -96,4 +96,39 @@ describe('gradient', () => {
       { numRuns: 100 },
     );
   });
+
+  test('the input-side linear path (d_L > d_0 ≥ 2) equals back-propagation to rounding', () => {
+    // the cases above reach d_L > d_0 only with d_0 = 1, where index slips such as i·d_0 vs i/d_0 cannot show
+    const wide = fc
+      .record({ d: fc.integer({ min: 2, max: 3 }), h: fc.integer({ min: 1, max: 3 }), n: fc.integer({ min: 1, max: 4 }) })
+      .chain(({ d, h, n }) => fc.record({ x: matrix(n, d), targets: matrix(n, d + 1), w1: matrix(h, d), w2: matrix(h, h), w3: matrix(d + 1, h) }));
+    fc.assert(
+      fc.property(wide, (c) => {
+        const data = datasetFromArrays(c.x, c.targets, 'regression');
+        const net = networkFromArrays([c.w1, c.w2, c.w3], { kind: 'linear' });
+        const a = zerosLike(net);
+        const b = zerosLike(net);
+        const ws = createWorkspace(net.dims, data.n);
+        const ra = linearRiskAndGradient(ws, net, data, squared, a);
+        const wb = createWorkspace(net.dims, data.n);
+        const rb = backpropRiskAndGradient(wb, net, data, squared, b);
+        // same bound as above: different summation orders of O(1) terms, depth 3, d ≤ 4
+        expect(Math.abs(ra - rb)).toBeLessThanOrEqual(1e-14 * (1 + Math.abs(ra)));
+        for (let k = 0; k < 3; k++) for (let i = 0; i < a[k].length; i++) expect(Math.abs(a[k][i] - b[k][i])).toBeLessThanOrEqual(1e-14);
+        // f(x_i) row by row, as the back-propagation pass stores it
+        for (let i = 0; i < ws.outputs.length; i++) expect(Math.abs(ws.outputs[i] - wb.outputs[i])).toBeLessThanOrEqual(1e-14);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  test('without wantRisk a margin loss returns NaN (the risk was not computed); the squared loss always returns it', () => {
+    const data = datasetFromArrays([[1, 0], [0, 1]], [1, -1]);
+    const net = networkFromArrays([[[0.5, 0.25]]], { kind: 'linear' });
+    const ws = createWorkspace(net.dims, data.n);
+    expect(riskAndGradient(ws, net, data, logistic, zerosLike(net), false)).toBeNaN();
+    expect(riskAndGradient(ws, net, data, logistic, zerosLike(net), true)).toBe((logistic.value(0.5) + logistic.value(-0.25)) / 2);
+    const reg = datasetFromArrays([[1, 0]], [[2]], 'regression');
+    expect(riskAndGradient(createWorkspace(net.dims, 1), net, reg, squared, zerosLike(net), false)).toBe(0.5 * 1.5 * 1.5);
+  });
 });
