@@ -3,8 +3,6 @@
 // Instrumented code runs the kernel many times slower; the test runners (child processes) inherit this and scale
 // every vitest timeout by it (src/verify/profile.ts timeoutScale), so slowness is not counted as a kill.
 process.env.DLNCHECK_TIMEOUT_SCALE ??= '20';
-// vitest.config.ts isolates test files under mutation testing, so that mutants of module-level constants take effect
-process.env.DLNCHECK_MUTATION = '1';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -8,10 +8,8 @@ const slow = timeoutScale();
 export default defineConfig({
   test: {
     setupFiles: ['./vitest.setup.ts'],
-    // test files share a worker's module cache: mathjs, vega and ml-matrix load once per worker, not once per file;
-    // except under mutation testing (DLNCHECK_MUTATION, set by stryker.config.mjs), where a mutant in module-level
-    // code (a constant) only takes effect if every run loads the module afresh
-    isolate: process.env.DLNCHECK_MUTATION === '1',
+    // test files share a worker's module cache: mathjs, vega and ml-matrix load once per worker, not once per file
+    isolate: false,
     pool: 'threads',
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], testTimeout: 5_000 * slow } },
