@@ -145,9 +145,14 @@ describe('end-to-end velocity (ACH.Thm1)', () => {
     const ach = endToEndVelocity(P, E, 2, 2, 2, 1);
     // both kept spectra are the single eigenvalue 625: λ_1/λ_1 = 1 exactly
     expect(ach.conditioning).toBe(1);
-    // Σ_j ‖(PPᵀ)^{(j−1)/2}‖‖E‖‖(PᵀP)^{(2−j)/2}‖ = 2·√2·√30·25
+    // Σ_j ‖(PPᵀ)^{(j−1)/2}‖‖E‖‖(PᵀP)^{(2−j)/2}‖ = 2·√2·√30·25. Rounding, first order in u: the 2×2 symmetric
+    // eigensolver gives λ to ≲ 2u relative, λ^α adds u, each Frobenius norm's sum and √ add 2u, the triple product 2u
+    // and the sum over j u: ≈ 8u of the result
     expect(Math.abs(ach.termScale - 50 * Math.sqrt(60))).toBeLessThanOrEqual(8 * U * 50 * Math.sqrt(60));
-    // backward-stable 2×2 eigensolver + power + two products: O(d·u) relative to each term; 64·u·termScale is ample
+    // the chain-rule side is exact (small integers). ACH side, per term j, relative to ‖a_j‖‖E‖‖b_j‖: each power is
+    // rebuilt as Σ λ^α v vᵀ from eigenvectors orthonormal to ≈ d·u (d = 2), so its entries err by ≲ (2d + 2)u = 6u
+    // each for a_j and b_j; the two 2×2 products add γ_2 ≈ 2u each: ≲ 16u per term, ≲ 32u·termScale over the two
+    // terms (and their sum). 64u is that bound with a factor 2 for the first-order estimate
     close(ach.velocity, chain, 64 * U * ach.termScale);
   });
 
