@@ -9,15 +9,14 @@ import type { Loss } from '../losses/loss.js';
  * per call.
  */
 export interface GradientWorkspace {
-  readonly dims: readonly number[];
   readonly n: number;
-  /** y_i f(x_i) (classification) after the last evaluation; undefined entries for regression */
+  /** y_i f(x_i) after the last evaluation with a margin loss */
   readonly margins: Float64Array;
   /** f(x_i), n × d_L, after the last evaluation */
   readonly outputs: Float64Array;
-  /** linear path, input side (d_L > d_0): prefix[k] = W_k ⋯ W_1 (d_k × d_0), prefix[0] = I */
+  /** linear path, input side (d_L > d_0): prefix[k] = W_k ⋯ W_1 (d_k × d_0) for 1 ≤ k < L; prefix[0] and prefix[L] are unused */
   readonly prefix: Float64Array[];
-  /** linear path, output side (d_L ≤ d_0): suffix[k] = W_L ⋯ W_{k+1} (d_L × d_k), suffix[L] = I */
+  /** linear path, output side (d_L ≤ d_0): suffix[k] = W_L ⋯ W_{k+1} (d_L × d_k) for 1 ≤ k < L; suffix[0] and suffix[L] are unused */
   readonly suffix: Float64Array[];
   /** P = W_L ⋯ W_1 (d_L × d_0), linear path */
   readonly P: Float64Array;
@@ -34,13 +33,12 @@ export function createWorkspace(dims: readonly number[], n: number): GradientWor
   const L = dims.length - 1;
   const d0 = dims[0];
   const maxD = Math.max(...dims);
-  const prefix = dims.map((dk) => new Float64Array(dk * d0));
-  for (let i = 0; i < d0; i++) prefix[0][i * d0 + i] = 1;
   const dL = dims[L];
-  const suffix = dims.map((dk) => new Float64Array(dL * dk));
-  for (let i = 0; i < dL; i++) suffix[L][i * dL + i] = 1;
+  // the products' end factors are P itself (k = L or 1) or the identity (never formed), so those slots stay empty
+  const inner = (k: number, size: number) => new Float64Array(k === 0 || k === L ? 0 : size);
+  const prefix = dims.map((dk, k) => inner(k, dk * d0));
+  const suffix = dims.map((dk, k) => inner(k, dL * dk));
   return {
-    dims: [...dims],
     n,
     margins: new Float64Array(n),
     outputs: new Float64Array(n * dims[L]),
@@ -69,8 +67,6 @@ export function checkCompatible(net: Network, data: Dataset, loss: Loss): void {
     throw new RangeError(
       `network.weights[${L - 1}]: has ${net.dims[L]} rows but the targets have dimension ${data.outDim}; the last layer must output ${data.outDim}`,
     );
-  if (loss.kind === 'squared' && data.task !== 'regression' && data.outDim !== 1)
-    throw new RangeError('loss=squared: targets must be numeric');
   if (loss.kind === 'margin' && data.task !== 'classification')
     throw new RangeError(`loss=${loss.name}: a margin loss needs ±1 labels (data.y of length n), not regression targets`);
 }
@@ -130,7 +126,6 @@ export function linearRiskAndGradient(
         }
       }
     }
-    if (L === 1) P.set(W[0]);
   } else {
     // prefix[k] = W_k prefix[k−1]; prefix[1] = W_1
     const prefix = ws.prefix;
@@ -155,8 +150,6 @@ export function linearRiskAndGradient(
         }
       }
     }
-    if (L === 1) P.set(W[0]);
-    prefix[L].set(P);
   }
   const n = data.n;
   const x = data.x;
