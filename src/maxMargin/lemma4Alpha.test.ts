@@ -126,8 +126,8 @@ describe('JT.Lem4 lemma4Alpha, d ≥ 3: α is the distance from 0 to the nearest
   });
 
   test('a near-duplicate support vector (2^-46 from a vertex) does not make a spurious facet through 0', () => {
-    // the pair (1, 0), (1 − 2^-46, 0) spans the line y = 0 through 0, but its normal is known only to ~2^-3
-    // (normalError > √ε), so it is skipped. The other near-edge (1 − 2^-46, 0)–(0, 1) may pass as a facet: its
+    // the pair (1, 0), (1 − 2^-46, 0) spans the line y = 0 through 0, but its normal is known only to
+    // 2ε·(2 + 2·2^46) ≈ 2^-4 (normalError > √ε), so it is skipped. The other near-edge (1 − 2^-46, 0)–(0, 1) may pass as a facet: its
     // offset is below 1/√2 by about 2^-46/(2√2) < 2^-47.
     const alpha = alphaOfProjections([[1, 0], [1 - 2 ** -46, 0], [-1, 0], [0, 1], [0, -1]]);
     expect(Math.abs(alpha - Math.SQRT1_2)).toBeLessThanOrEqual(2 ** -47 + TOL);
@@ -156,7 +156,7 @@ describe('JT.Lem4 lemma4Alpha, d ≥ 3: α is the distance from 0 to the nearest
 
 describe('JT.Lem4 lemma4Alpha: a point outside a facet by at most the slack FACET_RATIO·(err + mε)·S is on it', () => {
   // m = 2, S = 2·max‖p_i‖ = 2 (the point (1, 0)). For the edge (−1/2, ∓1/2)–(1/2, ∓1/2): a = (0, −1) up to
-  // orientation, ‖a‖ = 1, err = m²·ε·S/‖a‖ = 2^-49, slack = 8·(2^-49 + 2·2^-52)·2 = 5·2^-47, all exact. A point
+  // orientation, ‖a‖ = ‖M_1‖ = 1, err = m·ε·(m + S/‖M_1‖) = 8ε = 2^-49, slack = 8·(2^-49 + 2·2^-52)·2 = 5·2^-47, all exact. A point
   // exactly 5·2^-47 beyond that edge is accepted on it, and α is the edge's offset 1/2 exactly; the true
   // conv{p_i} would give about 1/2 + 5·2^-47.
   const delta = 5 * 2 ** -47;
@@ -178,14 +178,18 @@ describe('JT.Lem4 lemma4Alpha: a point outside a facet by at most the slack FACE
   });
 });
 
-describe('JT.Lem4 lemma4Alpha: a candidate normal with error exactly √ε is still used (only "above √ε" is skipped)', () => {
-  test('bottom facet y = −1/4 spanned only by a pair 2^-23 apart: α = 1/4', () => {
-    // S = 2 (the points (±1, 0), (0, 1)); the pair (∓2^-24, −1/4) has ‖a‖ = 2^-23, so err = 4ε·2/2^-23 = 2^-26 = √ε
-    // exactly, and its slack 8·(2^-26 + 2ε)·2 ≈ 2^-22 covers the point (0, −1/4 − 2^-30) just below. The long
-    // pairs on y = −1/4 see that point 2^-30 outside (far beyond their slack); without the short pair α would be
-    // the offset 1/4 + 2^-30 of the edges through (0, −1/4 − 2^-30).
-    const p = [[-0.5, -0.25], [-(2 ** -24), -0.25], [2 ** -24, -0.25], [0.5, -0.25], [0, -0.25 - 2 ** -30], [1, 0], [0, 1], [-1, 0]];
-    expect(alphaOfProjections(p)).toBe(0.25);
+describe('JT.Lem4 lemma4Alpha: a candidate normal is used while its error is at most √ε', () => {
+  // m = 2, S = 2 (the points (±1, 0), (0, 1)). A bottom edge y = −1/4 is spanned only by a short pair (∓ℓ/2, −1/4);
+  // its normal error is m·ε·(H/‖a‖)·(m + S/ℓ) = 2ε·(2 + 2/ℓ) (H = ‖a‖ = ℓ). The point (0, −1/4 − 2^-30) lies just below it.
+  const withPair = (l: number): number[][] => [[-0.5, -0.25], [-l / 2, -0.25], [l / 2, -0.25], [0.5, -0.25], [0, -0.25 - 2 ** -30], [1, 0], [0, 1], [-1, 0]];
+
+  test('ℓ = 2^-23: error ≈ 2^-27 ≤ √ε, the pair is a facet, and its slack 8·(2^-27 + 2ε)·2 ≈ 2^-23 covers the point: α = 1/4', () => {
+    expect(alphaOfProjections(withPair(2 ** -23))).toBe(0.25);
+  });
+
+  test('ℓ = 2^-25: error ≈ 2^-25 > √ε, the pair is skipped; α is the offset 1/4 + 2^-30 of the edges through the point', () => {
+    // the long bottom edges (±1/2, −1/4)–(0, −1/4 − δ) have offset (1/4 + δ)/√(1 + 4δ²) = 1/4 + δ − O(δ²), δ = 2^-30
+    expect(Math.abs(alphaOfProjections(withPair(2 ** -25)) - (0.25 + 2 ** -30))).toBeLessThanOrEqual(8 * EPS);
   });
 });
 

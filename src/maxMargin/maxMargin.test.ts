@@ -248,17 +248,63 @@ describe('maxMarginDirection: ū and γ̄ of CLAIMS §0 on hand-made data', () =
     expect(mm.supportVectors).toEqual([0, 1, 2]);
   });
 
-  test('scaling z by 2^k keeps ū and scales γ̄ by 2^k, for k = −40 and 40', () => {
-    const base = [[3, 1], [1, 2], [4, -1]];
-    const ref = maxMarginDirection(rows(base).z, 3, 2)!;
-    for (const k of [-40, 40]) {
-      const scaled = rows(base.map((r) => r.map((v) => v * 2 ** k)));
-      const mm = maxMarginDirection(scaled.z, 3, 2)!;
-      const unit = marginUnit(2, maxRowNorm(scaled.z, 3, 2), mm.margin);
-      expectClose(mm.direction, Array.from(ref.direction), unit);
-      expectClose([mm.margin / 2 ** k], [ref.margin], unit * ref.margin);
-      expect(mm.supportVectors).toEqual(ref.supportVectors);
+  test('property: scaling z by 2^k changes nothing but γ̄, which is scaled by exactly 2^k (|k| ≤ 960)', () => {
+    // The solver works on z scaled so that its largest entry is in [1, 2); multiplying by a power of two is exact
+    // while no entry leaves the normal range (integer entries ≤ 8 times 2^k, |k| ≤ 960, stay far inside), so the
+    // scaled runs are the same computation bit for bit.
+    fc.assert(
+      fc.property(separableData, fc.integer({ min: -960, max: 960 }), ({ z, n, d }, k) => {
+        const ref = maxMarginDirection(z, n, d);
+        const scaled = maxMarginDirection(z.map((v) => v * 2 ** k), n, d);
+        expect(ref).not.toBeNull();
+        expect(scaled!.direction).toEqual(ref!.direction);
+        expect(scaled!.margin).toBe(ref!.margin * 2 ** k);
+        expect(scaled!.supportVectors).toEqual(ref!.supportVectors);
+        expect(scaled!.supportSpans).toBe(ref!.supportSpans);
+      }),
+      { seed: 20261126, numRuns: 100 },
+    );
+  });
+
+  test('entries near the overflow and underflow thresholds: z = c·{(3,1), (1,3)} for c = 1e307 and 1e-300', () => {
+    // ‖z_i‖² overflows (1e615) or underflows (1e-600) in double precision unless the data are scaled first;
+    // ū = (1,1)/√2 and γ̄ = 4c/√2 either way.
+    for (const c of [1e307, 1e-300]) {
+      const mm = maxMarginDirection(Float64Array.of(3 * c, c, c, 3 * c), 2, 2);
+      expect(mm).not.toBeNull();
+      expectClose(mm!.direction, [Math.SQRT1_2, Math.SQRT1_2], 2 * EPS);
+      expectClose([mm!.margin / c], [2 * Math.SQRT2], 8 * EPS);
+      expect(mm!.supportVectors).toEqual([0, 1]);
     }
+  });
+
+  test('a row below 2^-537 of the largest entry counts as zero (γ̄/R beyond what double precision resolves): null', () => {
+    expect(maxMarginDirection(Float64Array.of(1, 0, 2 ** -540, 0), 2, 2)).toBeNull();
+    expect(maxMarginDirection(Float64Array.of(1, 0, 2 ** -530, 0), 2, 2)).not.toBeNull();
+  });
+});
+
+describe('maxMarginDirection: the iteration budget (options.maxIterations)', () => {
+  // z = {(1,0), (0,1)}: quadprog makes 3 passes over the q = 2 constraints (two adds, then the optimality check),
+  // 6 reads of its right-hand side and no drop; a budget B allows B(q + 1) = 3B reads.
+  const { z, n, d } = rows([[1, 0], [0, 1]]);
+
+  test('B = 2 allows the 6 reads the solve needs', () => {
+    const mm = maxMarginDirection(z, n, d, { maxIterations: 2 });
+    expect(mm!.supportVectors).toEqual([0, 1]);
+  });
+
+  test('B = 1 stops the solve with an Error that names the budget and the problem size', () => {
+    expect(() => maxMarginDirection(z, n, d, { maxIterations: 1 })).toThrow(
+      'maxMarginDirection: quadprog did not finish within 1 iterations (n=2 distinct rows, d=2); the data are probably degenerate: please report them',
+    );
+  });
+
+  test.each([0, -1, 1.5, NaN, Infinity])('maxIterations=%s is refused with a RangeError', (maxIterations) => {
+    expect(() => maxMarginDirection(z, n, d, { maxIterations })).toThrow(RangeError);
+    expect(() => maxMarginDirection(z, n, d, { maxIterations })).toThrow(
+      `maxMarginDirection: options.maxIterations=${maxIterations} must be a positive integer`,
+    );
   });
 });
 
@@ -522,7 +568,8 @@ describe('JT.Lem4 lemma4Alpha', () => {
     expectClose([alphaOf([[1, 1, 0], [1, -1, 0], [1, 0, 1], [1, 0, -1]])], [Math.SQRT1_2], 2 * EPS);
   });
 
-  test.each([3, 4, 5])('d = %i, z = {e_1, …, e_d}: the projections form a regular simplex of inradius 1/√(d(d−1))', (d) => {
+  // d = 23 and 30: the normal error estimate must not grow like S^{d−2} (it once did, and α came out 0 from d = 23)
+  test.each([3, 4, 5, 23, 30])('d = %i, z = {e_1, …, e_d}: the projections form a regular simplex of inradius 1/√(d(d−1))', (d) => {
     const r = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
     expectClose([alphaOf(r)], [1 / Math.sqrt(d * (d - 1))], 2 * d * EPS);
   });

@@ -1,6 +1,15 @@
 import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import quadprog from 'quadprog';
 
+export interface MaxMarginOptions {
+  /**
+   * Work allowed to each quadprog solve, in iterations: B(q + 1) reads of its q right-hand sides, which is B
+   * iterations when no more than B constraints are dropped (each iteration reads all q, each drop one more).
+   * Default 20(d + 1) + q, far above what a terminating solve needs; spending it throws an Error.
+   */
+  maxIterations?: number;
+}
+
 /** The hard-margin direction of CLAIMS §0 for rows z_i = y_i x_i (no bias). */
 export interface MaxMargin {
   /** ū, a unit vector of length d. */
@@ -132,17 +141,32 @@ function rowDot(v: ArrayLike<number>, z: Float64Array, i: number, d: number): nu
  *   set that quadprog found ("polishing"), accepted only if it passes the KKT conditions of the unperturbed
  *   problem. If it does not, the unperturbed problem is solved directly. An iteration budget turns a
  *   non-terminating solve into an Error instead of a hang.
+ * The data are first scaled by the power of two 2^{−e} that brings the largest |z_ij| into [1, 2): exact, and it
+ * keeps ‖z_i‖² from overflowing (entries near 1e308) or underflowing (entries near 1e-160) in the norms; ū does
+ * not change and γ̄ is scaled back by 2^e.
  * Separable data with γ̄/R ≲ 1e-8 are at the limit of what this resolves in double precision and may be
  * reported as not separable (measured: only cases with γ̄/R of order 1e-9 or less were).
  */
-export function maxMarginDirection(z: Float64Array, n: number, d: number): MaxMargin | null {
+export function maxMarginDirection(z: Float64Array, n: number, d: number, options: MaxMarginOptions = {}): MaxMargin | null {
   checkData('maxMarginDirection', z, n, d);
+  const maxIterations = options.maxIterations;
+  if (maxIterations !== undefined && !(Number.isInteger(maxIterations) && maxIterations > 0))
+    throw new RangeError(`maxMarginDirection: options.maxIterations=${maxIterations} must be a positive integer`);
+
+  let maxAbs = 0;
+  for (let i = 0; i < z.length; i++) maxAbs = Math.max(maxAbs, Math.abs(z[i]));
+  // ⟨u, 0⟩ = 0 for every u, so all-zero data are not separable through the origin.
+  if (maxAbs === 0) return null;
+  const e = Math.floor(Math.log2(maxAbs));
+  const zs = new Float64Array(z.length);
+  for (let i = 0; i < z.length; i++) zs[i] = timesPowerOfTwo(z[i], -e);
 
   const rowNorm = new Float64Array(n);
   let R = 0;
   for (let i = 0; i < n; i++) {
-    const r = Math.sqrt(rowDot(z.subarray(i * d, i * d + d), z, i, d));
-    // ⟨u, 0⟩ = 0 for every u, so a zero row forces γ̄ ≤ 0: not separable through the origin.
+    const r = Math.sqrt(rowDot(zs.subarray(i * d, i * d + d), zs, i, d));
+    // A zero row forces γ̄ ≤ 0. So does, to double precision, a row whose squared norm underflows after scaling:
+    // it is below 2^-537 of the largest entry, far beneath the γ̄/R this resolves.
     if (r === 0) return null;
     rowNorm[i] = r;
     if (r > R) R = r;
@@ -152,7 +176,7 @@ export function maxMarginDirection(z: Float64Array, n: number, d: number): MaxMa
   const seen = new Set<string>();
   const constraintRow: number[] = [];
   for (let i = 0; i < n; i++) {
-    const key = rowKey(z, i, d);
+    const key = rowKey(zs, i, d);
     if (!seen.has(key)) {
       seen.add(key);
       constraintRow.push(i);
@@ -160,46 +184,49 @@ export function maxMarginDirection(z: Float64Array, n: number, d: number): MaxMa
   }
   const a = constraintRow.map((i) => {
     const v = new Float64Array(d);
-    for (let j = 0; j < d; j++) v[j] = z[i * d + j] / rowNorm[i];
+    for (let j = 0; j < d; j++) v[j] = zs[i * d + j] / rowNorm[i];
     return v;
   });
   const b = constraintRow.map((i) => R / rowNorm[i]);
 
-  let solved = solveConstraints(a, b, d, PERTURBATION);
+  let solved = solveConstraints(a, b, d, PERTURBATION, maxIterations);
   if (solved === 'infeasible') return null;
   const polished = polish(a, b, solved.active, d);
   if (polished !== null && isFeasible(a, b, polished, d)) {
     solved = { w: polished, active: solved.active };
   } else {
-    solved = solveConstraints(a, b, d, 0);
+    solved = solveConstraints(a, b, d, 0, maxIterations);
     if (solved === 'infeasible') return null;
   }
+  // w' is finite and non-zero: the scaled data keep every b_c ≤ 2√d·2^537 and quadprog's solution satisfies
+  // ⟨w', a_c⟩ ≥ b_c ≥ 1 up to rounding; the residual test below returns null otherwise (NaN included).
   const w = solved.w;
   let wNorm = 0;
   for (let j = 0; j < d; j++) wNorm += w[j] * w[j];
   wNorm = Math.sqrt(wNorm);
-  if (!(wNorm > 0) || !Number.isFinite(wNorm)) return null;
 
   const unit = residualUnit(d, wNorm);
-  const active = new Set(solved.active.map((c) => rowKey(z, constraintRow[c], d)));
+  const active = new Set(solved.active.map((c) => rowKey(zs, constraintRow[c], d)));
   const direction = new Float64Array(d);
   for (let j = 0; j < d; j++) direction[j] = w[j] / wNorm;
 
   const supportVectors: number[] = [];
-  let minMargin = Infinity;
   for (let i = 0; i < n; i++) {
-    const residual = rowDot(w, z, i, d) / R - 1;
-    if (residual < -FEASIBILITY_RATIO * unit) return null;
+    const residual = rowDot(w, zs, i, d) / R - 1;
+    // ū must classify every point, ⟨w', z_i⟩ ≥ R, up to rounding; written so that NaN fails it.
+    if (!(residual >= -FEASIBILITY_RATIO * unit)) return null;
     // A point is a support vector if the solver holds it active, or if it lies on the margin to rounding
     // (the second catches points on the margin whose multiplier is 0, e.g. three collinear margin points in 2-D).
-    if (residual <= SUPPORT_RATIO * unit || active.has(rowKey(z, i, d))) supportVectors.push(i);
-    const m = rowDot(direction, z, i, d);
-    if (m < minMargin) minMargin = m;
+    if (residual <= SUPPORT_RATIO * unit || active.has(rowKey(zs, i, d))) supportVectors.push(i);
   }
-  // Cross-check in the original scale: ū must classify every point strictly.
-  if (!(minMargin > 0)) return null;
 
-  return { direction, margin: R / wNorm, supportVectors, supportSpans: spansSpace(z, supportVectors, d) };
+  return { direction, margin: timesPowerOfTwo(R / wNorm, e), supportVectors, supportSpans: spansSpace(zs, supportVectors, d) };
+}
+
+/** x·2^k, exact unless the result is subnormal; split in two factors so that 2^k itself never overflows (|k| ≤ 1074). */
+function timesPowerOfTwo(x: number, k: number): number {
+  const half = Math.trunc(k / 2);
+  return x * 2 ** half * 2 ** (k - half);
 }
 
 interface ConstraintSolution {
@@ -216,12 +243,18 @@ class BudgetSpent extends Error {}
  * min ½‖w'‖² s.t. ⟨w', a_c⟩ ≥ b_c(1 + δ·h_c), h_c = frac(c·φ) ∈ [0, 1) distinct, with quadprog; 'infeasible'
  * when quadprog finds the constraints inconsistent. Throws when quadprog exceeds its iteration budget.
  */
-function solveConstraints(a: Float64Array[], b: number[], d: number, delta: number): ConstraintSolution | 'infeasible' {
+function solveConstraints(
+  a: Float64Array[],
+  b: number[],
+  d: number,
+  delta: number,
+  maxIterations: number | undefined,
+): ConstraintSolution | 'infeasible' {
   const q = a.length;
-  // quadprog's arrays are 1-based (index 0 unused); Amat is d × q, column c + 1 is constraint c.
-  const Dmat: number[][] = [[]];
+  // quadprog's arrays are 1-based (index 0 unused, a hole here); Amat is d × q, column c + 1 is constraint c.
+  const Dmat = new Array<number[]>(1);
   const dvec: number[] = [0];
-  const Amat: number[][] = [[]];
+  const Amat = new Array<number[]>(1);
   for (let j = 1; j <= d; j++) {
     const Drow = [0];
     for (let k = 1; k <= d; k++) Drow.push(j === k ? 1 : 0);
@@ -234,13 +267,14 @@ function solveConstraints(a: Float64Array[], b: number[], d: number, delta: numb
   const bvec = [0];
   for (let c = 0; c < q; c++) bvec.push(CONSTRAINT_NORM * b[c] * (1 + delta * ((c * GOLDEN) % 1)));
 
-  // quadprog reads every entry of bvec once per iteration, so counting reads bounds its iterations; the
-  // Goldfarb–Idnani method terminates in exact arithmetic, but rounding can make it cycle on degenerate data.
-  const budget = qpIterationBudget(q, d);
+  // quadprog reads all q entries of bvec once per iteration and one more per constraint it drops, so B(q + 1)
+  // reads allow B iterations with up to B drops; the Goldfarb–Idnani method terminates in exact arithmetic, but
+  // rounding can make it cycle on degenerate data.
+  const budget = maxIterations ?? qpIterationBudget(q, d);
   let reads = 0;
   const countedBvec = new Proxy(bvec, {
     get(target, prop, receiver) {
-      if (prop !== 'length' && ++reads > (budget + 1) * (q + 1)) throw new BudgetSpent();
+      if (prop !== 'length' && ++reads > budget * (q + 1)) throw new BudgetSpent();
       return Reflect.get(target, prop, receiver);
     },
   });
@@ -328,7 +362,6 @@ function isFeasible(a: Float64Array[], b: number[], w: Float64Array, d: number):
 /** Whether the rows `rows` of z span ℝ^d (numerical rank d, cut-off `rankCutoff`). */
 function spansSpace(z: Float64Array, rows: readonly number[], d: number): boolean {
   const k = rows.length;
-  if (k < d) return false;
   const S = new Matrix(k, d);
   for (let r = 0; r < k; r++) for (let j = 0; j < d; j++) S.set(r, j, z[rows[r] * d + j]);
   const sigma = new SingularValueDecomposition(S, {
@@ -351,12 +384,17 @@ function spansSpace(z: Float64Array, rows: readonly number[], d: number): boolea
 const MAX_FACET_FLOPS = 2e8;
 
 /**
- * The normal of a candidate facet is computed from differences of points of size ≤ S; its relative error is
- * about m²·ε·S^{m−1}/‖a‖ (first-order perturbation of the (m−1)×(m−1) cofactors). Candidates whose normal is
- * known to fewer than half the digits (error above √ε) are affinely (nearly) dependent and skipped.
+ * Relative error of the normal a of a candidate facet, whose components are the (m−1)×(m−1) cofactors of the
+ * difference matrix M (rows M_r = p_r − q_0). The rows are known to about m·ε·S absolute (projections and
+ * differences of points of size ≤ S), and elimination adds m·ε·‖M_r‖ more. Moving row r by δ_r changes a
+ * cofactor by at most ‖δ_r‖·∏_{s≠r} ‖M_s‖ (Hadamard's inequality; a cofactor's rows are parts of M's rows), so
+ * over m components ‖δa‖ ≲ m·ε·H·(m + S·Σ_r 1/‖M_r‖) with H = ∏_r ‖M_r‖ (taken in logarithms: H over- or
+ * underflows for large m). A short row (nearly coincident points) makes the error large however long the others
+ * are. Candidates whose normal is known to fewer than half the digits (error above √ε) are affinely (nearly)
+ * dependent and skipped.
  */
-function normalError(m: number, S: number, aNorm: number): number {
-  return (m * m * EPS * S ** (m - 1)) / aNorm;
+function normalError(m: number, S: number, logH: number, inverseRowNormSum: number, aNorm: number): number {
+  return m * EPS * Math.exp(logH - Math.log(aNorm)) * (m + S * inverseRowNormSum);
 }
 const NORMAL_ERROR_MAX = Math.sqrt(EPS);
 
@@ -433,12 +471,20 @@ export function lemma4Alpha(z: Float64Array, n: number, d: number, mm: MaxMargin
   const a = new Float64Array(m);
   for (let more = k >= m; more; more = nextCombination(idx, k)) {
     const q0 = p[idx[0]];
-    for (let r = 1; r < m; r++) for (let c = 0; c < m; c++) M[r - 1][c] = p[idx[r]][c] - q0[c];
+    let logH = 0;
+    let inverseRowNormSum = 0;
+    for (let r = 1; r < m; r++) {
+      for (let c = 0; c < m; c++) M[r - 1][c] = p[idx[r]][c] - q0[c];
+      const rowNorm = Math.hypot(...M[r - 1]);
+      logH += Math.log(rowNorm);
+      inverseRowNormSum += 1 / rowNorm;
+    }
     generalizedCross(M, m, a);
     const aNorm = Math.hypot(...a);
     if (aNorm === 0) continue;
-    const err = normalError(m, S, aNorm);
-    if (err > NORMAL_ERROR_MAX) continue;
+    const err = normalError(m, S, logH, inverseRowNormSum, aNorm);
+    // written so that NaN (a zero row: 0·∞) skips the candidate too
+    if (!(err <= NORMAL_ERROR_MAX)) continue;
     for (let c = 0; c < m; c++) a[c] /= aNorm;
     let b = 0;
     for (let c = 0; c < m; c++) b += a[c] * q0[c];
