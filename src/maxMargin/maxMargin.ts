@@ -1,5 +1,6 @@
 import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import quadprog from 'quadprog';
+import { scaleToUnitRange, timesPowerOfTwo } from '../linalg/powerOfTwoScaling.js';
 
 export interface MaxMarginOptions {
   /**
@@ -153,19 +154,13 @@ export function maxMarginDirection(z: Float64Array, n: number, d: number, option
   if (maxIterations !== undefined && !(Number.isInteger(maxIterations) && maxIterations > 0))
     throw new RangeError(`maxMarginDirection: options.maxIterations=${maxIterations} must be a positive integer`);
 
-  let maxAbs = 0;
-  for (let i = 0; i < z.length; i++) maxAbs = Math.max(maxAbs, Math.abs(z[i]));
-  // ⟨u, 0⟩ = 0 for every u, so all-zero data are not separable through the origin.
-  if (maxAbs === 0) return null;
-  const e = Math.floor(Math.log2(maxAbs));
-  const zs = new Float64Array(z.length);
-  for (let i = 0; i < z.length; i++) zs[i] = timesPowerOfTwo(z[i], -e);
+  const { scaled: zs, exponent: e } = scaleToUnitRange(z);
 
   const rowNorm = new Float64Array(n);
   let R = 0;
   for (let i = 0; i < n; i++) {
     const r = Math.sqrt(rowDot(zs.subarray(i * d, i * d + d), zs, i, d));
-    // A zero row forces γ̄ ≤ 0. So does, to double precision, a row whose squared norm underflows after scaling:
+    // ⟨u, 0⟩ = 0 for every u, so a zero row forces γ̄ ≤ 0: not separable through the origin. So does, to double precision, a row whose squared norm underflows after scaling:
     // it is below 2^-537 of the largest entry, far beneath the γ̄/R this resolves.
     if (r === 0) return null;
     rowNorm[i] = r;
@@ -221,12 +216,6 @@ export function maxMarginDirection(z: Float64Array, n: number, d: number, option
   }
 
   return { direction, margin: timesPowerOfTwo(R / wNorm, e), supportVectors, supportSpans: spansSpace(zs, supportVectors, d) };
-}
-
-/** x·2^k, exact unless the result is subnormal; split in two factors so that 2^k itself never overflows (|k| ≤ 1074). */
-function timesPowerOfTwo(x: number, k: number): number {
-  const half = Math.trunc(k / 2);
-  return x * 2 ** half * 2 ** (k - half);
 }
 
 interface ConstraintSolution {

@@ -22,6 +22,29 @@ describe('alignmentDistance (RNBU.Def2)', () => {
     );
   });
 
+  test('property: scaling each layer by its own power of two (up to 2^±900) leaves the bases and matching bit for bit', () => {
+    // the bases are computed from the layers scaled to unit range, so 2^{k_j}·W_j gives the same computation; maxOff
+    // and ‖W‖_F scale by exactly 2^{k_j} and distances are unchanged. Before, Grams of products overflowed (TypeError
+    // inside ml-matrix) from about 1e77 per layer on.
+    fc.assert(
+      fc.property(alignedInit({ maxDepth: 3, maxWidth: 4 }), fc.array(fc.integer({ min: -900, max: 900 }), { minLength: 3, maxLength: 3 }), (init, ks) => {
+        const W = alignedInitWeights(init);
+        const scaled = W.map((Wj, j) => Wj.map((v) => v * 2 ** ks[j]));
+        const ref = alignmentDistance(W, init.dims);
+        const r = alignmentDistance(scaled, init.dims);
+        expect(r.bases).toEqual(ref.bases);
+        expect(r.matching).toEqual(ref.matching);
+        r.layers.forEach((l, j) => {
+          expect(l.maxOff).toBe(ref.layers[j].maxOff * 2 ** ks[j]);
+          expect(l.norm).toBe(ref.layers[j].norm * 2 ** ks[j]);
+          expect(l.offNorm).toBe(ref.layers[j].offNorm * 2 ** ks[j]);
+          expect(l.distance).toBe(ref.layers[j].distance);
+        });
+      }),
+      { seed: 26112026, numRuns: 100 },
+    );
+  });
+
   test('scaled rotations (exactly repeated singular values) are aligned: the rotation inside the cluster is resolved', () => {
     const r = alignmentDistance([rotation(0.3, 2), rotation(1.1, 3), rotation(-0.4, 0.5)], [2, 2, 2, 2]);
     expect(r.distance).toBeLessThan(1e-14);

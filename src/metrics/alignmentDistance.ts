@@ -1,5 +1,6 @@
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { matmul, transpose } from '../linalg/dense.js';
+import { scaleToUnitRange, timesPowerOfTwo, unitRangeExponent } from '../linalg/powerOfTwoScaling.js';
 import { toMatrix } from './singularValues.js';
 
 /**
@@ -29,10 +30,12 @@ export interface AlignmentReport {
   readonly distance: number;
 }
 
+/** ‖A‖_F, summed in unit range so that it neither overflows (entries near 1e160) nor underflows (near 1e-160). */
 function frobenius(A: ArrayLike<number>): number {
+  const { scaled, exponent } = scaleToUnitRange(A);
   let s = 0;
-  for (let i = 0; i < A.length; i++) s += A[i] * A[i];
-  return Math.sqrt(s);
+  for (let i = 0; i < scaled.length; i++) s += scaled[i] * scaled[i];
+  return timesPowerOfTwo(Math.sqrt(s), exponent);
 }
 
 function checkLayers(weights: readonly Float64Array[], dims: readonly number[], where: string): void {
@@ -49,16 +52,15 @@ export function inBases(W: Float64Array, rows: number, cols: number, left: Float
 }
 
 function summarize(M: Float64Array, rows: number, cols: number, onDiagonal: (i: number, j: number) => boolean, norm: number): LayerAlignment {
+  const off: number[] = [];
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (!onDiagonal(i, j)) off.push(M[i * cols + j]);
   let maxOff = 0;
+  for (const a of off) if (Math.abs(a) > maxOff) maxOff = Math.abs(a);
+  // summed in unit range (exact power-of-two scaling) so that large weights' squares do not overflow
+  const e = unitRangeExponent([maxOff]);
   let off2 = 0;
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < cols; j++) {
-      if (onDiagonal(i, j)) continue;
-      const a = Math.abs(M[i * cols + j]);
-      if (a > maxOff) maxOff = a;
-      off2 += a * a;
-    }
-  return { maxOff, offNorm: Math.sqrt(off2), norm, distance: norm === 0 ? 0 : maxOff / norm };
+  for (const a of off) off2 += timesPowerOfTwo(a, -e) ** 2;
+  return { maxOff, offNorm: timesPowerOfTwo(Math.sqrt(off2), e), norm, distance: norm === 0 ? 0 : maxOff / norm };
 }
 
 function report(layers: LayerAlignment[]): AlignmentReport {
@@ -178,13 +180,17 @@ export function alignmentDistance(weights: readonly Float64Array[], dims: readon
   const tol = options.clusterTolerance ?? 1e-8;
   if (!(tol > 0 && tol < 1)) throw new RangeError(`alignmentDistance: clusterTolerance=${tol} must be in (0, 1)`);
   const L = weights.length;
-  const mats = weights.map((W, k) => toMatrix(W, dims[k + 1], dims[k]));
+  // The bases depend on each layer only up to scale, so they are computed from layers scaled by powers of two to
+  // unit range: exact, and the Grams of products then stay finite for weights as large as 1e300 (a diverging run's
+  // last checkpoints) or as small as 1e-300.
+  const unit = weights.map((W) => scaleToUnitRange(W).scaled);
+  const mats = unit.map((W, k) => toMatrix(W, dims[k + 1], dims[k]));
   // forward Grams on ℝ^{d_0}
   const forward: Matrix[] = [];
-  let B: Float64Array = weights[0].slice();
+  let B: Float64Array = unit[0];
   forward.push(gram(B, dims[1], dims[0]));
   for (let k = 1; k < L; k++) {
-    B = matmul(weights[k], B, dims[k + 1], dims[k], dims[0]);
+    B = matmul(unit[k], B, dims[k + 1], dims[k], dims[0]);
     forward.push(gram(B, dims[k + 1], dims[0]));
   }
   const bases: Matrix[] = [jointEigenbasis(Matrix.eye(dims[0]), forward, tol)];
@@ -203,7 +209,7 @@ export function alignmentDistance(weights: readonly Float64Array[], dims: readon
     const backward: Matrix[] = [];
     let A: Float64Array | null = null;
     for (let j = k + 1; j <= L; j++) {
-      A = A === null ? weights[j - 1].slice() : matmul(weights[j - 1], A, dims[j], dims[j - 1], dk);
+      A = A === null ? unit[j - 1] : matmul(unit[j - 1], A, dims[j], dims[j - 1], dk);
       backward.push(gram(A, dims[j], dk));
     }
     const N = complement(images, dk);

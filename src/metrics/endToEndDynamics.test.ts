@@ -67,6 +67,12 @@ describe('psdPower', () => {
     expect(() => psdPower(M, 2, 0.5, 3)).toThrow('psdPower: rank=3 must be an integer in [0, d=2]');
     expect(() => psdPower(M, 2, 0.5, 1.5)).toThrow('psdPower: rank=1.5 must be an integer in [0, d=2]');
     expect(() => psdPower(M, 2, -0.5)).toThrow('psdPower: alpha=-0.5 must be a finite number ≥ 0');
+    expect(() => psdPower(M, 3, 0.5)).toThrow('psdPower: M.length=4 must equal d·d=9');
+    // an overflowing Gram matrix used to crash inside ml-matrix's eigensolver with a TypeError
+    expect(() => psdPower(Float64Array.of(1, Infinity, Infinity, 1), 2, 0.5)).toThrow(RangeError);
+    expect(() => psdPower(Float64Array.of(1, 0, 0, NaN), 2, 0.5)).toThrow(
+      'psdPower: M[3]=NaN must be finite (a Gram matrix PPᵀ overflows when P has entries beyond ~1e154)',
+    );
     expect(() => psdPower(M, 2, Infinity)).toThrow('psdPower: alpha=Infinity must be a finite number ≥ 0');
     expect(() => psdPower(M, 2, NaN)).toThrow('psdPower: alpha=NaN must be a finite number ≥ 0');
   });

@@ -1,4 +1,5 @@
 import { dot, norm2 } from '../linalg/dense.js';
+import { scaleToUnitRange } from '../linalg/powerOfTwoScaling.js';
 
 /** min_i ⟨w, z_i⟩ for z (n × d). */
 export function minMarginOf(w: ArrayLike<number>, z: Float64Array, n: number, d: number): number {
@@ -13,8 +14,10 @@ export function minMarginOf(w: ArrayLike<number>, z: Float64Array, n: number, d:
 
 /** γ(w) = min_i ⟨w, z_i⟩/‖w‖ ≤ γ̄ (CLAIMS §0); NaN for w = 0. */
 export function normalizedMargin(w: ArrayLike<number>, z: Float64Array, n: number, d: number): number {
-  const nw = norm2(w);
-  return nw === 0 ? NaN : minMarginOf(w, z, n, d) / nw;
+  // γ(2^k w) = γ(w), and scaling w to unit range keeps ‖w‖² from underflowing (w ≈ 1e-170) or overflowing
+  const { scaled } = scaleToUnitRange(w);
+  const nw = norm2(scaled);
+  return nw === 0 ? NaN : minMarginOf(scaled, z, n, d) / nw;
 }
 
 /** Π_⊥ w = w − ⟨w, ū⟩ū. */

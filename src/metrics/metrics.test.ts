@@ -62,6 +62,14 @@ describe('margins', () => {
     expect(normalizedMargin([0, 0], z, 0, 2)).toBeNaN();
   });
 
+  test('γ(w) is the same number for w scaled by 1e±170, where ‖w‖² would underflow or overflow', () => {
+    // 1e±170 are not powers of two, so w·1e±170 is w rounded once: γ agrees to a few ulps
+    const ref = normalizedMargin([3, 4], z, 3, 2);
+    for (const s of [1e-170, 1e170]) expect(Math.abs(normalizedMargin([3 * s, 4 * s], z, 3, 2) - ref)).toBeLessThanOrEqual(4 * Number.EPSILON);
+    // by a power of two it is exact
+    expect(normalizedMargin([3 * 2 ** -600, 4 * 2 ** -600], z, 3, 2)).toBe(ref);
+  });
+
   test('only the first n rows of z count (z may be a larger buffer)', () => {
     // w = (1, 0): ⟨w, z_i⟩ = 1, 0, −1; with n = 2 the third row (−1, 3) is not a point
     expect(minMarginOf([1, 0], z, 2, 2)).toBe(0);
