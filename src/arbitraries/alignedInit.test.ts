@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, test } from 'vitest';
 import { equals, format, matmul, transpose } from '../exactAlignment/fractionMatrix.js';
 import { basisFractions } from '../exactAlignment/rationalBasis.js';
 import { alignedInit, alignedInitFractions, alignedInitWeights, sigmaFractions, type AlignedInit, type AlignedInitConstraints } from './alignedInit.js';
+import { shrinkWalk } from './_internals/shrinkWalk.js';
 
 /** The promise of alignedInit: exact U_kᵀ W_k U_{k−1} = Σ_k, and the constraints' extras. Returns a message or undefined. */
 function initProblem(init: AlignedInit, c: AlignedInitConstraints): string | undefined {
@@ -22,16 +22,6 @@ function initProblem(init: AlignedInit, c: AlignedInitConstraints): string | und
     if (c.balanced && s.some((v, j) => v !== init.sigmas[0][j] && j < init.sigmas[0].length)) return 'balanced: σ differs across layers';
   }
   return undefined;
-}
-
-function* shrinkWalk<T>(arb: fc.Arbitrary<T>, seed: number): Generator<T> {
-  let node = arb.generate(new fc.Random(xoroshiro128plus(seed)), undefined);
-  for (let step = 0; step < 200; step++) {
-    const children = [...arb.shrink(node.value_, node.context).take(6)];
-    if (children.length === 0) return;
-    node = children[step % children.length];
-    yield node.value;
-  }
 }
 
 const initVariants: AlignedInitConstraints[] = [{}, { sameEnds: true }, { positive: true, descending: true }, { balanced: true, maxDepth: 4 }, { dims: [3, 2, 3], householderRange: 0 }];

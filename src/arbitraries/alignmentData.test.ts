@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, test } from 'vitest';
 import { format, matmul, transpose } from '../exactAlignment/fractionMatrix.js';
 import { basisFractions } from '../exactAlignment/rationalBasis.js';
 import { alignedInit, type AlignedInit } from './alignedInit.js';
 import { alignmentData, alignmentMoments, alignmentProblemFloat, alignmentProblemFractions, type AlignmentData, type AlignmentDataKind } from './alignmentData.js';
+import { shrinkWalk } from './_internals/shrinkWalk.js';
 
 /** The promise of alignmentData: Λ, Γ (or every U_LᵀA_jU_0) exactly diagonal for the invariant kinds; ‖x_i‖ ≤ 1. */
 function dataProblem(d: AlignmentData, init: AlignedInit, descending: boolean): string | undefined {
@@ -30,16 +30,6 @@ function dataProblem(d: AlignmentData, init: AlignedInit, descending: boolean): 
   if (descending && d.kind === 'autoencoding' && !sorted(d.scales)) return 'descending: scales increase';
   if (descending && d.kind === 'factorization' && !sorted(d.target)) return 'descending: targets increase';
   return undefined;
-}
-
-function* shrinkWalk<T>(arb: fc.Arbitrary<T>, seed: number): Generator<T> {
-  let node = arb.generate(new fc.Random(xoroshiro128plus(seed)), undefined);
-  for (let step = 0; step < 200; step++) {
-    const children = [...arb.shrink(node.value_, node.context).take(6)];
-    if (children.length === 0) return;
-    node = children[step % children.length];
-    yield node.value;
-  }
 }
 
 const kinds: AlignmentDataKind[] = ['autoencoding', 'factorization', 'sensing', 'generic'];

@@ -166,53 +166,37 @@ describe('gradientDescent: observer values and divergence branches', () => {
     expect(res.network.weights.map((w) => Array.from(w))).toEqual(net().weights.map((w) => Array.from(w)));
   });
 
-  test('a non-finite risk with a finite gradient is divergence at that step, named as the risk', () => {
-    const res = gradientDescent({
+  /** Five constant steps of size eta with a stand-in gradient: grads[k] filled with gradAt(call), risk riskAt(call). */
+  const descendWith = (eta: number, gradAt: (call: number) => number, riskAt: (call: number) => number) => {
+    let calls = 0;
+    return gradientDescent({
       network: net(),
       data,
       loss: logistic,
-      schedule: { kind: 'constant', eta: 0.1 },
+      schedule: { kind: 'constant', eta },
       steps: 5,
       gradient: (_ws, _net, _data, _loss, grads) => {
-        for (const g of grads) g.fill(0.5);
-        return Infinity;
+        for (const g of grads) g.fill(gradAt(calls));
+        return riskAt(calls++);
       },
     });
+  };
+
+  test('a non-finite risk with a finite gradient is divergence at that step, named as the risk', () => {
+    const res = descendWith(0.1, () => 0.5, () => Infinity);
     expect(res.diverged).toEqual({ step: 0, reason: 'non-finite risk at W(0)' });
     expect(res.stepsTaken).toBe(0);
   });
 
   test('a non-finite gradient with a finite risk is divergence at that step, named as the gradient', () => {
-    let calls = 0;
-    const res = gradientDescent({
-      network: net(),
-      data,
-      loss: logistic,
-      schedule: { kind: 'constant', eta: 0.1 },
-      steps: 5,
-      gradient: (_ws, _net, _data, _loss, grads) => {
-        for (const g of grads) g.fill(calls === 2 ? Infinity : 0.5);
-        calls++;
-        return 1;
-      },
-    });
+    const res = descendWith(0.1, (call) => (call === 2 ? Infinity : 0.5), () => 1);
     expect(res.diverged).toEqual({ step: 2, reason: 'non-finite gradient at W(2)' });
     expect(res.stepsTaken).toBe(2);
   });
 
   test('a finite risk and gradient that overflow the weights is divergence at the next step, named as the weight', () => {
     // G = 1e150: ‖G‖² = 6e300 is finite, η G = 1e350 is not
-    const res = gradientDescent({
-      network: net(),
-      data,
-      loss: logistic,
-      schedule: { kind: 'constant', eta: 1e200 },
-      steps: 5,
-      gradient: (_ws, _net, _data, _loss, grads) => {
-        for (const g of grads) g.fill(1e150);
-        return 1;
-      },
-    });
+    const res = descendWith(1e200, () => 1e150, () => 1);
     expect(res.diverged).toEqual({ step: 1, reason: 'non-finite weight in W(1)' });
     expect(res.stepsTaken).toBe(1);
     expect(res.finalRisk).toBe(1);
