@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { currentProfile } from '../verify/profile.js';
-import { fail, integerIn, ordered, rejectUnknownKeys } from './_internals/constraints.js';
+import { fail, integerIn, ordered, rejectUnknownKeys, sizeRange } from './_internals/constraints.js';
 import { clean, fixedArray } from './_internals/fixedArray.js';
 import { matMul } from './_internals/linalg.js';
 
@@ -46,12 +46,8 @@ const KNOWN = ['minRows', 'maxRows', 'minCols', 'maxCols', 'minRank', 'maxRank',
 export function factorizationTarget(constraints: FactorizationTargetConstraints = {}): fc.Arbitrary<FactorizationTarget> {
   rejectUnknownKeys(API, constraints, KNOWN);
   const profile = currentProfile();
-  const minRows = integerIn(API, 'constraints.minRows', constraints.minRows ?? 1, 1, 1024);
-  const maxRows = integerIn(API, 'constraints.maxRows', constraints.maxRows ?? Math.max(profile.maxWidth, minRows), 1, 1024);
-  const minCols = integerIn(API, 'constraints.minCols', constraints.minCols ?? 1, 1, 1024);
-  const maxCols = integerIn(API, 'constraints.maxCols', constraints.maxCols ?? Math.max(profile.maxWidth, minCols), 1, 1024);
-  ordered(API, 'constraints.minRows', minRows, 'constraints.maxRows', maxRows);
-  ordered(API, 'constraints.minCols', minCols, 'constraints.maxCols', maxCols);
+  const [minRows, maxRows] = sizeRange(API, constraints, 'Rows', profile.maxWidth, 1024);
+  const [minCols, maxCols] = sizeRange(API, constraints, 'Cols', profile.maxWidth, 1024);
   const minRank = integerIn(API, 'constraints.minRank', constraints.minRank ?? 1, 1, 1024);
   if (minRank > Math.min(minRows, minCols))
     fail(API, 'constraints.minRank', minRank, `exceeds min(minRows, minCols)=${Math.min(minRows, minCols)}, so some shapes cannot have that rank`, 'raise minRows and minCols or lower minRank');

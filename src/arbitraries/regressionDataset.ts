@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { currentProfile } from '../verify/profile.js';
-import { booleanValue, fail, integerIn, numberWhere, ordered, rejectUnknownKeys } from './_internals/constraints.js';
+import { booleanValue, fail, integerIn, numberWhere, rejectUnknownKeys, sizeRange } from './_internals/constraints.js';
 import { clean, fixedArray } from './_internals/fixedArray.js';
 import type { RegressionData } from './types.js';
 
@@ -42,15 +42,9 @@ const KNOWN = ['minSamples', 'maxSamples', 'minDim', 'maxDim', 'minOutputDim', '
 export function regressionDataset(constraints: RegressionDatasetConstraints = {}): fc.Arbitrary<RegressionData> {
   rejectUnknownKeys(API, constraints, KNOWN);
   const profile = currentProfile();
-  const minSamples = integerIn(API, 'constraints.minSamples', constraints.minSamples ?? 1, 1, 4096);
-  const maxSamples = integerIn(API, 'constraints.maxSamples', constraints.maxSamples ?? Math.max(profile.maxSamples, minSamples), 1, 4096);
-  const minDim = integerIn(API, 'constraints.minDim', constraints.minDim ?? 1, 1, 1024);
-  const maxDim = integerIn(API, 'constraints.maxDim', constraints.maxDim ?? Math.max(profile.maxWidth, minDim), 1, 1024);
-  const minOut = integerIn(API, 'constraints.minOutputDim', constraints.minOutputDim ?? 1, 1, 1024);
-  const maxOut = integerIn(API, 'constraints.maxOutputDim', constraints.maxOutputDim ?? Math.max(profile.maxWidth, minOut), 1, 1024);
-  ordered(API, 'constraints.minSamples', minSamples, 'constraints.maxSamples', maxSamples);
-  ordered(API, 'constraints.minDim', minDim, 'constraints.maxDim', maxDim);
-  ordered(API, 'constraints.minOutputDim', minOut, 'constraints.maxOutputDim', maxOut);
+  const [minSamples, maxSamples] = sizeRange(API, constraints, 'Samples', profile.maxSamples, 4096);
+  const [minDim, maxDim] = sizeRange(API, constraints, 'Dim', profile.maxWidth, 1024);
+  const [minOut, maxOut] = sizeRange(API, constraints, 'OutputDim', profile.maxWidth, 1024);
   const integerValued = booleanValue(API, 'constraints.integerValued', constraints.integerValued ?? false);
 
   let xMax: number;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { currentProfile } from '../verify/profile.js';
-import { fail, integerIn, numberWhere, ordered, rejectUnknownKeys } from './_internals/constraints.js';
+import { fail, integerIn, numberWhere, rejectUnknownKeys, sizeRange } from './_internals/constraints.js';
 import { clean, fixedArray } from './_internals/fixedArray.js';
 import { householder, reflect } from './_internals/linalg.js';
 import type { ClassificationData } from './types.js';
@@ -50,12 +50,8 @@ const FRAME_ENTRY = 2;
 export function separableDataset(constraints: SeparableDatasetConstraints = {}): fc.Arbitrary<SeparableDataset> {
   rejectUnknownKeys(API, constraints, KNOWN);
   const profile = currentProfile();
-  const minSamples = integerIn(API, 'constraints.minSamples', constraints.minSamples ?? 1, 1, 4096);
-  const maxSamples = integerIn(API, 'constraints.maxSamples', constraints.maxSamples ?? Math.max(profile.maxSamples, minSamples), 1, 4096);
-  const minDim = integerIn(API, 'constraints.minDim', constraints.minDim ?? 1, 1, 1024);
-  const maxDim = integerIn(API, 'constraints.maxDim', constraints.maxDim ?? Math.max(profile.maxWidth, minDim), 1, 1024);
-  ordered(API, 'constraints.minSamples', minSamples, 'constraints.maxSamples', maxSamples);
-  ordered(API, 'constraints.minDim', minDim, 'constraints.maxDim', maxDim);
+  const [minSamples, maxSamples] = sizeRange(API, constraints, 'Samples', profile.maxSamples, 4096);
+  const [minDim, maxDim] = sizeRange(API, constraints, 'Dim', profile.maxWidth, 1024);
   const minMargin = numberWhere(API, 'constraints.minMargin', constraints.minMargin ?? 1 / 16, (v) => v > 0 && v < 1, 'must be in (0, 1)');
   const bits = integerIn(API, 'constraints.gridBits', constraints.gridBits ?? 4, 1, 12);
   const unit = 2 ** bits;

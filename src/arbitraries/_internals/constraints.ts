@@ -57,6 +57,20 @@ export function ordered(api: string, loField: string, lo: number, hiField: strin
   if (lo > hi) fail(api, loField, lo, `must be ≤ ${hiField}=${hi}`, `lower ${loField} or raise ${hiField}`);
 }
 
+/**
+ * The range constraints.min<name> … constraints.max<name> of a size: integers in [1, cap], defaults 1 and
+ * max(profileMax, min), min ≤ max.
+ */
+export function sizeRange(api: string, constraints: object, name: string, profileMax: number, cap: number): [number, number] {
+  const given = constraints as Record<string, unknown>;
+  const loField = `constraints.min${name}`;
+  const hiField = `constraints.max${name}`;
+  const lo = integerIn(api, loField, given[`min${name}`] ?? 1, 1, cap);
+  const hi = integerIn(api, hiField, given[`max${name}`] ?? Math.max(profileMax, lo), 1, cap);
+  ordered(api, loField, lo, hiField, hi);
+  return [lo, hi];
+}
+
 export function oneOf<T extends string>(api: string, field: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
     fail(api, field, value, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, undefined, TypeError);
