@@ -141,6 +141,9 @@ function updateRounding(W: Float64Array, G: Float64Array, eta: number): number {
 
 // ------------------------------------------------------------------ RNBU.Def2
 
+/** Zero or repeated |σ| in a layer: the degenerate spectra where recovered bases are not unique. */
+const sigmaClass = (init: AlignedInit) => (init.sigmas.some((s) => s.some((v, j) => v === 0 || s.findIndex((w) => Math.abs(w) === Math.abs(v)) !== j)) ? 'σ tied or 0' : 'σ distinct');
+
 describe('RNBU.Def2 distance from aligned', () => {
   test(
     claimTitle('RNBU.Def2', 'aligned inits read aligned in their bases and in recovered bases; exactly balanced nets (D_k = 0) read aligned'),
@@ -167,7 +170,8 @@ describe('RNBU.Def2 distance from aligned', () => {
             return given <= gamma(4 * 4 + 4) && recovered <= 1e-9 && balanced <= 1e-9;
           },
         ),
-        { numRuns: runs(100) },
+        // one balanced layer is aligned by its own SVD: only L ≥ 2 tests the balanced half
+        { numRuns: runs(100), classify: ([init, bal]) => `aligned L=${init.dims.length - 1} | ${sigmaClass(init)} | balanced ${bal.dims.length === 2 ? 'L=1' : 'L≥2'}` },
       );
       console.log(`RNBU.Def2: worst distance — given bases ${worst.given.toExponential(1)}, recovered ${worst.recovered.toExponential(1)}, balanced nets ${worst.balanced.toExponential(1)}`);
     },
@@ -278,6 +282,9 @@ const oneDCase: fc.Arbitrary<OneDCase> = architecture({ minDepth: 1, maxDepth: 4
   })),
 );
 
+/** L = 1 is a single row aᵀ (rank one by shape); squared loss ⇔ regression data. */
+const oneDClass = (c: OneDCase) => `${c.dims.length === 2 ? 'L=1' : c.dims.length === 3 ? 'L=2' : 'L≥3'} | ${c.loss} | ${c.eta === 1 / 2 ? 'η=1/2' : 'η≤1/4'}`;
+
 interface LeakReport {
   /** max over steps and layers of ‖Ĝ_k^⊥‖ / bound */
   gradRatio: number;
@@ -386,7 +393,7 @@ describe('RNBU.1D rank-one aligned init, 1-d output', () => {
           worst = worseLeak(worst, r);
           return leakOk(r);
         }),
-        { numRuns: runs(60) },
+        { numRuns: runs(60), classify: ([c]) => oneDClass(c) },
       );
       console.log(`RNBU.1D: ${leakSummary(worst)}`);
     },
@@ -444,6 +451,12 @@ function thm1Case(kind: AlignmentDataKind, opts: { maxDepth?: number; stable?: b
     );
   });
 }
+
+/** The kind as well, although fixed per test: the report merges a claim's tallies over its tests. stable sets the horizon. */
+const thm1Class = (c: Thm1Case) => `${c.data.kind} | L=${c.init.dims.length - 1} | ${c.stable ? 'stable' : 'any order'} | η=1/${1 / c.eta}`;
+
+/** The exact-rational cases (η = 1/8): "exact" keeps them apart from the float ones in the claim's merged tally. */
+const exactClass = (c: { init: AlignedInit; data: AlignmentData }) => `exact | ${c.data.kind} | L=${c.init.dims.length - 1}`;
 
 interface InvarianceReport extends LeakReport {
   diverged: boolean;
@@ -560,7 +573,7 @@ describe('RNBU.Thm1 invariance of alignment under squared loss', () => {
             worst = worseLeak(worst, r);
             return !r.diverged && leakOk(r);
           }),
-          { numRuns: runs(40) },
+          { numRuns: runs(40), classify: ([c]) => thm1Class(c) },
         );
         console.log(`RNBU.Thm1 ${kind}: ${leakSummary(worst)}`);
       },
@@ -592,7 +605,7 @@ describe('RNBU.Thm1 invariance of alignment under squared loss', () => {
             return true;
           },
         ),
-        { numRuns: runs(25) },
+        { numRuns: runs(25), classify: ([c]) => exactClass(c) },
       );
     },
     timeout(3_000),
@@ -816,7 +829,7 @@ describe('RNBU.Cor1 matrix GD = scalar recursion on singular values', () => {
           worst = Math.max(worst, q);
           return !r.diverged && q <= 1;
         }),
-        { numRuns: runs(40) },
+        { numRuns: runs(40), classify: ([c]) => thm1Class(c) },
       );
       console.log(`RNBU.Cor1: worst agreement ratio ${worst.toExponential(2)}`);
     },
@@ -870,7 +883,7 @@ describe('RNBU.Cor1 matrix GD = scalar recursion on singular values', () => {
             return true;
           },
         ),
-        { numRuns: runs(25) },
+        { numRuns: runs(25), classify: ([c]) => exactClass(c) },
       );
     },
     timeout(4_000),
@@ -923,6 +936,14 @@ function prop1Case(stepFactor: fc.Arbitrary<number>): fc.Arbitrary<Prop1Case> {
     });
 }
 
+/** For L ≥ 2 the rate ρ = 1 − ηλLs_0^{2L−2} nears 1 (a loose envelope) when s_0 ≪ s* = t^{1/L} (λ_0 = 1/d_0, γ_0 = t/d_0, t = D_00). */
+function prop1Class(c: Prop1Case): string {
+  const L = c.init.dims.length - 1;
+  const t = c.data.kind === 'factorization' ? c.data.target[0] / c.data.denominator : NaN;
+  const start = c.init.sigmas[0][0] / c.init.denominator / t ** (1 / L);
+  return `L=${L} | ${c.fraction === 1 ? 'η=bound' : `η=bound/${1 / c.fraction}`} | ${start < 1 / 2 ? 's_0<s*/2' : 's_0≥s*/2'}`;
+}
+
 interface Prop1Report {
   mono: number;
   cap: number;
@@ -967,7 +988,7 @@ describe('RNBU.Prop1 linear convergence with an explicit step', () => {
   test(
     claimTitle('RNBU.Prop1', 'balanced index, η ≤ 1/(λLs*^{2L−2}): s_t increases, stays ≤ s*, and s* − s_t ≤ (1 − ηλLs_0^{2L−2})^t(s* − s_0)'),
     () => {
-      assertClaim('RNBU.Prop1', fc.property(prop1Case(fc.constantFrom(1, 1 / 2, 1 / 4)), (c) => ok(prop1Check(c))), { numRuns: runs(40) });
+      assertClaim('RNBU.Prop1', fc.property(prop1Case(fc.constantFrom(1, 1 / 2, 1 / 4)), (c) => ok(prop1Check(c))), { numRuns: runs(40), classify: ([c]) => prop1Class(c) });
     },
     timeout(6_000),
   );
@@ -1016,6 +1037,12 @@ const projCase: fc.Arbitrary<ProjCase> = fc.record({ k: fc.integer({ min: 2, max
     y: fc.array(fc.array(fc.integer({ min: -4, max: 4 }), { minLength: k, maxLength: k }), { minLength: n, maxLength: n }),
   }),
 );
+
+/** Depth and the constraints that occur (free layers fill the rest); k only matters through the circulant step scale c² = k. */
+function projClass(c: ProjCase): string {
+  const parts = [c.kinds.includes('circulant') ? `circulant c²=${c.k}` : '', c.kinds.includes('diagonal') ? 'diagonal' : ''].filter(Boolean);
+  return `${c.kinds.length === 1 ? 'L=1' : 'L≥2'} | ${parts.length ? parts.join(' + ') : 'free only'}`;
+}
 
 function projSetup(c: ProjCase, basisFor: (kind: LayerKind, k: number) => LayerBasis | null): { net: Network; data: Dataset; layers: LayerConstraints } {
   const { k } = c;
@@ -1107,7 +1134,7 @@ describe('RNBU.Proj GD on constrained parameters = projected GD', () => {
           worst = Math.max(worst, q);
           return q <= 1;
         }),
-        { numRuns: runs(40) },
+        { numRuns: runs(40), classify: ([c]) => projClass(c) },
       );
       console.log(`RNBU.Proj: worst step ratio ${worst.toExponential(2)}`);
     },

@@ -9,7 +9,11 @@ export type GradientFault =
   | { readonly kind: 'scale'; readonly layer: number; readonly factor: number }
   /** G_k replaced by zero: a dropped layer gradient */
   | { readonly kind: 'drop'; readonly layer: number }
-  /** G_k transposed in place (square layers) or its row-major buffer read as column-major (others): a wrong transpose */
+  /**
+   * G_k transposed in place (square layers) or its row-major buffer read as column-major (others): a wrong transpose.
+   * On a vector layer (1×h or h×1) both layouts are the same buffer and the fault does nothing; twin tests find their
+   * counterexamples among the other shapes.
+   */
   | { readonly kind: 'transpose'; readonly layer: number };
 
 export function faultName(f: GradientFault): string {
