@@ -7,7 +7,7 @@ import { logistic } from '../losses/logistic.js';
 import { squared, type Loss } from '../losses/loss.js';
 import type { Activation } from '../network/activation.js';
 import { networkFromArrays, type Network } from '../network/network.js';
-import { backpropRiskAndGradient, createWorkspace, linearRiskAndGradient, riskAndGradient, zerosLike } from './gradient.js';
+import { backpropRiskAndGradient, createWorkspace, linearRiskAndGradient, risk, riskAndGradient, zerosLike } from './gradient.js';
 
 const dyadic = fc.integer({ min: -8, max: 8 }).map((k) => k / 8);
 const matrix = (r: number, c: number) => fc.array(fc.array(dyadic, { minLength: c, maxLength: c }), { minLength: r, maxLength: r });
@@ -130,5 +130,57 @@ describe('gradient', () => {
     expect(riskAndGradient(ws, net, data, logistic, zerosLike(net), true)).toBe((logistic.value(0.5) + logistic.value(-0.25)) / 2);
     const reg = datasetFromArrays([[1, 0]], [[2]], 'regression');
     expect(riskAndGradient(createWorkspace(net.dims, 1), net, reg, squared, zerosLike(net), false)).toBe(0.5 * 1.5 * 1.5);
+  });
+});
+
+describe('risk(): the same forward pass, dispatched like riskAndGradient', () => {
+  test('a linear net takes the end-to-end path: bit for bit its value, where back-propagation rounds differently', () => {
+    // found by search: the two association orders differ in the last bit on this net
+    const data = datasetFromArrays([[-1, -0.7], [0.5, -0.1], [0.1, -0.6]], [1, -1, 1]);
+    const net = networkFromArrays([[[-0.9, 0.4], [0.4, 0.9], [-0.2, 0]], [[0.7, -0.9, -0.9]]], { kind: 'linear' });
+    const ws = createWorkspace(net.dims, data.n);
+    const endToEnd = linearRiskAndGradient(ws, net, data, logistic, null);
+    expect(backpropRiskAndGradient(ws, net, data, logistic, null)).not.toBe(endToEnd);
+    expect(risk(ws, net, data, logistic)).toBe(endToEnd);
+  });
+
+  test('a ReLU net takes back-propagation (the end-to-end product would ignore the activation)', () => {
+    const data = datasetFromArrays([[1, 0], [0, 1]], [1, -1]);
+    const net = networkFromArrays([[[1, 0], [0, -1]], [[1, 1]]], { kind: 'relu' });
+    const ws = createWorkspace(net.dims, data.n);
+    // hidden ReLU: x_1 → (1, 0) → f = 1; x_2 → (0, −1) → (0, 0) → f = 0
+    expect(risk(ws, net, data, logistic)).toBe((logistic.value(1) + logistic.value(0)) / 2);
+  });
+
+  test('back-propagation without wantRisk: NaN for a margin loss, the risk for the squared loss (computed anyway)', () => {
+    const data = datasetFromArrays([[1, 0], [0, 1]], [1, -1]);
+    const net = networkFromArrays([[[0.5, 0.25]]], { kind: 'relu' });
+    const ws = createWorkspace(net.dims, data.n);
+    expect(backpropRiskAndGradient(ws, net, data, logistic, zerosLike(net), false)).toBeNaN();
+    expect(backpropRiskAndGradient(ws, net, data, logistic, zerosLike(net), true)).toBe((logistic.value(0.5) + logistic.value(-0.25)) / 2);
+    const reg = datasetFromArrays([[1, 0]], [[2]], 'regression');
+    expect(backpropRiskAndGradient(createWorkspace(net.dims, 1), net, reg, squared, zerosLike(net), false)).toBe(0.5 * 1.5 * 1.5);
+  });
+});
+
+describe('the linear path forms its products from the narrower end (GradientWorkspace.prefix / suffix)', () => {
+  const W1 = [[1, 2], [3, 4], [5, 6]];
+  const W2 = [[1, -1, 2], [0, 1, 1]];
+  test('d_L ≤ d_0 (here d_L = d_0 = 2): suffix[1] = W_2, the prefixes are not used', () => {
+    const data = datasetFromArrays([[1, 0]], [[0, 0]], 'regression');
+    const net = networkFromArrays([W1, W2], { kind: 'linear' });
+    const ws = createWorkspace(net.dims, 1);
+    linearRiskAndGradient(ws, net, data, squared, zerosLike(net));
+    expect(Array.from(ws.suffix[1])).toEqual(W2.flat());
+    expect(Array.from(ws.prefix[1])).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  test('d_L > d_0 (here 1 → 3 → 2): prefix[1] = W_1, the suffixes are not used', () => {
+    const data = datasetFromArrays([[1]], [[0, 0]], 'regression');
+    const net = networkFromArrays([[[1], [2], [3]], W2], { kind: 'linear' });
+    const ws = createWorkspace(net.dims, 1);
+    linearRiskAndGradient(ws, net, data, squared, zerosLike(net));
+    expect(Array.from(ws.prefix[1])).toEqual([1, 2, 3]);
+    expect(Array.from(ws.suffix[1])).toEqual([0, 0, 0, 0, 0, 0]);
   });
 });

@@ -34,10 +34,8 @@ export function createWorkspace(dims: readonly number[], n: number): GradientWor
   const d0 = dims[0];
   const maxD = Math.max(...dims);
   const dL = dims[L];
-  // the products' end factors are P itself (k = L or 1) or the identity (never formed), so those slots stay empty
-  const inner = (k: number, size: number) => new Float64Array(k === 0 || k === L ? 0 : size);
-  const prefix = dims.map((dk, k) => inner(k, dk * d0));
-  const suffix = dims.map((dk, k) => inner(k, dL * dk));
+  const prefix = dims.map((dk) => new Float64Array(dk * d0));
+  const suffix = dims.map((dk) => new Float64Array(dL * dk));
   return {
     n,
     margins: new Float64Array(n),
