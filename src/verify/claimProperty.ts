@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { expect } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+import { expect, TestRunner } from 'vitest';
 import { recordClaimRun } from '../report/claimTestMeta.js';
 import { claim } from '../claims/registry.js';
 import type { SpecInput } from '../spec/spec.js';
@@ -38,7 +37,7 @@ function tallied<Ts>(property: fc.IProperty<Ts>, classify: ((v: Ts) => string) |
 
 /** Records runs, seed and distribution in the running test's meta for the report (no-op outside vitest). */
 function record(details: { numRuns: number; seed: number }, counts: Record<string, number>, expectsCounterexample: boolean): void {
-  const task = getCurrentTest();
+  const task = TestRunner.getCurrentTest();
   if (task) recordClaimRun(task, { runs: details.numRuns, seed: details.seed, expectsCounterexample, ...(Object.keys(counts).length ? { distribution: counts } : {}) });
 }
 
