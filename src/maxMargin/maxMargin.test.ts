@@ -359,6 +359,51 @@ describe('maxMarginDirection: optimality on random separable integer data', () =
     );
   });
 
+  test('property: real-valued data (rounding in every product) keep primal feasibility and margin support vectors', () => {
+    // Integer data make most products exact; here entries are arbitrary doubles, so every residual carries
+    // rounding, and the solver's own tolerances (residualUnit, the polishing floor) are what keep the answer.
+    // Separable by construction: ⟨u*, z_i⟩ ≥ 1/4 with ‖z_i‖ ≤ 2, so γ̄/R ≥ 1/8, far from the resolution limit.
+    const realData = fc.integer({ min: 1, max: 6 }).chain((d) =>
+      fc
+        .record({
+          teacher: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: d, maxLength: d }).filter((u) => Math.hypot(...u) > 0.5),
+          points: fc.array(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: d, maxLength: d }), { minLength: 1, maxLength: 3 * d }),
+        })
+        .map(({ teacher, points }) => {
+          const t = Math.hypot(...teacher);
+          const u = teacher.map((v) => v / t);
+          const r = points.map((x) => {
+            const s = dot(x, u);
+            // flip to the positive side and push out to ⟨u, z⟩ ≥ 1/4 along u
+            const sign = s < 0 ? -1 : 1;
+            const lift = Math.max(0, 0.25 - sign * s);
+            return x.map((v, j) => sign * v + lift * u[j]);
+          });
+          return { ...rows(r), d };
+        }),
+    );
+    fc.assert(
+      fc.property(realData, ({ z, n, d }) => {
+        const mm = maxMarginDirection(z, n, d);
+        expect(mm).not.toBeNull();
+        if (mm === null) return;
+        const unit = marginUnit(d, maxRowNorm(z, n, d), mm.margin);
+        for (let i = 0; i < n; i++) {
+          const slack = dot(mm.direction, rowOf(z, i, d)) / mm.margin - 1;
+          expect(-slack / unit).toBeLessThanOrEqual(RATIO_MAX);
+          if (mm.supportVectors.includes(i)) expect(Math.abs(slack) / unit).toBeLessThanOrEqual(RATIO_MAX);
+        }
+        // γ̄ is a maximum: no training point's direction does better than ū (each z_i/‖z_i‖ is a candidate)
+        for (let i = 0; i < n; i++) {
+          const zi = rowOf(z, i, d);
+          const g = Math.min(...Array.from({ length: n }, (_, j) => dot(zi, rowOf(z, j, d)))) / Math.hypot(...zi);
+          expect((g - mm.margin) / (unit * mm.margin)).toBeLessThanOrEqual(RATIO_MAX);
+        }
+      }),
+      { seed: 26112026, numRuns: 300 },
+    );
+  });
+
   test('property: agrees with a brute-force minimum-norm point of the convex hull (n ≤ 6, d ≤ 3)', () => {
     fc.assert(
       fc.property(
