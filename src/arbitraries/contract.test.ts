@@ -500,7 +500,10 @@ describe('arbitraries reach', () => {
   });
 
   it('factorization targets reach every rank', () => {
-    const ranks = count(fc.sample(factorizationTarget(), { seed: 23, numRuns: 200 }), (t) => t.rank);
+    // r = min(drawn, m, n) with the three uniform on 1..W, so r = W has probability W⁻³, the rarest; N samples miss it
+    // with probability (1 − W⁻³)^N ≤ e^{−N/W³} ≤ 1e-6 for N = W³·ln 1e6 (885 at W = 4; 200 sufficed only there)
+    const W = profile.maxWidth;
+    const ranks = count(fc.sample(factorizationTarget(), { seed: 23, numRuns: Math.ceil(W ** 3 * Math.log(1e6)) }), (t) => t.rank);
     console.log(line('rank', ranks));
     expect(ranks.map(([k]) => k)).toEqual(range(1, profile.maxWidth));
   });
