@@ -7,7 +7,7 @@ import { logistic } from '../losses/logistic.js';
 import { squared, type Loss } from '../losses/loss.js';
 import type { Activation } from '../network/activation.js';
 import { networkFromArrays, type Network } from '../network/network.js';
-import { backpropRiskAndGradient, createWorkspace, linearRiskAndGradient, risk, riskAndGradient, zerosLike } from './gradient.js';
+import { backpropRiskAndGradient, createWorkspace, linearRiskAndGradient, risk, riskAndGradient, zerosLike, type GradientFn } from './gradient.js';
 
 const dyadic = fc.integer({ min: -8, max: 8 }).map((k) => k / 8);
 const matrix = (r: number, c: number) => fc.array(fc.array(dyadic, { minLength: c, maxLength: c }), { minLength: r, maxLength: r });
@@ -122,14 +122,17 @@ describe('gradient', () => {
     );
   });
 
-  test('without wantRisk a margin loss returns NaN (the risk was not computed); the squared loss always returns it', () => {
+  test.each<[string, Activation, GradientFn]>([
+    ['end-to-end (linear)', { kind: 'linear' }, riskAndGradient],
+    ['back-propagation', { kind: 'relu' }, backpropRiskAndGradient],
+  ])('%s without wantRisk: NaN for a margin loss (the risk was not computed), the risk for the squared loss', (_, activation, kernel) => {
     const data = datasetFromArrays([[1, 0], [0, 1]], [1, -1]);
-    const net = networkFromArrays([[[0.5, 0.25]]], { kind: 'linear' });
+    const net = networkFromArrays([[[0.5, 0.25]]], activation);
     const ws = createWorkspace(net.dims, data.n);
-    expect(riskAndGradient(ws, net, data, logistic, zerosLike(net), false)).toBeNaN();
-    expect(riskAndGradient(ws, net, data, logistic, zerosLike(net), true)).toBe((logistic.value(0.5) + logistic.value(-0.25)) / 2);
+    expect(kernel(ws, net, data, logistic, zerosLike(net), false)).toBeNaN();
+    expect(kernel(ws, net, data, logistic, zerosLike(net), true)).toBe((logistic.value(0.5) + logistic.value(-0.25)) / 2);
     const reg = datasetFromArrays([[1, 0]], [[2]], 'regression');
-    expect(riskAndGradient(createWorkspace(net.dims, 1), net, reg, squared, zerosLike(net), false)).toBe(0.5 * 1.5 * 1.5);
+    expect(kernel(createWorkspace(net.dims, 1), net, reg, squared, zerosLike(net), false)).toBe(0.5 * 1.5 * 1.5);
   });
 });
 
@@ -150,16 +153,6 @@ describe('risk(): the same forward pass, dispatched like riskAndGradient', () =>
     const ws = createWorkspace(net.dims, data.n);
     // hidden ReLU: x_1 → (1, 0) → f = 1; x_2 → (0, −1) → (0, 0) → f = 0
     expect(risk(ws, net, data, logistic)).toBe((logistic.value(1) + logistic.value(0)) / 2);
-  });
-
-  test('back-propagation without wantRisk: NaN for a margin loss, the risk for the squared loss (computed anyway)', () => {
-    const data = datasetFromArrays([[1, 0], [0, 1]], [1, -1]);
-    const net = networkFromArrays([[[0.5, 0.25]]], { kind: 'relu' });
-    const ws = createWorkspace(net.dims, data.n);
-    expect(backpropRiskAndGradient(ws, net, data, logistic, zerosLike(net), false)).toBeNaN();
-    expect(backpropRiskAndGradient(ws, net, data, logistic, zerosLike(net), true)).toBe((logistic.value(0.5) + logistic.value(-0.25)) / 2);
-    const reg = datasetFromArrays([[1, 0]], [[2]], 'regression');
-    expect(backpropRiskAndGradient(createWorkspace(net.dims, 1), net, reg, squared, zerosLike(net), false)).toBe(0.5 * 1.5 * 1.5);
   });
 });
 
