@@ -149,6 +149,30 @@ describe('gradientFlow: divergence', () => {
     expect(res.network.weights[0][0]).toBe(3);
   });
 
+  test('finite gradients whose flow overflows the weights are divergence at the segment end, named as the weight', () => {
+    // G = (−1e308, 0): every gradient is finite, so the solve runs to t = 1, but ODEX's extrapolation overflows
+    // (∞ − ∞ = NaN) in the first weight; the second stays finite, so one bad entry must be enough
+    const data = datasetFromArrays([[1, 0]], [[1]], 'regression');
+    const huge: GradientFn = (_ws, _net, _data, _loss, grads) => {
+      grads[0][0] = -1e308;
+      grads[0][1] = 0;
+      return 1;
+    };
+    const res = gradientFlow({
+      network: networkFromArrays([[[3, 0]]], { kind: 'linear' }),
+      data,
+      loss: squared,
+      time: 4,
+      tolerance: 1e-8,
+      gradient: huge,
+      checkpointTimes: [1, 4],
+      onCheckpoint: () => expect.unreachable(),
+    });
+    expect(res.diverged).toEqual({ time: 1, reason: 'non-finite weight' });
+    expect(Number.isFinite(res.network.weights[0][0])).toBe(false);
+    expect(res.network.weights[0][1]).toBe(0);
+  });
+
   test('a stiff flow that spends the step budget is divergence at the last point reached', () => {
     // R = ½(1000w − 1)²: dw/dt = −10⁶(w − 10⁻³), stiff for an explicit extrapolation method
     const stiff = datasetFromArrays([[1000]], [[1]], 'regression');
