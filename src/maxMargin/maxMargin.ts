@@ -160,8 +160,9 @@ export function maxMarginDirection(z: Float64Array, n: number, d: number, option
   let R = 0;
   for (let i = 0; i < n; i++) {
     const r = Math.sqrt(rowDot(zs.subarray(i * d, i * d + d), zs, i, d));
-    // ⟨u, 0⟩ = 0 for every u, so a zero row forces γ̄ ≤ 0: not separable through the origin. So does, to double precision, a row whose squared norm underflows after scaling:
-    // it is below 2^-537 of the largest entry, far beneath the γ̄/R this resolves.
+    // ⟨u, 0⟩ = 0 for every u, so a zero row forces γ̄ ≤ 0: not separable through the origin. So does, to double
+    // precision, a row whose squared norm underflows after scaling: it is below 2^-537 of the largest entry, far
+    // beneath the γ̄/R this resolves.
     if (r === 0) return null;
     rowNorm[i] = r;
     if (r > R) R = r;

@@ -1,6 +1,7 @@
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { matmul, transpose } from '../linalg/dense.js';
-import { scaleToUnitRange, timesPowerOfTwo, unitRangeExponent } from '../linalg/powerOfTwoScaling.js';
+import { scaleToUnitRange } from '../linalg/powerOfTwoScaling.js';
+import { frobenius } from './norms.js';
 import { toMatrix } from './singularValues.js';
 
 /**
@@ -30,14 +31,6 @@ export interface AlignmentReport {
   readonly distance: number;
 }
 
-/** ‖A‖_F, summed in unit range so that it neither overflows (entries near 1e160) nor underflows (near 1e-160). */
-function frobenius(A: ArrayLike<number>): number {
-  const { scaled, exponent } = scaleToUnitRange(A);
-  let s = 0;
-  for (let i = 0; i < scaled.length; i++) s += scaled[i] * scaled[i];
-  return timesPowerOfTwo(Math.sqrt(s), exponent);
-}
-
 function checkLayers(weights: readonly Float64Array[], dims: readonly number[], where: string): void {
   if (dims.length !== weights.length + 1) throw new RangeError(`${where}: dims has length ${dims.length}; it must be the number of layers + 1 = ${weights.length + 1}`);
   weights.forEach((W, k) => {
@@ -56,11 +49,7 @@ function summarize(M: Float64Array, rows: number, cols: number, onDiagonal: (i: 
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (!onDiagonal(i, j)) off.push(M[i * cols + j]);
   let maxOff = 0;
   for (const a of off) if (Math.abs(a) > maxOff) maxOff = Math.abs(a);
-  // summed in unit range (exact power-of-two scaling) so that large weights' squares do not overflow
-  const e = unitRangeExponent([maxOff]);
-  let off2 = 0;
-  for (const a of off) off2 += timesPowerOfTwo(a, -e) ** 2;
-  return { maxOff, offNorm: timesPowerOfTwo(Math.sqrt(off2), e), norm, distance: norm === 0 ? 0 : maxOff / norm };
+  return { maxOff, offNorm: frobenius(off), norm, distance: norm === 0 ? 0 : maxOff / norm };
 }
 
 function report(layers: LayerAlignment[]): AlignmentReport {

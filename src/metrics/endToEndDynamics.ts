@@ -1,5 +1,6 @@
 import { EigenvalueDecomposition } from 'ml-matrix';
 import { matmul, transpose } from '../linalg/dense.js';
+import { frobenius } from './norms.js';
 import { toMatrix } from './singularValues.js';
 
 /**
@@ -87,12 +88,6 @@ export interface EndToEndVelocity {
   readonly termScale: number;
   /** the larger conditioning of PPᵀ and PᵀP on their kept spectrum */
   readonly conditioning: number;
-}
-
-function frobenius(A: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < A.length; i++) s += A[i] * A[i];
-  return Math.sqrt(s);
 }
 
 /**

@@ -26,6 +26,13 @@ describe('norms', () => {
     expect(normRatio(f(0, 0, 0, 0), 2, 2)).toBe(0);
   });
 
+  test('‖W‖_F where the squares over- or underflow: (3, 4)·2^±600 gives 5·2^±600 exactly; zero gives 0', () => {
+    // the plain sum of squares gives ∞ and 0 here; the scaling by 2^∓600 (then back) is exact
+    expect(frobenius(f(3 * 2 ** 600, 4 * 2 ** 600))).toBe(5 * 2 ** 600);
+    expect(frobenius(f(3 * 2 ** -600, 4 * 2 ** -600))).toBe(5 * 2 ** -600);
+    expect(frobenius(f(0, 0))).toBe(0);
+  });
+
   test('topSingular picks the largest singular value whatever order the SVD returns', () => {
     const p = topSingular(f(1, 0, 0, 0, 5, 0), 2, 3);
     expect(p.sigma).toBeCloseTo(5, 14);

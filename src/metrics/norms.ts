@@ -1,9 +1,18 @@
+import { timesPowerOfTwo, unitRangeExponent } from '../linalg/powerOfTwoScaling.js';
 import { topSingular } from './singularValues.js';
 
-export function frobenius(W: Float64Array): number {
+/**
+ * ‖W‖_F, summed in unit range: the entries are scaled by the power of two that brings the largest into [1, 2)
+ * (exact), so squares of entries near 1e±160 neither overflow nor underflow; in range the value is the plain sum's.
+ */
+export function frobenius(W: ArrayLike<number>): number {
+  const e = unitRangeExponent(W);
   let s = 0;
-  for (let i = 0; i < W.length; i++) s += W[i] * W[i];
-  return Math.sqrt(s);
+  for (let i = 0; i < W.length; i++) {
+    const v = timesPowerOfTwo(W[i], -e);
+    s += v * v;
+  }
+  return timesPowerOfTwo(Math.sqrt(s), e);
 }
 
 /** ‖W‖_2, the largest singular value. */
