@@ -1,4 +1,4 @@
-import { seededRandom } from '../figures/random.js';
+import { seededRandom } from './random.js';
 import type { Dataset } from './dataset.js';
 
 export interface TwoMoonsConstraints {

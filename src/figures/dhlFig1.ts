@@ -7,8 +7,8 @@ import { renderSvg } from '../plots/renderSvg.js';
 import { riskAndGradient, type GradientFn } from '../trainer/gradient.js';
 import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
-import { gaussianNetwork } from './initialization.js';
-import { seededRandom, type SeededRandom } from './random.js';
+import { gaussianNetwork } from '../network/initialization.js';
+import { seededRandom, type SeededRandom } from '../data/random.js';
 import { fmt } from './srSetting.js';
 import { trainRun } from './trainRun.js';
 

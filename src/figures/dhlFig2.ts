@@ -5,8 +5,8 @@ import { renderSvg } from '../plots/renderSvg.js';
 import { STEP_AXIS } from '../plots/trajectory.js';
 import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
-import { gaussianNetwork } from './initialization.js';
-import { seededRandom } from './random.js';
+import { gaussianNetwork } from '../network/initialization.js';
+import { seededRandom } from '../data/random.js';
 import { fmt } from './srSetting.js';
 import { trainRun } from './trainRun.js';
 

@@ -1,4 +1,4 @@
-import type { Progress } from './progressBar.js';
+import type { Progress } from '../progress/progressBar.js';
 
 /** One SVG of a figure. `name` is file-name safe and unique within the figure. */
 export interface Panel {

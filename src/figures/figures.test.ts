@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { FIGURE_SEED, type FigureOutput } from './figure.js';
-import { silentProgress } from './progressBar.js';
+import { silentProgress } from '../progress/progressBar.js';
 import { figure, figures } from './registry.js';
 
 // Smoke runs of every figure under a budget (FigureContext.scale): the whole

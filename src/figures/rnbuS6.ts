@@ -11,10 +11,10 @@ import { STEP_AXIS } from '../plots/trajectory.js';
 import { riskAndGradient, type GradientFn } from '../trainer/gradient.js';
 import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
-import { gaussianNetwork } from './initialization.js';
-import { seededRandom, type SeededRandom } from './random.js';
+import { gaussianNetwork } from '../network/initialization.js';
+import { seededRandom, type SeededRandom } from '../data/random.js';
 import { fmt } from './srSetting.js';
-import { checkpointSteps } from './checkpointSteps.js';
+import { checkpointSteps } from '../metrics/checkpointSteps.js';
 import { trainRun, type TrainRun } from './trainRun.js';
 
 // Convolutional matrix factorization (CLAIMS RNBU.S6): 3×3 images, 3×3 filter, zero padding 1.

@@ -6,8 +6,8 @@ import { renderSvg } from '../plots/renderSvg.js';
 import { riskPlot } from '../plots/riskPlot.js';
 import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
-import { scaledNetwork } from './initialization.js';
-import { seededRandom } from './random.js';
+import { scaledNetwork } from '../network/initialization.js';
+import { seededRandom } from '../data/random.js';
 import { fmt, srData, srNetwork, srSettingText } from './srSetting.js';
 import { trainRun } from './trainRun.js';
 

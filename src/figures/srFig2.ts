@@ -6,7 +6,7 @@ import { riskPlot } from '../plots/riskPlot.js';
 import { stepSizePlot } from '../plots/stepSizePlot.js';
 import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../data/random.js';
 import { firstStep, fmt, srData, srNetwork, srSettingText } from './srSetting.js';
 import { trainRun } from './trainRun.js';
 

@@ -10,9 +10,9 @@ import { riskPlot } from '../plots/riskPlot.js';
 import { createWorkspace, risk } from '../trainer/gradient.js';
 import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../data/random.js';
 import { fmt, satisfyA2, srData, srNetwork, srSettingText } from './srSetting.js';
-import { gaussianNetwork } from './initialization.js';
+import { gaussianNetwork } from '../network/initialization.js';
 import { trainRun, type TrainRun } from './trainRun.js';
 
 const DEPTH = 4;

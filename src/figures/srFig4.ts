@@ -10,8 +10,8 @@ import { riskPlot } from '../plots/riskPlot.js';
 import { STEP_AXIS } from '../plots/trajectory.js';
 import { figureScale, scaledCheckpoints, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
-import { gaussianNetwork } from './initialization.js';
-import { seededRandom } from './random.js';
+import { gaussianNetwork } from '../network/initialization.js';
+import { seededRandom } from '../data/random.js';
 import { fmt } from './srSetting.js';
 import { trainRun } from './trainRun.js';
 

@@ -3,9 +3,9 @@ import type { MarginLoss } from '../losses/loss.js';
 import type { Activation } from '../network/activation.js';
 import type { Network } from '../network/network.js';
 import { createWorkspace, risk } from '../trainer/gradient.js';
-import { gaussianNetwork } from './initialization.js';
-import type { SeededRandom } from './random.js';
-import { separableDisk } from './separableDisk.js';
+import { gaussianNetwork } from '../network/initialization.js';
+import type { SeededRandom } from '../data/random.js';
+import { separableDisk } from '../data/separableDisk.js';
 
 /**
  * The setting shared by the SR figures (CLAIMS §6): 2-D separable data and

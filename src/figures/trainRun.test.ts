@@ -5,8 +5,8 @@ import { squared } from '../losses/loss.js';
 import { linear } from '../network/activation.js';
 import { networkFromArrays } from '../network/network.js';
 import { riskAndGradient } from '../trainer/gradient.js';
-import { checkpointSteps } from './checkpointSteps.js';
-import type { Progress } from './progressBar.js';
+import { checkpointSteps } from '../metrics/checkpointSteps.js';
+import type { Progress } from '../progress/progressBar.js';
 import { trainRun } from './trainRun.js';
 
 // Two separable points through the origin and a 2-2-1 linear net: every run below takes milliseconds.

@@ -7,8 +7,8 @@ import type { Network } from '../network/network.js';
 import type { GradientFn } from '../trainer/gradient.js';
 import { gradientDescent, type StepView } from '../trainer/gradientDescent.js';
 import type { ScheduleSpec } from '../trainer/schedule.js';
-import { checkpointSteps } from './checkpointSteps.js';
-import type { ProgressTask } from './progressBar.js';
+import { checkpointSteps } from '../metrics/checkpointSteps.js';
+import type { ProgressTask } from '../progress/progressBar.js';
 
 export interface TrainRunOptions {
   readonly label: string;

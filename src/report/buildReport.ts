@@ -1,8 +1,8 @@
 import { join, relative } from 'node:path';
 import { claims, type Claim } from '../claims/registry.js';
-import { checkpointSteps } from '../figures/checkpointSteps.js';
+import { checkpointSteps } from '../metrics/checkpointSteps.js';
 import { readFigureIndex } from '../figures/figureIndex.js';
-import { silentProgress, type Progress } from '../figures/progressBar.js';
+import { silentProgress, type Progress } from '../progress/progressBar.js';
 import { networkFromArrays } from '../network/network.js';
 import { decisionBoundaryPlot } from '../plots/decisionBoundaryPlot.js';
 import { networkBoundaries, planePoints } from '../plots/networkBoundaries.js';

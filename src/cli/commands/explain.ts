@@ -8,7 +8,7 @@ import { networkBoundaries, planePoints } from '../../plots/networkBoundaries.js
 import { decisionBoundaryPlot } from '../../plots/decisionBoundaryPlot.js';
 import { renderSvg } from '../../plots/renderSvg.js';
 import { trajectoryPlots } from '../../plots/trajectoryPlots.js';
-import { checkpointSteps } from '../../figures/checkpointSteps.js';
+import { checkpointSteps } from '../../metrics/checkpointSteps.js';
 import { parseSpec } from '../../spec/spec.js';
 import { runSpec } from '../../spec/runSpec.js';
 import { parseCounterexampleCase, slug } from '../../verify/counterexampleStore.js';

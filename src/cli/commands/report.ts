@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { progressBar } from '../../figures/progressBar.js';
+import { progressBar } from '../../progress/progressBar.js';
 import { buildReport } from '../../report/buildReport.js';
 import { writeReport } from '../../report/htmlReport.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { FIGURE_SEED, type FigureDefinition } from '../../figures/figure.js';
 import { updateFigureIndex, type FigureIndexEntry } from '../../figures/figureIndex.js';
-import { progressBar, type Progress } from '../../figures/progressBar.js';
+import { progressBar, type Progress } from '../../progress/progressBar.js';
 import { figure, figures } from '../../figures/registry.js';
 
 /** Runs one figure and writes <id>-<panel>.svg and <id>.txt (the caption with the figure's time); scale is the figure budget (budget.ts). */

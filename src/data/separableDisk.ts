@@ -1,4 +1,4 @@
-import type { Dataset } from '../data/dataset.js';
+import type { Dataset } from './dataset.js';
 import { seededRandom } from './random.js';
 
 export interface SeparableDiskOptions {

@@ -1,6 +1,6 @@
-import type { Activation } from '../network/activation.js';
-import type { Network } from '../network/network.js';
-import type { SeededRandom } from './random.js';
+import type { Activation } from './activation.js';
+import type { Network } from './network.js';
+import type { SeededRandom } from '../data/random.js';
 
 /**
  * Layers with i.i.d. N(0, s_k²) entries, s_k = scale/√d_{k−1} when `fanIn`
