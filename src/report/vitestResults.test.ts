@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { claimMetaOf, CLAIM_META_KEY, recordClaimRun } from './claimTestMeta.js';
+import { claimMetaOf, CLAIM_META_KEY, recordClaimRun } from '../claims/claimTestMeta.js';
 import { claimIdOf, readVitestRun } from './vitestResults.js';
 
 const IDS = ['JT.Lem4', 'JT.Lem5', 'DHL.Thm2.1'];

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { claimMetaOf, type ClaimTestMeta } from './claimTestMeta.js';
+import { claimMetaOf, type ClaimTestMeta } from '../claims/claimTestMeta.js';
 
 export type TestStatus = 'passed' | 'failed' | 'skipped' | 'pending' | 'todo';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
 import { claim } from '../claims/registry.js';
-import { CLAIM_META_KEY } from '../report/claimTestMeta.js';
+import { CLAIM_META_KEY } from '../claims/claimTestMeta.js';
 import type { SpecInput } from '../spec/spec.js';
 import { assertClaim, claimParameters, describeFailure, findCounterexample, replayCommand } from './claimProperty.js';
 

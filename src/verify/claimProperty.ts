@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, TestRunner } from 'vitest';
-import { recordClaimRun } from '../report/claimTestMeta.js';
+import { recordClaimRun } from '../claims/claimTestMeta.js';
 import { claim } from '../claims/registry.js';
 import type { SpecInput } from '../spec/spec.js';
 import { saveCounterexample, savingEnabled, storedExamples } from './counterexampleStore.js';
