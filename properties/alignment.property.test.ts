@@ -32,40 +32,10 @@ import { logSumLoss, smoothedMargin } from '../src/metrics/smoothedMargin.js';
 import { linear } from '../src/network/activation.js';
 import { networkFromArrays, type Network } from '../src/network/network.js';
 import type { SpecInput } from '../src/spec/spec.js';
-import {
-  adjacentAlignmentBound,
-  alphaResolution,
-  alignmentRounding,
-  descentAllowance,
-  driftRounding,
-  energyBudget,
-  energyRounding,
-  euclidean,
-  evaluationScale,
-  firstOrderConsistency,
-  gamma,
-  gradientConsistency,
-  gradientRounding,
-  initializationConstant,
-  lemma4Threshold,
-  marginAllowance,
-  marginRounding,
-  lemma4Rounding,
-  normChangeAllowance,
-  offMarginRateAllowance,
-  productAlignmentAllowance,
-  productAlignmentLowerBound,
-  projectionAllowance,
-  rankOneGapBound,
-  rankOneGapRounding,
-  riskRounding,
-  smoothedMarginRounding,
-  svdRoundings,
-  UNIT_ROUNDOFF,
-  updateRounding,
-  type EvaluationScale,
-  type LayerSpectrum,
-} from '../src/tolerances/alignment.js';
+import { adjacentAlignmentBound, alphaResolution, alignmentRounding, energyBudget, energyRounding, initializationConstant, lemma4Threshold, marginAllowance, lemma4Rounding, offMarginRateAllowance, productAlignmentAllowance, productAlignmentLowerBound, rankOneGapBound, rankOneGapRounding, smoothedMarginRounding, type LayerSpectrum } from '../src/tolerances/jt.js';
+import { descentAllowance, driftRounding, evaluationScale, firstOrderConsistency, gradientConsistency, gradientRounding, marginRounding, normChangeAllowance, projectionAllowance, riskRounding, svdRoundings, updateRounding, type EvaluationScale } from '../src/tolerances/jtRounding.js';
+import { norm2 as euclidean } from '../src/linalg/dense.js';
+import { gamma, UNIT_ROUNDOFF } from '../src/tolerances/rounding.js';
 import { brokenGradient, faultName, type GradientFault } from '../src/trainer/brokenGradient.js';
 import { createWorkspace, riskAndGradient, zerosLike, type GradientFn, type GradientWorkspace } from '../src/trainer/gradient.js';
 import { gradientDescent } from '../src/trainer/gradientDescent.js';

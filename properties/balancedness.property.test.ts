@@ -21,23 +21,11 @@ import { chainRuleScale, chainRuleVelocity, endToEndVelocity } from '../src/metr
 import type { Activation } from '../src/network/activation.js';
 import { networkFromArrays, type Network } from '../src/network/network.js';
 import type { SpecInput } from '../src/spec/spec.js';
-import {
-  balanceStepRatio,
-  balanceStepResiduals,
-  cancellationMagnitudes,
-  endToEndIdentityBound,
-  endToEndIdentityRatio,
-  energyBoundRatio,
-  energyRoundingPerStep,
-  flowDriftRatio,
-  gamma,
-  halvingDeviationRatio,
-  layerSumStepRatio,
-  recordBalanceStep,
-  outputDeltaMagnitudes,
-  quarteringDeviationRatio,
-  type BalanceStep,
-} from '../src/tolerances/balancedness.js';
+import { balanceStepRatio, balanceStepResiduals, cancellationMagnitudes, layerSumStepRatio, outputDeltaMagnitudes, type BalanceStep } from '../src/tolerances/dhlStep.js';
+import { endToEndIdentityBound, endToEndIdentityRatio, quarteringDeviationRatio } from '../src/tolerances/ach.js';
+import { energyBoundRatio, energyRoundingPerStep, flowDriftRatio, halvingDeviationRatio } from '../src/tolerances/dhl.js';
+import { gamma } from '../src/tolerances/rounding.js';
+import { recordBalanceStep } from '../src/verify/recordBalanceStep.js';
 import { brokenGradient, faultName, type GradientFault } from '../src/trainer/brokenGradient.js';
 import { createWorkspace, riskAndGradient, zerosLike, type GradientFn } from '../src/trainer/gradient.js';
 import { gradientDescent } from '../src/trainer/gradientDescent.js';

@@ -3,7 +3,7 @@ import { maxMarginDirection } from '../maxMargin/maxMargin.js';
 import { balanceMatrices } from '../metrics/balancedness.js';
 import { isHomogeneous, activationName } from '../network/activation.js';
 import type { TrainingSetup } from '../spec/spec.js';
-import { gamma } from '../tolerances/alignment.js';
+import { gamma } from '../tolerances/rounding.js';
 import type { AssumptionResult } from './assumption.js';
 import { jtA1 } from './jtA1.js';
 import { jtA2 } from './jtA2.js';

@@ -2,7 +2,9 @@ import type { Dataset } from '../data/dataset.js';
 import type { Loss } from '../losses/loss.js';
 import type { Network } from '../network/network.js';
 import { checkCompatible, createWorkspace, riskAndGradient, zerosLike } from '../trainer/gradient.js';
-import { euclidean, evaluationScale, gamma, gradientRounding, LOSS_ROUNDINGS, riskRounding } from '../tolerances/alignment.js';
+import { norm2 } from '../linalg/dense.js';
+import { evaluationScale, gradientRounding, LOSS_ROUNDINGS, riskRounding } from '../tolerances/jtRounding.js';
+import { gamma } from '../tolerances/rounding.js';
 import type { AssumptionResult } from './assumption.js';
 
 /**
@@ -28,8 +30,8 @@ export function jtA2(network: Network, data: Dataset, loss: Loss): AssumptionRes
       holds: false,
       reason: `JT.A2: R(W(0))=${r} is not below ℓ(0)=${l0}${gap > 0 ? ` beyond rounding (${riskSlack.toExponential(2)})` : ''}`,
     };
-  const g = euclidean(grads.map((G) => euclidean(Array.from(G))));
-  const gErr = euclidean(gradientRounding(s));
+  const g = norm2(grads.map((G) => norm2(Array.from(G))));
+  const gErr = norm2(gradientRounding(s));
   if (!(g > gErr)) return { holds: false, reason: `JT.A2: ‖∇R(W(0))‖=${g} is not above its rounding ${gErr.toExponential(2)}: ∇R may be 0` };
   return { holds: true, reason: `JT.A2: R(W(0))=${r.toPrecision(6)} < ℓ(0)=${l0.toPrecision(6)} and ‖∇R(W(0))‖=${g.toPrecision(4)} > 0` };
 }

@@ -1,5 +1,6 @@
 import type { Loss, MarginLoss } from '../losses/loss.js';
-import { gamma, LOSS_ROUNDINGS } from '../tolerances/alignment.js';
+import { gamma } from '../tolerances/rounding.js';
+import { LOSS_ROUNDINGS } from '../tolerances/jtRounding.js';
 import type { AssumptionResult } from './assumption.js';
 import { derivativeOnGrid, probeGrid } from './_internals/lossProbe.js';
 

@@ -1,6 +1,6 @@
 import type { MarginLoss } from '../losses/loss.js';
 import { jiTelgarskySmoothness } from '../trainer/schedule.js';
-import { gamma, UNIT_ROUNDOFF } from '../tolerances/alignment.js';
+import { gamma, UNIT_ROUNDOFF } from '../tolerances/rounding.js';
 import type { AssumptionResult } from './assumption.js';
 
 /** One step of a run as the A4 rule sees it. */

@@ -41,3 +41,10 @@ export function endToEnd(weights: readonly Float64Array[], dims: readonly number
   for (let k = 1; k < weights.length; k++) P = matmul(weights[k], P, dims[k + 1], dims[k], dims[0]);
   return P;
 }
+
+/** ‖W‖_F², the plain sum of squares (no rescaling: callers bound its rounding as a sum of m products). */
+export function frobeniusSquared(W: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < W.length; i++) s += W[i] * W[i];
+  return s;
+}

@@ -3,20 +3,11 @@ import { datasetFromArrays, type Dataset } from '../data/dataset.js';
 import { logistic } from '../losses/logistic.js';
 import { squared, type Loss } from '../losses/loss.js';
 import { networkFromArrays, type Network } from '../network/network.js';
-import {
-  balanceStepRatio,
-  cancellationMagnitudes,
-  energyBoundRatio,
-  flowDriftRatio,
-  gamma,
-  halvingDeviationRatio,
-  layerSumStepRatio,
-  outputDeltaMagnitudes,
-  quarteringDeviationRatio,
-  recordBalanceStep,
-  unitRoundoff,
-  type BalanceStep,
-} from './balancedness.js';
+import { balanceStepRatio, cancellationMagnitudes, layerSumStepRatio, outputDeltaMagnitudes, type BalanceStep } from './dhlStep.js';
+import { energyBoundRatio, flowDriftRatio, halvingDeviationRatio } from './dhl.js';
+import { gamma, UNIT_ROUNDOFF as unitRoundoff } from './rounding.js';
+import { quarteringDeviationRatio } from './ach.js';
+import { recordBalanceStep } from '../verify/recordBalanceStep.js';
 
 const step = (net: Network, data: Dataset, loss: Loss, eta: number): BalanceStep => recordBalanceStep(net, data, loss, eta);
 

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { balanceMatrices } from '../metrics/balancedness.js';
 import { frobenius } from '../metrics/norms.js';
 import { svd, topSingular } from '../metrics/singularValues.js';
-import { adjacentAlignmentBound, gamma, initializationConstant, lemma4Threshold, productAlignmentLowerBound, rankOneGapBound, UNIT_ROUNDOFF } from './alignment.js';
+import { adjacentAlignmentBound, initializationConstant, lemma4Threshold, productAlignmentLowerBound, rankOneGapBound } from './jt.js';
+import { gamma, UNIT_ROUNDOFF } from './rounding.js';
 
 /**
  * The derivations in alignment.ts are linear algebra about arbitrary matrices before any training enters; these

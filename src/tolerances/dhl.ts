@@ -1,0 +1,183 @@
+import { frobeniusSquared } from '../linalg/dense.js';
+import { quotient } from './quotient.js';
+import { gamma, UNIT_ROUNDOFF as unitRoundoff } from './rounding.js';
+
+/**
+ * Tolerances of the DHL balancedness claims over many steps (DHL.Thm2.2 under gradient flow and small steps,
+ * DHL.Lem3.1's energy budget). The one-step F2/F4 bounds are in dhlStep.ts. Each *Ratio function returns
+ * |observed discrepancy| / (derived bound), ≤ 1 when the claim holds. Rounding model: rounding.ts.
+ */
+
+// ---------------------------------------------------------------------------
+// DHL.Thm2.2, gradient flow: drift against the integrator tolerance
+// ---------------------------------------------------------------------------
+
+export interface FlowDrift {
+  /** max_k ‖D_k(T) − D_k(0)‖_F */
+  readonly drift: number;
+  /** ODEX absolute = relative tolerance */
+  readonly tolerance: number;
+  /** right-hand-side evaluations: an upper bound on the number of ODEX steps */
+  readonly evaluations: number;
+  /** number of unknowns N = Σ_k d_k d_{k−1} */
+  readonly unknowns: number;
+  /** max over the sampled checkpoints of max_k ‖W_k‖_2 (bounded by ‖W_k‖_F) */
+  readonly maxLayerNorm: number;
+  /** max over the sampled checkpoints of max |w| over all entries */
+  readonly maxEntry: number;
+  /** max over the checkpoints of Σ_k ‖W_k‖_F² at times 0 and T (for the final D evaluations) */
+  readonly maxSquaredNorm: number;
+  readonly maxDim: number;
+}
+
+/**
+ * D_k is constant along exact gradient flow, so its drift along ODEX's
+ * solution is the sum over accepted steps of D(ỹ + e) − D(ỹ), where ỹ is the
+ * exact local solution and e the local error. ODEX (Hairer's extrapolation
+ * code, src/odex.ts of the odex package) accepts a step when
+ * sqrt((1/N)Σ_i (e_i/sc_i)²) ≤ 1 with sc_i = atol + rtol·max(|y_i|, |y_i'|),
+ * i.e. ‖e‖_2 ≤ √N·tol·(1 + max|y|) =: e. Then
+ * ‖D_k(ỹ+e) − D_k(ỹ)‖_F ≤ 2‖W_k‖_2‖e‖ + 2‖W_{k+1}‖_2‖e‖ + 2‖e‖² ≤ 4w̄e + 2e²,
+ * and over at most `evaluations` steps the drift is ≤ evaluations·(4w̄e + 2e²),
+ * plus per-step rounding inside the integrator (taken as 64u(1 + max|y|)√N
+ * added to e, generous for ODEX's ≤ 9 extrapolation columns) and the two
+ * final D evaluations (2γ_{m+1}Σ‖W_k‖_F² each).
+ * Honest caveats: the bound trusts ODEX's error estimate (the difference of
+ * two extrapolation columns; the accepted, higher-order column is usually far
+ * more accurate, so the bound is loose rather than tight), and w̄, max|y| are
+ * sampled at checkpoints, not bounded along the whole path.
+ */
+export function flowDriftRatio(f: FlowDrift): number {
+  const scaleY = 1 + f.maxEntry;
+  const e = Math.sqrt(f.unknowns) * (f.tolerance + 64 * unitRoundoff) * scaleY;
+  const bound = f.evaluations * (4 * f.maxLayerNorm * e + 2 * e * e) + 4 * gamma(f.maxDim + 4) * f.maxSquaredNorm;
+  return quotient(f.drift, bound);
+}
+
+// ---------------------------------------------------------------------------
+// DHL.Thm2.2, small steps: the drift halves when η halves at a fixed horizon
+// ---------------------------------------------------------------------------
+
+export interface HalvingRuns {
+  /** depth L of the linear network; squared loss, ‖x_i‖ ≤ 1 */
+  readonly depth: number;
+  /** horizon τ = hT */
+  readonly horizon: number;
+  /** the larger step h (the other run uses h/2) */
+  readonly step: number;
+  /** ‖Δ(h)‖ and ‖Δ(h/2)‖, Δ = (D_k(T) − D_k(0))_k stacked, Frobenius */
+  readonly drift: number;
+  readonly driftHalf: number;
+  /** max over both runs and all iterates of max_k ‖W_k‖_F */
+  readonly maxLayerNorm: number;
+  /** max_i ‖y_i‖ */
+  readonly maxTarget: number;
+  readonly maxDim: number;
+}
+
+/** Smoothness of the squared risk of a linear net on B(ρ) = {max_k ‖W_k‖_F ≤ ρ} with ‖x_i‖ ≤ 1. */
+export function squaredRiskSmoothness(depth: number, radius: number, maxTarget: number): { gradient: number; hessian: number } {
+  const L = depth;
+  const residual = radius ** L + maxTarget;
+  return {
+    // ‖G_k‖_F ≤ ‖A_k‖‖E‖_F‖B_k‖ ≤ ρ^{L−1}·max_i ‖r_i‖, L blocks
+    gradient: Math.sqrt(L) * radius ** (L - 1) * residual,
+    // ∇²R[V,V] = (1/n)Σ‖DP[V]x_i‖² + (1/n)Σ⟨r_i, D²P[V,V]x_i⟩ ≤ (Lρ^{2L−2} + Lρ^{L−2}·max‖r_i‖)‖V‖²
+    hessian: L * radius ** (2 * L - 2) + L * radius ** (L - 2) * residual,
+  };
+}
+
+/**
+ * The band around 1/2 for r = ‖Δ(h/2)‖/‖Δ(h)‖ (DHL.Thm2.2, small steps),
+ * returned as |r − 1/2|/β. Derivation: by F2, Δ(h) = h·F(h) with the Riemann
+ * sum F(h) = Σ_{t<T} h Q(θ_t), Q = (G_kG_kᵀ − G_{k+1}ᵀG_{k+1})_k, whose limit is
+ * I = ∫_0^τ Q(θ(s)) ds along gradient flow. With M₁ ≥ ‖∇R‖ and M₂ ≥ ‖∇²R‖ on a
+ * ball holding both trajectories, Q is 4M₁M₂-Lipschitz, Euler's global error
+ * is ≤ (hM₁/2)(e^{M₂τ} − 1) and the Riemann error along the flow ≤ 4M₁M₂·M₁τh/2, so
+ *   ‖F(h) − I‖ ≤ h·K,  K = 2τM₁²M₂e^{M₂τ}.
+ * Then |‖Δ(h/2)‖ − ½‖Δ(h)‖| ≤ (h/2)²K + ½h²K, i.e.
+ *   |r − ½| ≤ β = (0.75h²K + ρ_{h/2} + ½ρ_h)/‖Δ(h)‖,
+ * ρ_h the rounding of a run: per step and layer at most 16γ_m(ρ + hM₁)² (terms (c)–(d) of
+ * balanceStepResiduals in norm form, generously), plus the two D evaluations 4γ_m·Lρ².
+ * The ball: GD's iterates lie in B(ρ_GD) (measured); the flow stays within
+ * hM₁e^{M₂τ} of them, so the radius used is the fixed point of
+ * ρ = ρ_GD + hM₁(ρ)e^{M₂(ρ)τ}, found by iteration (throws if it diverges).
+ */
+export function halvingDeviationRatio(runs: HalvingRuns): { ratio: number; band: number; observed: number } {
+  const { depth, horizon: tau, step: h, drift, driftHalf, maxTarget } = runs;
+  let radius = runs.maxLayerNorm * 1.01;
+  let M = squaredRiskSmoothness(depth, radius, maxTarget);
+  for (let it = 0; it < 50; it++) {
+    const needed = runs.maxLayerNorm + h * M.gradient * Math.exp(M.hessian * tau);
+    if (needed <= radius) break;
+    if (it === 49) throw new RangeError(`halvingDeviationRatio: no ball holds both trajectories (ρ_GD=${runs.maxLayerNorm}, h=${h}); take a smaller step`);
+    radius = needed * 1.01;
+    M = squaredRiskSmoothness(depth, radius, maxTarget);
+  }
+  const K = 2 * tau * M.gradient ** 2 * M.hessian * Math.exp(M.hessian * tau);
+  const gm = gamma(runs.maxDim + 6);
+  const rounding = (step: number) => (tau / step) * 16 * gm * (radius + step * M.gradient) ** 2 * depth + 4 * gm * depth * radius ** 2;
+  const band = (0.75 * h * h * K + rounding(h / 2) + 0.5 * rounding(h)) / drift;
+  const observed = driftHalf / drift;
+  return { ratio: quotient(observed - 0.5, band), band, observed };
+}
+
+// ---------------------------------------------------------------------------
+// DHL.Lem3.1: drift ≤ S(t) ≤ c²(1 + 1/(2δ)) sup‖∇f‖²
+// ---------------------------------------------------------------------------
+
+export interface EnergyBudget {
+  /** max over t of max_k ‖D_k(t) − D_k(0)‖_F (computed from the iterates) */
+  readonly drift: number;
+  /** S(t) = Σ η_τ²‖∇R‖² as the trainer accumulated it */
+  readonly energy: number;
+  /** Σ over steps of the per-step rounding of the drift (energyRoundingPerStep) plus the D evaluations */
+  readonly rounding: number;
+  /** steps taken */
+  readonly steps: number;
+  /** c and δ of η_t = c(t+1)^{−(1/2+δ)}, in the trainer's risk units */
+  readonly c: number;
+  readonly delta: number;
+  /** sup_t ‖∇R(W(t))‖² */
+  readonly supGradSquared: number;
+}
+
+/**
+ * Rounding added to the computed drift by one step (terms (c) and (d) of
+ * balanceStepResiduals in Frobenius form: ‖|W||W|ᵀ‖_F ≤ ‖W‖_F²): the update
+ * (2γ_2 + γ_2²)Σ_k‖Ŵ_k‖_F² and the first-order mismatch 2η·5γ_m(1+γ_m)²‖Mag‖_F,
+ * with ‖Mag_k‖_F ≤ (1+γ)^{2L}·√(2R)·Π_j‖W_j‖_F for the squared loss with ‖x_i‖ ≤ 1
+ * (Mag_k = (|δ_{k+1}||W_{k+1}|)ᵀ(|a_{k−1}||W_k|ᵀ) with |δ_{k+1}| ≤ |δ_L||W_L|⋯|W_{k+2}|,
+ * |a_{k−1}| ≤ |X||W_1|ᵀ⋯|W_{k−1}|ᵀ, ‖δ_L‖_F = √(Σ‖r_i‖²)/n = √(2R/n) and ‖X‖_F ≤ √n).
+ */
+export function energyRoundingPerStep(weights: readonly Float64Array[], grads: readonly Float64Array[], eta: number, risk: number, maxDim: number, samples: number): number {
+  const m = Math.max(maxDim, samples) + 3;
+  const g2 = gamma(2);
+  const gm = gamma(m);
+  let hat = 0;
+  for (let k = 0; k < weights.length; k++) {
+    const W = weights[k];
+    const G = grads[k];
+    for (let i = 0; i < W.length; i++) hat += (Math.abs(W[i]) + eta * Math.abs(G[i])) ** 2;
+  }
+  const L = weights.length;
+  const product = weights.reduce((p, W) => p * Math.sqrt(frobeniusSquared(W)), 1);
+  // the L − 1 hidden layers each contribute one first-order mismatch
+  return (2 * g2 + g2 * g2) * hat + 2 * eta * 5 * gm * (1 + gm) ** (2 * L + 2) * Math.sqrt(2 * Math.max(risk, 0)) * product * (L - 1);
+}
+
+/**
+ * Both inequalities of DHL.Lem3.1 as one ratio (the larger of the two):
+ * (1) drift ≤ S(t) by F2 (‖Δ_k‖_F ≤ Σ η²(‖G_k‖² + ‖G_{k+1}‖²) ≤ S because both
+ *     η²-terms are PSD), up to the accumulated rounding and S's own summation
+ *     error γ_{steps+1}·S;
+ * (2) S(t) ≤ Σ_τ c²(τ+1)^{−(1+2δ)}·sup‖∇R‖² ≤ c²(1 + ∫_1^∞ s^{−1−2δ}ds)·sup‖∇R‖²
+ *     = c²(1 + 1/(2δ))·sup‖∇R‖², up to the same summation error.
+ */
+export function energyBoundRatio(b: EnergyBudget): number {
+  const sum = gamma(b.steps + 2);
+  const first = quotient(b.drift, b.energy * (1 + sum) + b.rounding);
+  const budget = b.c * b.c * (1 + 1 / (2 * b.delta)) * b.supGradSquared;
+  const second = quotient(b.energy, budget * (1 + sum) ** 2);
+  return Math.max(first, second);
+}
