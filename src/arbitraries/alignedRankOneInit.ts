@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { checkArchitecture, integerIn, numberWhere, ordered, rejectUnknownKeys } from './_internals/constraints.js';
 import { dyadicValue, gridNumerators } from './_internals/dyadic.js';
 import { fixedArray } from './_internals/fixedArray.js';
-import { outer } from './_internals/linalg.js';
+import { outer } from '../linalg/nestedArrays.js';
 import type { Architecture, Weights } from './types.js';
 
 export interface AlignedRankOneInitConstraints {

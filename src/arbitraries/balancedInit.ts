@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { checkArchitecture, integerIn, numberWhere, oneOf, ordered, rejectUnknownKeys } from './_internals/constraints.js';
 import { dyadicValue, gridNumerators } from './_internals/dyadic.js';
 import { clean, fixedArray } from './_internals/fixedArray.js';
-import { householder, matMul, zeros } from './_internals/linalg.js';
+import { householder, matMul, zeros } from '../linalg/nestedArrays.js';
 import type { Architecture, Weights } from './types.js';
 
 /**

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { currentProfile } from '../verify/profile.js';
 import { fail, integerIn, ordered, rejectUnknownKeys, sizeRange } from './_internals/constraints.js';
 import { clean, fixedArray } from './_internals/fixedArray.js';
-import { matMul } from './_internals/linalg.js';
+import { matMul } from '../linalg/nestedArrays.js';
 
 export interface FactorizationTargetConstraints {
   /** rows m of M*: defaults 1 … currentProfile().maxWidth */

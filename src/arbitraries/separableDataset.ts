@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { currentProfile } from '../verify/profile.js';
 import { fail, integerIn, numberWhere, rejectUnknownKeys, sizeRange } from './_internals/constraints.js';
 import { clean, fixedArray } from './_internals/fixedArray.js';
-import { householder, reflect } from './_internals/linalg.js';
+import { householder, reflect } from '../linalg/nestedArrays.js';
 import type { ClassificationData } from './types.js';
 
 export interface SeparableDatasetConstraints {

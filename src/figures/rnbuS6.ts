@@ -3,7 +3,7 @@ import { squared } from '../losses/loss.js';
 import { linear } from '../network/activation.js';
 import type { Network } from '../network/network.js';
 import { alignmentDistance } from '../metrics/alignmentDistance.js';
-import { svd } from '../metrics/singularValues.js';
+import { svd } from '../linalg/singularValues.js';
 import { lineChartSpec, type LinePoint } from '../plots/lineChart.js';
 import { renderSvg } from '../plots/renderSvg.js';
 import { riskPlot } from '../plots/riskPlot.js';

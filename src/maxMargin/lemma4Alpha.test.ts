@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { lemma4Alpha, maxMarginDirection, type MaxMargin } from './maxMargin.js';
+import { lemma4Alpha } from './lemma4Alpha.js';
+import { maxMarginDirection, type MaxMargin } from './maxMargin.js';
 
 // JT.Lem4's α on hand-made data whose answer is known in closed form. lemma4Alpha reads only mm.direction and
 // mm.supportVectors, so the cases below pass them exactly (ū = ±e_1 where possible: then ū^⊥ is spanned by the

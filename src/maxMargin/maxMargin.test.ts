@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { Matrix, QrDecomposition, SingularValueDecomposition, solve } from 'ml-matrix';
 import { describe, expect, test } from 'vitest';
-import { lemma4Alpha, maxMarginDirection, type MaxMargin } from './maxMargin.js';
+import { lemma4Alpha } from './lemma4Alpha.js';
+import { maxMarginDirection, type MaxMargin } from './maxMargin.js';
 
 const EPS = Number.EPSILON;
 

@@ -1,6 +1,7 @@
 import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import quadprog from 'quadprog';
 import { scaleToUnitRange, timesPowerOfTwo } from '../linalg/powerOfTwoScaling.js';
+import { CONSTRAINT_NORM, FEASIBILITY_RATIO, GOLDEN, MULTIPLIER_RATIO, multiplierUnit, PERTURBATION, qpIterationBudget, rankCutoff, residualUnit, SUPPORT_RATIO } from './tolerances.js';
 
 export interface MaxMarginOptions {
   /**
@@ -23,88 +24,9 @@ export interface MaxMargin {
   supportSpans: boolean;
 }
 
-const EPS = Number.EPSILON;
-
-// ---------------------------------------------------------------------------------------------------------
-// Tolerances. Each is a rounding unit times a ratio of order one (STYLE §4).
-
-/**
- * Rounding unit of a constraint residual r_i = ⟨w', z_i⟩/R − 1 in the solver's units (R = max‖z_i‖, so
- * ‖z_i‖/R ≤ 1 ≤ ‖w'‖). Evaluating it errs by at most γ_d‖w'‖ ≈ d·ε·‖w'‖ (Higham, Thm 3.5) plus ε‖w'‖ for the
- * division; the polished solution, a Householder-QR minimum-norm solve on k ≤ d active rows, satisfies those rows
- * to about d·ε·‖w'‖ more (backward stability). Hence 2(d + 1)·ε·‖w'‖. Measured: |r_i| of support vectors stays
- * below about 1.2 units on random integer and Gaussian data.
- */
-function residualUnit(d: number, wNorm: number): number {
-  return 2 * (d + 1) * EPS * wNorm;
-}
-
-/**
- * A point is a support vector when its residual is at most this many residual units. The unit is already a
- * worst-case bound; a point of integer or dyadic data that is off the margin is off by many orders of magnitude
- * more, so a small safety factor suffices.
- */
-const SUPPORT_RATIO = 16;
-
-/**
- * A solution violating some constraint by more than FEASIBILITY_RATIO residual units is not a solution: the
- * polished candidate is then discarded, and a final answer that fails it is reported as not separable.
- */
-const FEASIBILITY_RATIO = 16;
-
-/**
- * Rounding unit of the multipliers λ from the polishing solve Rλ = y (R the k×k triangular QR factor):
- * triangular solves are backward stable, so the forward error is about k·ε·κ(R)·‖λ‖∞, with κ(R) estimated by
- * max|R_jj|/min|R_jj| (a lower bound, exact for diagonal R). A multiplier is non-negative "to rounding" when it
- * is at least −MULTIPLIER_RATIO units: points on the margin with zero multiplier land at ±rounding.
- */
-function multiplierUnit(k: number, conditionEstimate: number, lambdaMax: number): number {
-  return k * EPS * conditionEstimate * lambdaMax;
-}
-const MULTIPLIER_RATIO = 16;
-
-/**
- * Relative perturbation of the right-hand sides, b_c(1 + δ·h_c), that breaks exact ties between margin points
- * (degeneracy) so that quadprog's active-set steps are never decided by rounding noise. 2^-40 ≈ 9e-13 exceeds
- * the residual noise ε·‖w'‖ for ‖w'‖ = R/γ̄ up to about 1e3 (and in tests it removed every cycle seen with
- * δ = 0, for γ̄/R down to 1e-6), while staying small enough that the perturbed active set is the unperturbed
- * one, which the polishing step then solves exactly.
- */
-const PERTURBATION = 2 ** -40;
-/** h_c = frac(c·φ): distinct, spread in [0, 1) (Weyl sequence of the golden ratio). */
-const GOLDEN = (Math.sqrt(5) - 1) / 2;
-
-/**
- * Iterations allowed to one quadprog solve. Measured on Gaussian data (n up to 2000, d up to 256) it needed
- * 1.5d–3d iterations; the budget is far above that and exists only to turn a cycling solve into an Error.
- */
-function qpIterationBudget(q: number, d: number): number {
-  return 20 * (d + 1) + q;
-}
-
-/**
- * Numerical rank cut-off for the support-vector matrix S (k × d). A backward-stable SVD returns the exact singular
- * values of S + E with ‖E‖₂ ≤ p(k, d)·ε·‖S‖₂, so singular values below about max(k, d)·ε·σ_max cannot be told from
- * zero (the convention of LAPACK's xGELSD and NumPy's matrix_rank).
- */
-function rankCutoff(k: number, d: number, sigmaMax: number): number {
-  return Math.max(k, d) * EPS * sigmaMax;
-}
-
-/**
- * Norm given to every constraint column of the QP. quadprog treats a new constraint as linearly dependent on the
- * active ones when the squared norm of its part orthogonal to them is below vsmall ≈ 2e-15 (an absolute test).
- * With columns of norm C that part is C·sin θ (θ the angle to the active span), and for a truly dependent
- * constraint it is rounding, about C·ε: C = 2^16 keeps (C·ε)² ≈ 2e-22 far below vsmall while resolving sin θ
- * down to √vsmall/C ≈ 7e-13 instead of 5e-8. Measured on nearly non-separable Gaussian data: unit columns
- * reported separable data with γ̄/R up to 1e-8 as infeasible, C ≥ 2^8 only up to 3e-9 (the remaining limit is
- * rounding in the active-set steps, not this test). A power of two, so multiplying by it is exact.
- */
-const CONSTRAINT_NORM = 2 ** 16;
-
 // ---------------------------------------------------------------------------------------------------------
 
-function checkData(where: string, z: Float64Array, n: number, d: number): void {
+export function checkData(where: string, z: Float64Array, n: number, d: number): void {
   if (!Number.isInteger(n) || n <= 0)
     throw new RangeError(`${where}: n=${n} must be a positive integer; pass the number of rows of z`);
   if (!Number.isInteger(d) || d <= 0)
@@ -121,7 +43,7 @@ function rowKey(z: Float64Array, i: number, d: number): string {
   return Array.prototype.join.call(z.subarray(i * d, i * d + d), ',');
 }
 
-function rowDot(v: ArrayLike<number>, z: Float64Array, i: number, d: number): number {
+export function rowDot(v: ArrayLike<number>, z: Float64Array, i: number, d: number): number {
   let s = 0;
   for (let j = 0; j < d; j++) s += v[j] * z[i * d + j];
   return s;
@@ -362,197 +284,4 @@ function spansSpace(z: Float64Array, rows: readonly number[], d: number): boolea
   const sigmaMax = Math.max(...sigma);
   const cut = rankCutoff(k, d, sigmaMax);
   return sigma.filter((s) => s > cut).length === d;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// JT.Lem4's constant α.
-
-/**
- * Work allowed to the facet enumeration of `lemma4Alpha` for d ≥ 3: C(k, m) candidate subsets, each costing m
- * determinants of order m − 1 (about m·(m−1)³/3 flops), m = d − 1. 2e8 flops is about a second.
- */
-const MAX_FACET_FLOPS = 2e8;
-
-/**
- * Relative error of the normal a of a candidate facet, whose components are the (m−1)×(m−1) cofactors of the
- * difference matrix M (rows M_r = p_r − q_0). The rows are known to about m·ε·S absolute (projections and
- * differences of points of size ≤ S), and elimination adds m·ε·‖M_r‖ more. Moving row r by δ_r changes a
- * cofactor by at most ‖δ_r‖·∏_{s≠r} ‖M_s‖ (Hadamard's inequality; a cofactor's rows are parts of M's rows), so
- * over m components ‖δa‖ ≲ m·ε·H·(m + S·Σ_r 1/‖M_r‖) with H = ∏_r ‖M_r‖ (taken in logarithms: H over- or
- * underflows for large m). A short row (nearly coincident points) makes the error large however long the others
- * are. Candidates whose normal is known to fewer than half the digits (error above √ε) are affinely (nearly)
- * dependent and skipped.
- */
-function normalError(m: number, S: number, logH: number, inverseRowNormSum: number, aNorm: number): number {
-  return m * EPS * Math.exp(logH - Math.log(aNorm)) * (m + S * inverseRowNormSum);
-}
-const NORMAL_ERROR_MAX = Math.sqrt(EPS);
-
-/**
- * Slack of the "all points on one side" test of a candidate facet: ⟨a, p_i − q_0⟩ with ‖p_i − q_0‖ ≤ S errs by
- * about (normal error + m·ε)·S; FACET_RATIO is the safety factor on that first-order estimate.
- */
-const FACET_RATIO = 8;
-
-/**
- * α = min over unit ξ ⊥ ū of max over support vectors of ⟨ξ, z_i⟩ (JT.Lem4), for mm computed from the same z.
- *
- * With p_i = Π_⊥ z_i written in an orthonormal basis of ū^⊥ (dimension m = d − 1) and P = conv{p_i : support
- * vectors}, α = min_ξ h_P(ξ) (h_P the support function). The KKT conditions give Π_⊥w = Σ λ_i p_i = 0 with
- * λ ≥ 0, so 0 ∈ P and α ≥ 0, positive iff 0 is interior to P. For 0 ∈ P, min over the unit sphere of h_P is the
- * distance from 0 to ∂P, the least offset b_F of a facet {x : ⟨a_F, x⟩ = b_F}:
- * - d = 1: ū^⊥ = {0} has no unit vector; the minimum over the empty set is +∞ (Lemma 4's hypothesis
- *   ‖Π_⊥w‖ > 1 + ln(n)/α can never hold, since Π_⊥w = 0).
- * - d = 2: with e ⊥ ū, α = min(max_sv ⟨e, z_i⟩, max_sv ⟨−e, z_i⟩) (the formula of CLAIMS JT.Lem4).
- * - d ≥ 3: every facet of P is spanned by m affinely independent p_i and supports all of them, so α is the least
- *   offset over such m-subsets. Exact up to rounding for points in general position; cost C(k, m)·O(m⁴),
- *   capped by MAX_FACET_FLOPS (a RangeError beyond it). If no m-subset is affinely independent, P is flat and
- *   contains 0: α = 0.
- * Values below 0 can only be rounding (0 ∈ P), and are returned as 0.
- */
-export function lemma4Alpha(z: Float64Array, n: number, d: number, mm: MaxMargin): number {
-  checkData('lemma4Alpha', z, n, d);
-  const u = mm.direction;
-  if (u.length !== d)
-    throw new RangeError(`lemma4Alpha: mm.direction.length=${u.length} must equal d=${d}; pass maxMarginDirection(z, n, d)`);
-  const sv = mm.supportVectors;
-  if (sv.length === 0)
-    throw new RangeError('lemma4Alpha: mm.supportVectors=[] must not be empty; pass maxMarginDirection(z, n, d)');
-  for (const i of sv)
-    if (!Number.isInteger(i) || i < 0 || i >= n)
-      throw new RangeError(`lemma4Alpha: mm.supportVectors contains ${i}, must be a row index in [0, ${n}); pass maxMarginDirection(z, n, d)`);
-
-  if (d === 1) return Infinity;
-
-  if (d === 2) {
-    const e = [-u[1], u[0]];
-    let up = -Infinity;
-    let down = -Infinity;
-    for (const i of sv) {
-      const t = rowDot(e, z, i, d);
-      up = Math.max(up, t);
-      down = Math.max(down, -t);
-    }
-    return Math.max(0, Math.min(up, down));
-  }
-
-  const m = d - 1;
-  const basis = orthonormalComplement(u);
-  const k = sv.length;
-  const p: Float64Array[] = sv.map((i) => {
-    const v = new Float64Array(m);
-    for (let c = 0; c < m; c++) v[c] = rowDot(basis[c], z, i, d);
-    return v;
-  });
-  let S = 0;
-  for (const v of p) S = Math.max(S, 2 * Math.hypot(...v));
-  if (S === 0) return 0;
-
-  const candidates = binomial(k, m);
-  const flops = (candidates * m * (m - 1) ** 3) / 3;
-  if (flops > MAX_FACET_FLOPS)
-    throw new RangeError(
-      `lemma4Alpha: d=${d} with k=${k} support vectors needs C(k, d−1)=${candidates} facet candidates (~${flops.toExponential(1)} flops, above ${MAX_FACET_FLOPS}); α is computed by facet enumeration, so use a smaller d or fewer support vectors`,
-    );
-
-  let alpha = Infinity;
-  const idx = Array.from({ length: m }, (_, c) => c);
-  const M: number[][] = Array.from({ length: m - 1 }, () => new Array<number>(m).fill(0));
-  const a = new Float64Array(m);
-  for (let more = k >= m; more; more = nextCombination(idx, k)) {
-    const q0 = p[idx[0]];
-    let logH = 0;
-    let inverseRowNormSum = 0;
-    for (let r = 1; r < m; r++) {
-      for (let c = 0; c < m; c++) M[r - 1][c] = p[idx[r]][c] - q0[c];
-      const rowNorm = Math.hypot(...M[r - 1]);
-      logH += Math.log(rowNorm);
-      inverseRowNormSum += 1 / rowNorm;
-    }
-    generalizedCross(M, m, a);
-    const aNorm = Math.hypot(...a);
-    if (aNorm === 0) continue;
-    const err = normalError(m, S, logH, inverseRowNormSum, aNorm);
-    // written so that NaN (a zero row: 0·∞) skips the candidate too
-    if (!(err <= NORMAL_ERROR_MAX)) continue;
-    for (let c = 0; c < m; c++) a[c] /= aNorm;
-    let b = 0;
-    for (let c = 0; c < m; c++) b += a[c] * q0[c];
-    let hi = -Infinity;
-    let lo = Infinity;
-    for (const v of p) {
-      let t = -b;
-      for (let c = 0; c < m; c++) t += a[c] * v[c];
-      hi = Math.max(hi, t);
-      lo = Math.min(lo, t);
-    }
-    const slack = FACET_RATIO * (err + m * EPS) * S;
-    if (hi <= slack) alpha = Math.min(alpha, b); // all points on the side ⟨a, x⟩ ≤ b: h_P(a) = b
-    if (lo >= -slack) alpha = Math.min(alpha, -b); // all on ⟨−a, x⟩ ≤ −b: h_P(−a) = −b
-  }
-  if (alpha === Infinity) return 0;
-  return Math.max(0, alpha);
-}
-
-/** Rows 2..d of the Householder reflector taking u to ±e_1: an orthonormal basis of u^⊥ (u a unit vector). */
-function orthonormalComplement(u: Float64Array): Float64Array[] {
-  const d = u.length;
-  const v = Float64Array.from(u);
-  v[0] += u[0] >= 0 ? 1 : -1; // the sign avoids cancellation
-  let vv = 0;
-  for (let j = 0; j < d; j++) vv += v[j] * v[j];
-  const out: Float64Array[] = [];
-  for (let r = 1; r < d; r++) {
-    const h = new Float64Array(d);
-    for (let j = 0; j < d; j++) h[j] = (r === j ? 1 : 0) - (2 * v[r] * v[j]) / vv;
-    out.push(h);
-  }
-  return out;
-}
-
-/** a ⊥ every row of M ((m−1) × m): a_c = (−1)^c det(M without column c); ‖a‖ is the rows' (m−1)-volume. */
-function generalizedCross(M: number[][], m: number, a: Float64Array): void {
-  for (let c = 0; c < m; c++) {
-    const minor = M.map((row) => row.filter((_, j) => j !== c));
-    a[c] = (c % 2 === 0 ? 1 : -1) * determinant(minor);
-  }
-}
-
-/** Determinant by Gaussian elimination with partial pivoting (destroys A). det of the 0×0 matrix is 1. */
-function determinant(A: number[][]): number {
-  const s = A.length;
-  let det = 1;
-  for (let col = 0; col < s; col++) {
-    let piv = col;
-    for (let r = col + 1; r < s; r++) if (Math.abs(A[r][col]) > Math.abs(A[piv][col])) piv = r;
-    if (A[piv][col] === 0) return 0;
-    if (piv !== col) {
-      [A[piv], A[col]] = [A[col], A[piv]];
-      det = -det;
-    }
-    det *= A[col][col];
-    for (let r = col + 1; r < s; r++) {
-      const f = A[r][col] / A[col][col];
-      for (let c = col; c < s; c++) A[r][c] -= f * A[col][c];
-    }
-  }
-  return det;
-}
-
-/** Advances idx (ascending, values < k) to the next combination in lexicographic order; false when done. */
-function nextCombination(idx: number[], k: number): boolean {
-  const m = idx.length;
-  let r = m - 1;
-  while (r >= 0 && idx[r] === k - m + r) r--;
-  if (r < 0) return false;
-  idx[r]++;
-  for (let s = r + 1; s < m; s++) idx[s] = idx[s - 1] + 1;
-  return true;
-}
-
-function binomial(k: number, m: number): number {
-  if (m > k) return 0;
-  let c = 1;
-  for (let j = 1; j <= m; j++) c = (c * (k - m + j)) / j;
-  return Math.round(c);
 }

@@ -1,6 +1,6 @@
 import { dot, endToEnd, norm2 } from '../linalg/dense.js';
-import { frobenius } from './norms.js';
-import { topSingular, type SingularPair } from './singularValues.js';
+import { frobenius } from '../linalg/norms.js';
+import { topSingular, type SingularPair } from '../linalg/singularValues.js';
 
 /** Top singular pairs of every layer (one SVD each; share them between metrics). */
 export function layerSingularPairs(weights: readonly Float64Array[], dims: readonly number[]): SingularPair[] {

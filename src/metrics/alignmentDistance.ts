@@ -1,8 +1,8 @@
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { matmul, transpose } from '../linalg/dense.js';
 import { scaleToUnitRange } from '../linalg/powerOfTwoScaling.js';
-import { frobenius } from './norms.js';
-import { toMatrix } from './singularValues.js';
+import { frobenius } from '../linalg/norms.js';
+import { toMatrix } from '../linalg/singularValues.js';
 
 /**
  * Distance from aligned (RNBU.Def2): a linear net is aligned when orthogonal

@@ -3,7 +3,7 @@ import type { MaxMargin } from '../maxMargin/maxMargin.js';
 import type { Network } from '../network/network.js';
 import { adjacentAlignment, cosine, layerSingularPairs, productAlignment, productVector } from './alignment.js';
 import { balanceMatrices, balancednessDrift } from './balancedness.js';
-import { frobenius } from './norms.js';
+import { frobenius } from '../linalg/norms.js';
 
 /** One checkpoint of a result file. Field names are part of the output format: other tools read them. */
 export interface CheckpointRecord {

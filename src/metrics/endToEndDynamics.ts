@@ -1,7 +1,7 @@
 import { EigenvalueDecomposition } from 'ml-matrix';
 import { matmul, transpose } from '../linalg/dense.js';
-import { frobenius } from './norms.js';
-import { toMatrix } from './singularValues.js';
+import { frobenius } from '../linalg/norms.js';
+import { toMatrix } from '../linalg/singularValues.js';
 
 /**
  * End-to-end dynamics of a linear network (CLAIMS.md §5, ACH.Thm1): the

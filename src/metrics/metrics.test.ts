@@ -10,8 +10,8 @@ import { checkpointRecord } from './checkpoint.js';
 import { psdPower } from './endToEndDynamics.js';
 import { linearRiskPrecision, logSumExp } from './logRisk.js';
 import { minMarginOf, normalizedMargin, orthogonalPart } from './margin.js';
-import { frobenius, normRatio, spectral } from './norms.js';
-import { svd, topSingular } from './singularValues.js';
+import { frobenius, normRatio, spectral } from '../linalg/norms.js';
+import { svd, topSingular } from '../linalg/singularValues.js';
 import { smoothedMargin } from './smoothedMargin.js';
 
 const f = (...v: number[]) => Float64Array.from(v);

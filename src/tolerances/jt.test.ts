@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { balanceMatrices } from '../metrics/balancedness.js';
-import { frobenius } from '../metrics/norms.js';
-import { svd, topSingular } from '../metrics/singularValues.js';
+import { frobenius } from '../linalg/norms.js';
+import { svd, topSingular } from '../linalg/singularValues.js';
 import { adjacentAlignmentBound, initializationConstant, lemma4Threshold, productAlignmentLowerBound, rankOneGapBound } from './jt.js';
 import { gamma, UNIT_ROUNDOFF } from './rounding.js';
 

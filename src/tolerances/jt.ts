@@ -1,6 +1,6 @@
 import { balanceMatrices } from '../metrics/balancedness.js';
-import { frobenius } from '../metrics/norms.js';
-import { topSingular } from '../metrics/singularValues.js';
+import { frobenius } from '../linalg/norms.js';
+import { topSingular } from '../linalg/singularValues.js';
 import { gamma, UNIT_ROUNDOFF } from './rounding.js';
 import { norm2 } from '../linalg/dense.js';
 import { firstOrderConsistency, marginChain, marginRounding, svdRoundings } from './jtRounding.js';

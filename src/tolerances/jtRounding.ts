@@ -1,6 +1,6 @@
 import type { Dataset } from '../data/dataset.js';
 import type { MarginLoss } from '../losses/loss.js';
-import { frobenius } from '../metrics/norms.js';
+import { frobenius } from '../linalg/norms.js';
 import { gamma, UNIT_ROUNDOFF } from './rounding.js';
 
 /**

@@ -1,4 +1,4 @@
-import { timesPowerOfTwo, unitRangeExponent } from '../linalg/powerOfTwoScaling.js';
+import { timesPowerOfTwo, unitRangeExponent } from './powerOfTwoScaling.js';
 import { topSingular } from './singularValues.js';
 
 /**
