@@ -108,9 +108,9 @@ const fmt = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v
 
 function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: readonly string[]) => '| ' + cells.map((s, c) => s.padEnd(widths[c])).join(' | ') + ' |';
+  const line = (cells: readonly string[]) => `| ${cells.map((s, c) => s.padEnd(widths[c])).join(' | ')} |`;
   console.log(line(header));
-  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
 }
 

@@ -42,7 +42,7 @@ import { createWorkspace, riskAndGradient, zerosLike, type GradientFn } from '..
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { gradientDescent, type StepView } from '../src/trainer/gradientDescent.js';
 import { ablationTest, claimTitle } from '../src/claims/registry.js';
-import { gamma, UNIT_ROUNDOFF } from '../src/tolerances/rounding.js';
+import { gamma } from '../src/tolerances/rounding.js';
 import { assertClaim, findCounterexample } from '../src/verify/claimProperty.js';
 import { horizon, runs, testTimeout } from '../src/verify/profile.js';
 
@@ -60,7 +60,6 @@ const timeout = (ms: number) => testTimeout(ms);
 
 // ------------------------------------------------------------------ rounding model and small helpers
 
-const U = UNIT_ROUNDOFF;
 
 function fro(A: ArrayLike<number>): number {
   let s = 0;

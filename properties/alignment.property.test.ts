@@ -16,7 +16,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { architecture, balancedInit, gaussianInit, nonSeparableDataset, separableDataset, type Weights } from '../src/arbitraries/index.js';
 import { jtA1, jtA2, jtA3, jtA4, jtA5 } from '../src/assumptions/index.js';
-import { ablationTest, claim, claimTitle } from '../src/claims/registry.js';
+import { ablationTest, claimTitle } from '../src/claims/registry.js';
 import { datasetFromArrays, signedSamples, type Dataset } from '../src/data/dataset.js';
 import { dot, endToEnd, norm2 } from '../src/linalg/dense.js';
 import { exponential } from '../src/losses/exponential.js';
@@ -43,7 +43,7 @@ import { gradientDescent } from '../src/trainer/gradientDescent.js';
 import { gradientFlow } from '../src/trainer/gradientFlow.js';
 import { jiTelgarskySmoothness, type ScheduleSpec } from '../src/trainer/schedule.js';
 import { assertClaim, findCounterexample } from '../src/verify/claimProperty.js';
-import { currentProfile, horizon, runs, testTimeout } from '../src/verify/profile.js';
+import { horizon, runs, testTimeout } from '../src/verify/profile.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Generated cases
@@ -213,7 +213,6 @@ function offMarginInner(M: Float64Array, G: Float64Array, rows: number, d: numbe
 }
 
 function evaluate(src: Source, weights: readonly Float64Array[], dims: readonly number[], data: Dataset, loss: MarginLoss, t: number, eta: number, radius: number, ubar?: Float64Array): Evaluation {
-  const L = weights.length;
   const layerSq = weights.map(sumSq);
   const layerGradSq = src.grads.map(sumSq);
   const margins = src.ws.margins.slice(0, data.n);
@@ -993,7 +992,7 @@ describe('JT.Thm1-prod: w_prod/∏‖W_k‖_F aligns with v_1', () => {
         const points = cachedTrajectory(c).map((ctx) => ({ inRegime: ctx.minMargin > ctx.marginRounding, value: checkProduct(ctx) }));
         verdicts.push(trendVerdict(points, productAlignmentAllowance(networkOf(c).dims, 1)));
       }), { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS), classify: ([c]) => trainClass(c) });
-      console.log(`JT.Thm1-prod: ${verdicts.length} runs × ${ALIGN_STEPS} steps; ` + assertTrend('JT.Thm1-prod', '1 − q', verdicts));
+      console.log(`JT.Thm1-prod: ${verdicts.length} runs × ${ALIGN_STEPS} steps; ${assertTrend('JT.Thm1-prod', '1 − q', verdicts)}`);
     },
     timeout(8000),
   );

@@ -2,9 +2,8 @@
  * The hypotheses of Ji & Telgarsky (CLAIMS.md §2) as named predicates, one per file; the registry
  * (src/claims/registry.ts) names them (JT.A1 … JT.A5) in each claim's `hypotheses`.
  */
-export type { AssumptionResult } from './assumption.js';
 export { jtA1 } from './jtA1.js';
 export { jtA2 } from './jtA2.js';
-export { jtA3, type LipschitzEstimate } from './jtA3.js';
-export { jtA4, type A4Step } from './jtA4.js';
+export { jtA3 } from './jtA3.js';
+export { jtA4 } from './jtA4.js';
 export { jtA5 } from './jtA5.js';

@@ -17,7 +17,7 @@ export function readJson(path: string, what: string): unknown {
 
 /** Writes JSON to a file, or stdout for "-". */
 export function writeJson(path: string, value: unknown): void {
-  const text = JSON.stringify(value, null, 2) + '\n';
+  const text = `${JSON.stringify(value, null, 2)}\n`;
   if (path === '-') process.stdout.write(text);
   else writeFileSync(path, text);
 }

@@ -32,5 +32,5 @@ export function updateFigureIndex(dir: string, entry: FigureIndexEntry, order: r
   index.push(entry);
   const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
   index.sort((a, b) => rank(a.id) - rank(b.id));
-  writeFileSync(join(dir, FIGURE_INDEX), JSON.stringify(index, null, 2) + '\n');
+  writeFileSync(join(dir, FIGURE_INDEX), `${JSON.stringify(index, null, 2)}\n`);
 }

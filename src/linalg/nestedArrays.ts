@@ -24,10 +24,6 @@ export function matMul(a: readonly (readonly number[])[], b: readonly (readonly 
   return out;
 }
 
-export function matVec(a: readonly (readonly number[])[], x: readonly number[]): number[] {
-  return a.map((row) => row.reduce((s, v, j) => s + v * x[j], 0));
-}
-
 export function outer(u: readonly number[], v: readonly number[], scale = 1): number[][] {
   return u.map((ui) => v.map((vj) => scale * ui * vj + 0));
 }

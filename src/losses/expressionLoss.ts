@@ -14,7 +14,7 @@ function math(): typeof MathJs {
  * the compiled functions are then plain closures (no parsing per step).
  */
 export function expressionLoss(expression: string, where = 'loss.expression'): MarginLoss {
-  let node;
+  let node: MathJs.MathNode;
   try {
     node = math().parse(expression);
   } catch (e) {
@@ -28,7 +28,7 @@ export function expressionLoss(expression: string, where = 'loss.expression'): M
   });
   for (const s of symbols)
     if (s !== 'u') throw new RangeError(`${where}="${expression}" uses the variable ${s}; the only variable allowed is u`);
-  let dnode;
+  let dnode: MathJs.MathNode;
   try {
     dnode = math().derivative(node, 'u');
   } catch (e) {

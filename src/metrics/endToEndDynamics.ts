@@ -68,7 +68,7 @@ export function chainRuleVelocity(weights: readonly Float64Array[], grads: reado
     // term = A_k G_k B_k, built right to left: G_k B_k is d_k × d_0
     let t = grads[k - 1];
     let rows = dims[k];
-    let inner = dims[k - 1];
+    const inner = dims[k - 1];
     let right: Float64Array | null = null;
     for (let j = 1; j < k; j++) right = right ? matmul(weights[j - 1], right, dims[j], dims[j - 1], d0) : weights[0].slice();
     if (right) t = matmul(t, right, rows, inner, d0);

@@ -20,8 +20,8 @@ describe('progressBar', () => {
     task.finish('ok');
     // tenths 0..10: eleven lines, each ending in a newline; the bar fills with the fraction
     expect(out.length).toBe(12);
-    expect(out[0]).toMatch(/^train \[·{10}\]   0% {2}0\/200 {2}\d+\.\ds\n$/);
-    expect(out[5]).toMatch(/^train \[#{5}·{5}\]  50% {2}100\/200 /);
+    expect(out[0]).toMatch(/^train \[·{10}\] {3}0% {2}0\/200 {2}\d+\.\ds\n$/);
+    expect(out[5]).toMatch(/^train \[#{5}·{5}\] {2}50% {2}100\/200 /);
     expect(out[10]).toMatch(/^train \[#{10}\] 100% {2}200\/200 /);
     expect(out[11]).toMatch(/^train done in \d+\.\ds \(ok\)\n$/);
   });

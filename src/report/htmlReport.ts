@@ -141,6 +141,6 @@ export function writeReport(m: ReportModel, outDir: string): { html: string; jso
   const html = join(outDir, 'index.html');
   const json = join(outDir, 'claims.json');
   writeFileSync(html, renderHtml(m));
-  writeFileSync(json, JSON.stringify(claimsJson(m), null, 2) + '\n');
+  writeFileSync(json, `${JSON.stringify(claimsJson(m), null, 2)}\n`);
   return { html, json };
 }

@@ -3,7 +3,7 @@ import { datasetFromArrays, type Dataset } from '../data/dataset.js';
 import { logistic } from '../losses/logistic.js';
 import { squared, type Loss } from '../losses/loss.js';
 import { networkFromArrays, type Network } from '../network/network.js';
-import { balanceStepRatio, cancellationMagnitudes, layerSumStepRatio, outputDeltaMagnitudes, type BalanceStep } from './dhlStep.js';
+import { balanceStepRatio, layerSumStepRatio, type BalanceStep } from './dhlStep.js';
 import { energyBoundRatio, flowDriftRatio, halvingDeviationRatio } from './dhl.js';
 import { gamma, UNIT_ROUNDOFF as unitRoundoff } from './rounding.js';
 import { quarteringDeviationRatio } from './ach.js';

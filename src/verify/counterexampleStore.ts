@@ -116,7 +116,7 @@ export function saveCounterexample(c: CounterexampleCase, root = counterexampleR
   const dir = join(root, checked.claimId);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${slug(checked.label)}-${checked.seed}.json`);
-  writeFileSync(file, JSON.stringify(checked, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(checked, null, 2)}\n`);
   return file;
 }
 

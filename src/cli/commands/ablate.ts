@@ -51,7 +51,7 @@ export function registerAblate(program: Command): void {
           bad++;
         }
       }
-      process.stdout.write(lines.join('\n') + '\n');
+      process.stdout.write(`${lines.join('\n')}\n`);
       process.exitCode = bad ? 1 : 0;
     });
 }

@@ -18,14 +18,14 @@ export function registerClaims(program: Command): void {
         if (e.code !== 'EPIPE') throw e;
       });
       if (opts.json) {
-        process.stdout.write(JSON.stringify(claims, null, 2) + '\n');
+        process.stdout.write(`${JSON.stringify(claims, null, 2)}\n`);
         return;
       }
       const header = ['ID', 'paper', 'checks', 'hypotheses', 'ablations', 'statement'];
       const rows = claims.map((c) => [c.id, c.paper, c.checks.join(','), c.hypotheses.join(',') || '—', String(c.ablations.length), c.statement]);
       const widths = header.map((h, i) => (i === header.length - 1 ? 0 : Math.max([...h].length, ...rows.map((r) => [...r[i]].length))));
       const line = (r: string[]): string => r.map((v, i) => (i === r.length - 1 ? v : pad(v, widths[i]))).join('  ');
-      process.stdout.write([line(header), line(widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? 9 : w))), ...rows.map(line)].join('\n') + '\n');
+      process.stdout.write(`${[line(header), line(widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? 9 : w))), ...rows.map(line)].join('\n')}\n`);
       process.stdout.write(`\n${claims.length} claims. Test names start with the ID; see CLAIMS.md for the statements in full.\n`);
     });
 }

@@ -59,8 +59,8 @@ export function registerExplain(program: Command): void {
         plots.push({ name: 'dataset', spec: decisionBoundaryPlot({ title: `${c.id}: data and decision boundaries`, points: planePoints(setup.data), boundaries: networkBoundaries(net, mm) }) });
       }
       for (const p of plots) writeFileSync(join(dir, `${p.name}.svg`), await renderSvg(p.spec));
-      writeFileSync(join(dir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
+      writeFileSync(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
       lines.push(`plots: ${plots.map((p) => join(dir, `${p.name}.svg`)).join(', ')}`);
-      process.stdout.write(lines.join('\n') + '\n');
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }
