@@ -11,7 +11,7 @@ if (!specPath) throw new RangeError('cliTrainProbe: argv[2] (spec path) is missi
 const t0 = performance.now();
 const { readJson } = await import('../src/cli/io.js');
 const { parseSpec } = await import('../src/spec/spec.js');
-const { runSpec } = await import('../src/spec/runSpec.js');
+const { runSpec } = await import('../src/run/recordedRun.js');
 const { gradientDescent } = await import('../src/trainer/gradientDescent.js');
 const t1 = performance.now();
 const setup = parseSpec(readJson(specPath, '--spec'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { claims } from '../claims/registry.js';
-import type { TrainResult } from '../spec/runSpec.js';
+import type { TrainResult } from '../run/recordedRun.js';
 import { buildProgram, main } from './main.js';
 
 // Every command runs in-process through buildProgram(), so v8 sees it; output

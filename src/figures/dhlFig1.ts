@@ -10,7 +10,7 @@ import type { FigureDefinition } from './figure.js';
 import { gaussianNetwork } from '../network/initialization.js';
 import { seededRandom, type SeededRandom } from '../data/random.js';
 import { fmt } from './srSetting.js';
-import { trainRun } from './trainRun.js';
+import { trainRun } from '../run/recordedRun.js';
 
 const D1 = 20;
 const D2 = 20;

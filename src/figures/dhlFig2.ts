@@ -8,7 +8,7 @@ import type { FigureDefinition } from './figure.js';
 import { gaussianNetwork } from '../network/initialization.js';
 import { seededRandom } from '../data/random.js';
 import { fmt } from './srSetting.js';
-import { trainRun } from './trainRun.js';
+import { trainRun } from '../run/recordedRun.js';
 
 const DIMS = [3, 32, 32, 32, 32, 1];
 const SCALE = 0.7;

@@ -15,7 +15,7 @@ import { gaussianNetwork } from '../network/initialization.js';
 import { seededRandom, type SeededRandom } from '../data/random.js';
 import { fmt } from './srSetting.js';
 import { checkpointSteps } from '../metrics/checkpointSteps.js';
-import { trainRun, type TrainRun } from './trainRun.js';
+import { trainRun, type TrainRun } from '../run/recordedRun.js';
 
 // Convolutional matrix factorization (CLAIMS RNBU.S6): 3×3 images, 3×3 filter, zero padding 1.
 const SIDE = 3;

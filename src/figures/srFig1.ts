@@ -9,7 +9,7 @@ import type { FigureDefinition } from './figure.js';
 import { scaledNetwork } from '../network/initialization.js';
 import { seededRandom } from '../data/random.js';
 import { fmt, srData, srNetwork, srSettingText } from './srSetting.js';
-import { trainRun } from './trainRun.js';
+import { trainRun } from '../run/recordedRun.js';
 
 const DEPTH = 4;
 const LARGE = 1.5;

@@ -8,7 +8,7 @@ import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
 import { seededRandom } from '../data/random.js';
 import { firstStep, fmt, srData, srNetwork, srSettingText } from './srSetting.js';
-import { trainRun } from './trainRun.js';
+import { trainRun } from '../run/recordedRun.js';
 
 const SCALE = 0.6;
 const STEPS = 3_000_000;

@@ -13,7 +13,7 @@ import type { FigureDefinition } from './figure.js';
 import { seededRandom } from '../data/random.js';
 import { fmt, satisfyA2, srData, srNetwork, srSettingText } from './srSetting.js';
 import { gaussianNetwork } from '../network/initialization.js';
-import { trainRun, type TrainRun } from './trainRun.js';
+import { trainRun, type TrainRun } from '../run/recordedRun.js';
 
 const DEPTH = 4;
 const SCALE = 0.2;

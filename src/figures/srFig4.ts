@@ -13,7 +13,7 @@ import type { FigureDefinition } from './figure.js';
 import { gaussianNetwork } from '../network/initialization.js';
 import { seededRandom } from '../data/random.js';
 import { fmt } from './srSetting.js';
-import { trainRun } from './trainRun.js';
+import { trainRun } from '../run/recordedRun.js';
 
 const WIDTH = 256;
 const GRID = 90;

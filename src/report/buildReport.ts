@@ -9,7 +9,7 @@ import { networkBoundaries, planePoints } from '../plots/networkBoundaries.js';
 import { renderSvg } from '../plots/renderSvg.js';
 import { trajectoryPlots } from '../plots/trajectoryPlots.js';
 import { parseSpec } from '../spec/spec.js';
-import { runSpec } from '../spec/runSpec.js';
+import { runSpec } from '../run/recordedRun.js';
 import { globalSeed } from '../verify/seed.js';
 import { loadCounterexamples, type StoredCounterexample } from '../verify/counterexampleStore.js';
 import type { ClaimRow, CounterexampleView, FigureView, InlinePlot, ReportModel, TestView } from './reportModel.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseSpec } from '../spec/spec.js';
-import { runSpec } from '../spec/runSpec.js';
+import { runSpec } from '../run/recordedRun.js';
 import { readFileSync } from 'node:fs';
 
 const specPath = fileURLToPath(new URL('../../fixtures/specs/separable-depth4-logistic.json', import.meta.url));

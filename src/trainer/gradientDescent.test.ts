@@ -8,14 +8,37 @@ import { gradientFlow } from './gradientFlow.js';
 import { riskAndGradient } from './gradient.js';
 import { createStepRule } from './schedule.js';
 
-const data = datasetFromArrays([[1, 0], [0, 1], [-0.5, -0.5]], [1, 1, -1]);
-const net = () => networkFromArrays([[[0.5, 0.1], [0.2, 0.3]], [[0.4, -0.1]]], { kind: 'linear' });
+const data = datasetFromArrays(
+  [
+    [1, 0],
+    [0, 1],
+    [-0.5, -0.5],
+  ],
+  [1, 1, -1],
+);
+const net = () =>
+  networkFromArrays(
+    [
+      [
+        [0.5, 0.1],
+        [0.2, 0.3],
+      ],
+      [[0.4, -0.1]],
+    ],
+    { kind: 'linear' },
+  );
 
 describe('gradientDescent', () => {
   test('one step equals W − η∇R by hand (1-d case)', () => {
     // L = 1, d = 1: R(w) = ℓ(w), w ← w − ηℓ'(w)
     const d1 = datasetFromArrays([[1]], [1]);
-    const res = gradientDescent({ network: networkFromArrays([[[0.5]]], { kind: 'linear' }), data: d1, loss: logistic, schedule: { kind: 'constant', eta: 0.5 }, steps: 1 });
+    const res = gradientDescent({
+      network: networkFromArrays([[[0.5]]], { kind: 'linear' }),
+      data: d1,
+      loss: logistic,
+      schedule: { kind: 'constant', eta: 0.5 },
+      steps: 1,
+    });
     expect(res.network.weights[0][0]).toBe(0.5 - 0.5 * logistic.derivative(0.5));
   });
 
@@ -23,35 +46,79 @@ describe('gradientDescent', () => {
     const n0 = net();
     const before = n0.weights.map((w) => Array.from(w));
     let s = 0;
-    const res = gradientDescent({ network: n0, data, loss: logistic, schedule: { kind: 'constant', eta: 0.1 }, steps: 5, onStep: (v) => (s += v.t < 5 ? v.eta ** 2 * v.gradSquared : 0) });
+    const res = gradientDescent({
+      network: n0,
+      data,
+      loss: logistic,
+      schedule: { kind: 'constant', eta: 0.1 },
+      steps: 5,
+      onStep: (v) => (s += v.t < 5 ? v.eta ** 2 * v.gradSquared : 0),
+    });
     expect(n0.weights.map((w) => Array.from(w))).toEqual(before);
     expect(res.energy).toBe(s);
   });
 
   test('checkpoints are visited once each, in order, whatever order and repeats they are given in; negative ones never', () => {
     const seen: number[] = [];
-    gradientDescent({ network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.1 }, steps: 4, checkpoints: [4, -1, 2, 0, 2, -3], onCheckpoint: (t) => seen.push(t) });
+    gradientDescent({
+      network: net(),
+      data,
+      loss: logistic,
+      schedule: { kind: 'constant', eta: 0.1 },
+      steps: 4,
+      checkpoints: [4, -1, 2, 0, 2, -3],
+      onCheckpoint: (t) => seen.push(t),
+    });
     expect(seen).toEqual([0, 2, 4]);
   });
 
   test('checkpoints see W(t) before step t', () => {
     const seen: number[] = [];
-    gradientDescent({ network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.1 }, steps: 4, checkpoints: [0, 2, 4], onCheckpoint: (t) => seen.push(t) });
+    gradientDescent({
+      network: net(),
+      data,
+      loss: logistic,
+      schedule: { kind: 'constant', eta: 0.1 },
+      steps: 4,
+      checkpoints: [0, 2, 4],
+      onCheckpoint: (t) => seen.push(t),
+    });
     expect(seen).toEqual([0, 2, 4]);
   });
 
   test('divergence is reported with its step, never passed off as a result', () => {
     const reg = datasetFromArrays([[1]], [[1]], 'regression');
-    const res = gradientDescent({ network: networkFromArrays([[[3]], [[3]]], { kind: 'linear' }), data: reg, loss: squared, schedule: { kind: 'constant', eta: 10 }, steps: 200 });
+    const res = gradientDescent({
+      network: networkFromArrays([[[3]], [[3]]], { kind: 'linear' }),
+      data: reg,
+      loss: squared,
+      schedule: { kind: 'constant', eta: 10 },
+      steps: 200,
+    });
     expect(res.diverged).not.toBeNull();
     expect(res.diverged!.step).toBeGreaterThan(0);
     expect(res.diverged!.step).toBeLessThan(200);
   });
 
+  test('stopWhen ends the run at W(t) without updating: stepsTaken t, the risk of W(t), the same weights as a run of t steps', () => {
+    const opts = { network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.1 } as const };
+    const risks: number[] = [];
+    const stopped = gradientDescent({ ...opts, steps: 50, stopWhen: (v) => (risks.push(v.risk), v.t === 3) });
+    const plain = gradientDescent({ ...opts, steps: 3 });
+    expect(stopped.stepsTaken).toBe(3);
+    expect(stopped.finalRisk).toBe(plain.finalRisk);
+    expect(stopped.network.weights.map((w) => Array.from(w))).toEqual(plain.network.weights.map((w) => Array.from(w)));
+    // without onStep the risk is still evaluated at every step, so the predicate never sees NaN
+    expect(risks.every(Number.isFinite)).toBe(true);
+    expect(gradientDescent({ ...opts, steps: 5, stopWhen: () => false }).stepsTaken).toBe(5);
+  });
+
   test('rejects a negative step count and mismatched shapes', () => {
     expect(() => gradientDescent({ network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.1 }, steps: -1 })).toThrow(/steps=-1/);
     const d3 = datasetFromArrays([[1, 0, 0]], [1]);
-    expect(() => gradientDescent({ network: net(), data: d3, loss: logistic, schedule: { kind: 'constant', eta: 0.1 }, steps: 1 })).toThrow(/network.weights\[0\].*d=3/);
+    expect(() => gradientDescent({ network: net(), data: d3, loss: logistic, schedule: { kind: 'constant', eta: 0.1 }, steps: 1 })).toThrow(
+      /network.weights\[0\].*d=3/,
+    );
   });
 });
 
@@ -67,7 +134,15 @@ describe('gradientFlow', () => {
   test('checkpoint times are integrator end points', () => {
     const reg = datasetFromArrays([[1]], [[1]], 'regression');
     const seen: number[] = [];
-    gradientFlow({ network: networkFromArrays([[[3]]], { kind: 'linear' }), data: reg, loss: squared, time: 1, tolerance: 1e-10, checkpointTimes: [0, 0.5, 1], onCheckpoint: (t) => seen.push(t) });
+    gradientFlow({
+      network: networkFromArrays([[[3]]], { kind: 'linear' }),
+      data: reg,
+      loss: squared,
+      time: 1,
+      tolerance: 1e-10,
+      checkpointTimes: [0, 0.5, 1],
+      onCheckpoint: (t) => seen.push(t),
+    });
     expect(seen).toEqual([0, 0.5, 1]);
   });
 });
@@ -96,7 +171,10 @@ describe('gradientDescent: observer values and divergence branches', () => {
       onStep: (v) => {
         last = v.t;
         expect(v.weights.length).toBe(2);
-        expect(v.gradSquared).toBeCloseTo(v.grads.reduce((a, g) => a + sqFro(g), 0), 15);
+        expect(v.gradSquared).toBeCloseTo(
+          v.grads.reduce((a, g) => a + sqFro(g), 0),
+          15,
+        );
         expect(v.gradSquared).toBeGreaterThan(0);
         expect(Number.isFinite(v.risk) && v.risk > 0).toBe(true); // an observer on every step gets the risk at every step
         if (v.t === steps) {
@@ -117,7 +195,14 @@ describe('gradientDescent: observer values and divergence branches', () => {
 
   test('checkpoints and the final result get the risk even when no observer runs on every step', () => {
     const everyStep: number[] = [];
-    const withObserver = gradientDescent({ network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.1 }, steps: 6, onStep: (v) => everyStep.push(v.risk) });
+    const withObserver = gradientDescent({
+      network: net(),
+      data,
+      loss: logistic,
+      schedule: { kind: 'constant', eta: 0.1 },
+      steps: 6,
+      onStep: (v) => everyStep.push(v.risk),
+    });
     const atMarks: [number, number][] = [];
     const res = gradientDescent({
       network: net(),
@@ -128,7 +213,10 @@ describe('gradientDescent: observer values and divergence branches', () => {
       checkpoints: [0, 3],
       onCheckpoint: (t, _n, v) => atMarks.push([t, v.risk]),
     });
-    expect(atMarks).toEqual([[0, everyStep[0]], [3, everyStep[3]]]);
+    expect(atMarks).toEqual([
+      [0, everyStep[0]],
+      [3, everyStep[3]],
+    ]);
     expect(res.finalRisk).toBe(everyStep[6]);
     expect(res.finalRisk).toBe(withObserver.finalRisk);
     expect(res.energy).toBe(withObserver.energy);
@@ -183,20 +271,32 @@ describe('gradientDescent: observer values and divergence branches', () => {
   };
 
   test('a non-finite risk with a finite gradient is divergence at that step, named as the risk', () => {
-    const res = descendWith(0.1, () => 0.5, () => Infinity);
+    const res = descendWith(
+      0.1,
+      () => 0.5,
+      () => Infinity,
+    );
     expect(res.diverged).toEqual({ step: 0, reason: 'non-finite risk at W(0)' });
     expect(res.stepsTaken).toBe(0);
   });
 
   test('a non-finite gradient with a finite risk is divergence at that step, named as the gradient', () => {
-    const res = descendWith(0.1, (call) => (call === 2 ? Infinity : 0.5), () => 1);
+    const res = descendWith(
+      0.1,
+      (call) => (call === 2 ? Infinity : 0.5),
+      () => 1,
+    );
     expect(res.diverged).toEqual({ step: 2, reason: 'non-finite gradient at W(2)' });
     expect(res.stepsTaken).toBe(2);
   });
 
   test('a finite risk and gradient that overflow the weights is divergence at the next step, named as the weight', () => {
     // G = 1e150: ‖G‖² = 6e300 is finite, η G = 1e350 is not
-    const res = descendWith(1e200, () => 1e150, () => 1);
+    const res = descendWith(
+      1e200,
+      () => 1e150,
+      () => 1,
+    );
     expect(res.diverged).toEqual({ step: 1, reason: 'non-finite weight in W(1)' });
     expect(res.stepsTaken).toBe(1);
     expect(res.finalRisk).toBe(1);

@@ -37,6 +37,8 @@ export interface DescentOptions {
   readonly onCheckpoint?: (t: number, net: Network, view: StepView) => void;
   /** replaces the exact gradient (broken trainers for twin tests) */
   readonly gradient?: GradientFn;
+  /** early stop: checked after onStep; true ends the run at W(t) (stepsTaken = t) without updating */
+  readonly stopWhen?: (view: StepView) => boolean;
 }
 
 export interface DescentResult {
@@ -79,7 +81,7 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
   let energy = 0;
   let r = NaN;
   // the risk (one loss evaluation per sample) is needed only where someone looks at it
-  const everyStep = opts.onStep !== undefined;
+  const everyStep = opts.onStep !== undefined || opts.stopWhen !== undefined;
   for (let t = 0; t <= steps; t++) {
     const isMark = nextMark < marks.length && marks[nextMark] === t;
     if (isMark) nextMark++;
@@ -103,7 +105,7 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
     view.radius = rule.radius;
     if (isMark && opts.onCheckpoint) opts.onCheckpoint(t, net, view);
     if (opts.onStep) opts.onStep(view);
-    if (t === steps) break;
+    if (t === steps || opts.stopWhen?.(view)) break;
     maxFro = 0;
     for (let k = 0; k < L; k++) {
       const Wk = W[k];
@@ -122,5 +124,5 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
     maxFro = Math.sqrt(maxFro);
     energy += eta * eta * g2;
   }
-  return { network: net, diverged: null, stepsTaken: steps, finalRisk: r, energy };
+  return { network: net, diverged: null, stepsTaken: view.t, finalRisk: r, energy };
 }

@@ -10,7 +10,7 @@ import { renderSvg } from '../../plots/renderSvg.js';
 import { trajectoryPlots } from '../../plots/trajectoryPlots.js';
 import { checkpointSteps } from '../../metrics/checkpointSteps.js';
 import { parseSpec } from '../../spec/spec.js';
-import { runSpec } from '../../spec/runSpec.js';
+import { runSpec } from '../../run/recordedRun.js';
 import { parseCounterexampleCase, slug } from '../../verify/counterexampleStore.js';
 import { readJson } from '../io.js';
 

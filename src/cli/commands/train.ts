@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseSpec } from '../../spec/spec.js';
-import { runSpec } from '../../spec/runSpec.js';
+import { runSpec } from '../../run/recordedRun.js';
 import { readJson, writeJson } from '../io.js';
 
 export function registerTrain(program: Command): void {

@@ -7,11 +7,27 @@ import { networkFromArrays } from '../network/network.js';
 import { riskAndGradient } from '../trainer/gradient.js';
 import { checkpointSteps } from '../metrics/checkpointSteps.js';
 import type { Progress } from '../progress/progressBar.js';
-import { trainRun } from './trainRun.js';
+import { trainRun } from './recordedRun.js';
 
 // Two separable points through the origin and a 2-2-1 linear net: every run below takes milliseconds.
-const data = datasetFromArrays([[1, 0], [0, 1]], [1, -1]);
-const net = () => networkFromArrays([[[0.5, 0], [0, 0.5]], [[0.5, -0.5]]], linear);
+const data = datasetFromArrays(
+  [
+    [1, 0],
+    [0, 1],
+  ],
+  [1, -1],
+);
+const net = () =>
+  networkFromArrays(
+    [
+      [
+        [0.5, 0],
+        [0, 0.5],
+      ],
+      [[0.5, -0.5]],
+    ],
+    linear,
+  );
 
 /** A progress sink that records every call. */
 function recorder(): { progress: Progress; log: string[] } {
@@ -25,7 +41,15 @@ function recorder(): { progress: Progress; log: string[] } {
 describe('trainRun', () => {
   test('records checkpoint metrics at the default geometric steps, η_t, ū and progress', () => {
     const { progress, log } = recorder();
-    const run = trainRun({ label: 'a', network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.5 }, steps: 100, progress: progress.task('a', 100) });
+    const run = trainRun({
+      label: 'a',
+      network: net(),
+      data,
+      loss: logistic,
+      schedule: { kind: 'constant', eta: 0.5 },
+      steps: 100,
+      progress: progress.task('a', 100),
+    });
     expect(run.checkpoints.map((c) => c.step)).toEqual(checkpointSteps(100));
     expect(run.etas.every((e) => e.eta === 0.5)).toBe(true);
     expect(run.stepsTaken).toBe(100);
@@ -43,7 +67,16 @@ describe('trainRun', () => {
   test('stopBelowRisk ends the run at the first step below the threshold and records it as a checkpoint', () => {
     const full = trainRun({ label: 'full', network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.5 }, steps: 200, checkpoints: [0, 200] });
     const threshold = (full.checkpoints[0].risk + full.finalRisk) / 2;
-    const run = trainRun({ label: 'stop', network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.5 }, steps: 200, checkpoints: [0, 200], stopBelowRisk: threshold });
+    const run = trainRun({
+      label: 'stop',
+      network: net(),
+      data,
+      loss: logistic,
+      schedule: { kind: 'constant', eta: 0.5 },
+      steps: 200,
+      checkpoints: [0, 200],
+      stopBelowRisk: threshold,
+    });
     expect(run.stepsTaken).toBeGreaterThan(0);
     expect(run.stepsTaken).toBeLessThan(200);
     expect(run.finalRisk).toBeLessThan(threshold);
@@ -55,13 +88,29 @@ describe('trainRun', () => {
   });
 
   test('a stop exactly at a checkpoint is not recorded twice', () => {
-    const run = trainRun({ label: 'stop at 0', network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.5 }, steps: 10, checkpoints: [0], stopBelowRisk: 10 });
+    const run = trainRun({
+      label: 'stop at 0',
+      network: net(),
+      data,
+      loss: logistic,
+      schedule: { kind: 'constant', eta: 0.5 },
+      steps: 10,
+      checkpoints: [0],
+      stopBelowRisk: 10,
+    });
     expect(run.stepsTaken).toBe(0);
     expect(run.checkpoints.map((c) => c.step)).toEqual([0]);
   });
 
   test('regression: no max-margin direction; extra metrics at every checkpoint', () => {
-    const reg = datasetFromArrays([[1, 0], [0, 1]], [[1], [2]], 'regression');
+    const reg = datasetFromArrays(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [[1], [2]],
+      'regression',
+    );
     const run = trainRun({
       label: 'reg',
       network: net(),
@@ -86,17 +135,33 @@ describe('trainRun', () => {
   });
 
   test('divergence is reported, not thrown', () => {
-    const run = trainRun({ label: 'huge η', network: net(), data: datasetFromArrays([[1, 0], [0, 1]], [[1], [2]], 'regression'), loss: squared, schedule: { kind: 'constant', eta: 1e154 }, steps: 50 });
+    const run = trainRun({
+      label: 'huge η',
+      network: net(),
+      data: datasetFromArrays(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [[1], [2]],
+        'regression',
+      ),
+      loss: squared,
+      schedule: { kind: 'constant', eta: 1e154 },
+      steps: 50,
+    });
     expect(run.diverged).not.toBeNull();
     expect(run.diverged?.reason).toMatch(/non-finite|overflow|NaN|Infinity/i);
   });
 
-  test('an error from the gradient propagates (only the internal stop signal is swallowed)', () => {
+  test('an error from the gradient propagates (early stop is a trainer option, not a caught exception)', () => {
     let calls = 0;
     const failing = (...args: Parameters<typeof riskAndGradient>): number => {
       if (++calls > 3) throw new Error('broken gradient');
       return riskAndGradient(...args);
     };
-    expect(() => trainRun({ label: 'x', network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.5 }, steps: 10, gradient: failing })).toThrow('broken gradient');
+    expect(() =>
+      trainRun({ label: 'x', network: net(), data, loss: logistic, schedule: { kind: 'constant', eta: 0.5 }, steps: 10, gradient: failing }),
+    ).toThrow('broken gradient');
   });
 });
