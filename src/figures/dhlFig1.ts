@@ -177,13 +177,16 @@ export const dhlFig1: FigureDefinition = {
         ),
       },
     ];
-    const caption = withScaleNote([
-      `DHL.Fig1. Sizes are not in our sources; our choice: M* = U*V*ᵀ of size ${D1}×${D2} and rank ${RANK} (Gaussian factors, scaled to ‖M*‖_2 = 1), factors U ∈ ℝ^{${D1}×${RANK}}, V ∈ ℝ^{${D2}×${RANK}} ` +
-        `(a two-layer linear net with X = I, W_1 = Vᵀ, W_2 = U), entries N(0, ${SIGMA}²), ${SEEDS} initializations. ` +
-        `Risk (1/n)Σ½‖UVᵀe_i − M*e_i‖² = ½‖UVᵀ − M*‖_F²/${D2}; constant step η=${ETA} on it (= ${fmt(ETA / D2)} on DHL's ½‖UVᵀ − M*‖_F²), ${steps} steps. ` +
-        `Regularized run: the same plus (λ/4)‖UᵀU − VᵀV‖_F² with λ = ${fmt(LAMBDA)} (= 1 on DHL's scale).`,
-      `Observed: ${summary.join('; ')}.`,
-    ], scale);
+    const caption = withScaleNote(
+      [
+        `DHL.Fig1. Sizes are not in our sources; our choice: M* = U*V*ᵀ of size ${D1}×${D2} and rank ${RANK} (Gaussian factors, scaled to ‖M*‖_2 = 1), factors U ∈ ℝ^{${D1}×${RANK}}, V ∈ ℝ^{${D2}×${RANK}} ` +
+          `(a two-layer linear net with X = I, W_1 = Vᵀ, W_2 = U), entries N(0, ${SIGMA}²), ${SEEDS} initializations. ` +
+          `Risk (1/n)Σ½‖UVᵀe_i − M*e_i‖² = ½‖UVᵀ − M*‖_F²/${D2}; constant step η=${ETA} on it (= ${fmt(ETA / D2)} on DHL's ½‖UVᵀ − M*‖_F²), ${steps} steps. ` +
+          `Regularized run: the same plus (λ/4)‖UᵀU − VᵀV‖_F² with λ = ${fmt(LAMBDA)} (= 1 on DHL's scale).`,
+        `Observed: ${summary.join('; ')}.`,
+      ],
+      scale,
+    );
     return { panels, caption };
   },
 };

@@ -29,7 +29,15 @@ export const dhlFig2: FigureDefinition = {
     const steps = scaledCount(STEPS, scale);
     const data = twoMoons({ ...MOONS, seed: seededRandom(ctx.seed).fork('DHL.moons').seed });
     const net = gaussianNetwork(DIMS, { kind: 'relu' }, seededRandom(ctx.seed).fork('DHL.deep'), SCALE, true);
-    const run = trainRun({ label: 'ReLU', network: net, data, loss: logistic, schedule: { kind: 'constant', eta: ETA }, steps, progress: ctx.progress.task('DHL.Fig2', steps) });
+    const run = trainRun({
+      label: 'ReLU',
+      network: net,
+      data,
+      loss: logistic,
+      schedule: { kind: 'constant', eta: ETA },
+      steps,
+      progress: ctx.progress.task('DHL.Fig2', steps),
+    });
     const L = DIMS.length - 1;
     const sq: LinePoint[] = [];
     const growth: LinePoint[] = [];
@@ -45,7 +53,16 @@ export const dhlFig2: FigureDefinition = {
     const panels = [
       {
         name: 'a-squared-norms',
-        svg: await renderSvg(lineChartSpec({ title: 'DHL Fig2a: squared layer norms ‖W_k‖²_F', xTitle: STEP_AXIS, yTitle: '‖W_k‖²_F', xScale: 'log', points: sq, seriesTitle: 'layer' })),
+        svg: await renderSvg(
+          lineChartSpec({
+            title: 'DHL Fig2a: squared layer norms ‖W_k‖²_F',
+            xTitle: STEP_AXIS,
+            yTitle: '‖W_k‖²_F',
+            xScale: 'log',
+            points: sq,
+            seriesTitle: 'layer',
+          }),
+        ),
       },
       {
         name: 'b-growth',
@@ -62,12 +79,21 @@ export const dhlFig2: FigureDefinition = {
         ),
       },
     ];
-    const caption = withScaleNote([
-      `DHL.Fig2. Sizes are not in our sources; our choice: ReLU net ${DIMS.join('-')} (no biases), logistic loss, ${MOONS.n} two-moons points (noise ${MOONS.noise}, constant third coordinate ${MOONS.constant}, scaled to max ‖x_i‖ = 1), ` +
-        `init N(0, ${SCALE}²·2/d_{k−1}) (He scale times ${SCALE}), constant step η=${ETA}, ${steps} steps.`,
-      `Observed: risk ${fmt(first.risk)} → ${fmt(last.risk)}; squared norms grew by [${g.map(fmt).join(', ')}] (spread ${fmt(spread)}, ${fmt(spread / Math.max(...g))} of the growth; ` +
-        `GD changes ‖W_k‖² − ‖W_{k+1}‖² only at order η², F4); the ratios ‖W_{k+1}‖_F/‖W_k‖_F moved from [${first.frobenius.slice(1).map((f, k) => fmt(f / first.frobenius[k])).join(', ')}] to [${last.frobenius.slice(1).map((f, k) => fmt(f / last.frobenius[k])).join(', ')}]. Train time ${fmt(run.seconds)} s.`,
-    ], scale);
+    const caption = withScaleNote(
+      [
+        `DHL.Fig2. Sizes are not in our sources; our choice: ReLU net ${DIMS.join('-')} (no biases), logistic loss, ${MOONS.n} two-moons points (noise ${MOONS.noise}, constant third coordinate ${MOONS.constant}, scaled to max ‖x_i‖ = 1), ` +
+          `init N(0, ${SCALE}²·2/d_{k−1}) (He scale times ${SCALE}), constant step η=${ETA}, ${steps} steps.`,
+        `Observed: risk ${fmt(first.risk)} → ${fmt(last.risk)}; squared norms grew by [${g.map(fmt).join(', ')}] (spread ${fmt(spread)}, ${fmt(spread / Math.max(...g))} of the growth; ` +
+          `GD changes ‖W_k‖² − ‖W_{k+1}‖² only at order η², F4); the ratios ‖W_{k+1}‖_F/‖W_k‖_F moved from [${first.frobenius
+            .slice(1)
+            .map((f, k) => fmt(f / first.frobenius[k]))
+            .join(', ')}] to [${last.frobenius
+            .slice(1)
+            .map((f, k) => fmt(f / last.frobenius[k]))
+            .join(', ')}]. Train time ${fmt(run.seconds)} s.`,
+      ],
+      scale,
+    );
     return { panels, caption };
   },
 };

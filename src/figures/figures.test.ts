@@ -11,7 +11,8 @@ const SCALE = 0.001;
 /** Data marks drawn in an SVG: the elements inside vega's mark groups (class "mark-<type> role-mark"), axes and legends excluded. */
 function marks(svg: string): number {
   let n = 0;
-  for (const m of svg.matchAll(/class="mark-(line|symbol|rule|rect|area|text) role-mark[^"]*"[^>]*>(.*?)<\/g>/gs)) n += (m[2].match(/<(path|line|rect|text)[ >]/g) ?? []).length;
+  for (const m of svg.matchAll(/class="mark-(line|symbol|rule|rect|area|text) role-mark[^"]*"[^>]*>(.*?)<\/g>/gs))
+    n += (m[2].match(/<(path|line|rect|text)[ >]/g) ?? []).length;
   return n;
 }
 

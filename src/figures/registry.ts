@@ -14,9 +14,6 @@ export const figures: readonly FigureDefinition[] = [srR41, srFig1, srFig2, srFi
 /** A figure by its ID or alias (case-sensitive, as in CLAIMS.md). */
 export function figure(id: string): FigureDefinition {
   const f = figures.find((g) => g.id === id || g.aliases.includes(id));
-  if (!f)
-    throw new RangeError(
-      `figure id=${id} is not reproducible; use one of ${figures.map((g) => [g.id, ...g.aliases].join('/')).join(', ')} or all`,
-    );
+  if (!f) throw new RangeError(`figure id=${id} is not reproducible; use one of ${figures.map((g) => [g.id, ...g.aliases].join('/')).join(', ')} or all`);
   return f;
 }

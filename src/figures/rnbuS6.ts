@@ -6,7 +6,7 @@ import { alignmentDistance } from '../metrics/alignmentDistance.js';
 import { svd } from '../linalg/singularValues.js';
 import { lineChartSpec, type LinePoint } from '../plots/lineChart.js';
 import { renderSvg } from '../plots/renderSvg.js';
-import { riskPlot } from '../plots/riskPlot.js';
+import { riskPlot } from '../plots/trajectoryPlots.js';
 import { STEP_AXIS } from '../plots/trajectory.js';
 import { riskAndGradient, type GradientFn } from '../trainer/gradient.js';
 import { figureScale, scaledCount, withScaleNote } from './budget.js';
@@ -100,7 +100,11 @@ function convNetwork(basis: readonly Float64Array[], centre: number): Network {
 /** x_i = Q diag(√λ) g_i, scaled to max ‖x_i‖ = 1; returns data (Y = X) and the eigenvectors of XXᵀ by decreasing eigenvalue. */
 function autoencoderData(rng: SeededRandom): { data: Dataset; U0: Float64Array } {
   const d = AE_SPECTRUM.length;
-  const Q = svd(Float64Array.from({ length: d * d }, () => rng.normal()), d, d).U.to1DArray();
+  const Q = svd(
+    Float64Array.from({ length: d * d }, () => rng.normal()),
+    d,
+    d,
+  ).U.to1DArray();
   const x = new Float64Array(AE_N * d);
   for (let i = 0; i < AE_N; i++) {
     const g = AE_SPECTRUM.map((l) => Math.sqrt(l) * rng.normal());
@@ -211,26 +215,32 @@ export const rnbuS6: FigureDefinition = {
         seriesTitle: 'run',
       });
     const panels = [
-      { name: 'conv-risk', svg: await renderSvg(riskPlot(convRuns, { title: 'RNBU.S6 convolutional factorization: risk', references: [{ y: STOP_RISK, label: 'stop' }] })) },
+      {
+        name: 'conv-risk',
+        svg: await renderSvg(riskPlot(convRuns, { title: 'RNBU.S6 convolutional factorization: risk', references: [{ y: STOP_RISK, label: 'stop' }] })),
+      },
       { name: 'conv-alignment', svg: await renderSvg(scoreChart('RNBU.S6 convolutional factorization: distance from aligned', convRuns)) },
       { name: 'autoencoder-risk', svg: await renderSvg(riskPlot(aeRuns, { title: 'RNBU.S6 autoencoder 4→3→4: risk' })) },
       { name: 'autoencoder-alignment', svg: await renderSvg(scoreChart('RNBU.S6 autoencoder 4→3→4: distance from aligned', aeRuns)) },
     ];
     const lastConv = conv.checkpoints[conv.checkpoints.length - 1];
-    const caption = withScaleNote([
-      `RNBU.S6. Convolutional matrix factorization: each of ${DEPTH} layers is the 9×9 operator of a 3×3 filter with zero padding 1 on 3×3 images; X = I (n = 9), target M* with i.i.d. U(0,1) entries; ` +
-        `squared loss in our normalization R = ‖W_${DEPTH}⋯W_1 − M*‖_F²/18; GD on the filter weights (W ← W − η Σ_m ⟨∇_W R, B_m⟩ B_m), η=${CONV_ETA}; stop when R < ${STOP_RISK} or after ${convSteps} steps. ` +
-        `Deviation: with the stated init (centre tap ${STATED_CENTRE}, other taps 0) the product is 1e-10·I and every filter gradient carries a factor 0.1⁹, so the risk does not move in a feasible number of steps ` +
-        `(probe: ${probeSteps} steps, risk ${fmt(stated.checkpoints[0].risk)} → ${fmt(stated.finalRisk)}); the main run starts from centre tap ${USED_CENTRE} (every layer the identity), our choice. ` +
-        `Both inits are aligned (every layer a multiple of I), so the distance along training is also the invariance test: it stays at 0 (up to the measure’s floor) iff alignment is invariant.`,
-      `Autoencoder: ${AE_N} points in ℝ⁴ with covariance spectrum ∝ [${AE_SPECTRUM.join(', ')}] in a random basis, scaled to max ‖x_i‖ = 1, Y = X, linear 4→3→4, squared loss, η=${AE_ETA}, ${aeSteps} steps; ` +
-        `aligned init W_1 = diag(0.1, 0.09, 0.08)[I 0]U_0ᵀ, W_2 = W_1ᵀ with U_0 the eigenvectors of XXᵀ, largest directions kept (the stable order, CLAIMS RNBU.Thm1 caution); generic init N(0, 0.1²).`,
-      `Alignment score: the suite's distance from aligned (src/metrics/alignmentDistance, RNBU.Def2): bases U_k recovered from the weights, then max over k of the largest off-diagonal |U_kᵀW_kU_{k−1}| relative to ‖W_k‖_F; it has a floor of order 1e-8 where singular values nearly repeat. Zero values cannot be drawn on the log axis and are counted in the chart's subtitle.`,
-      `Observed: conv run ${conv.stepsTaken < convSteps ? `reached R < ${STOP_RISK} at step ${conv.stepsTaken}` : `stopped at the step cap with R = ${fmt(conv.finalRisk)}`}; its distance from aligned went from ${fmt(conv.extras[0].values.alignment)} to ${fmt(lastScore(conv))} (max ${fmt(maxScore(conv))}): ` +
-        `${maxScore(conv) > 1e-6 ? 'alignment is not invariant for the convolutional layers (RNBU.Thm3)' : 'alignment stayed invariant (distance at the measure’s floor)'}; final ρ_k min ${fmt(Math.min(...lastConv.normRatio))}. ` +
-        `Autoencoder: aligned init distance max ${fmt(maxScore(aeAligned))}${maxScore(aeAligned) <= 1e-6 ? ' (invariant up to rounding)' : ' (NOT invariant)'}, risk → ${fmt(aeAligned.finalRisk)}; generic init distance ${fmt(aeGeneric.extras[0].values.alignment)} → ${fmt(lastScore(aeGeneric))}, risk → ${fmt(aeGeneric.finalRisk)}. ` +
-        `Train time ${fmt(stated.seconds + conv.seconds + aeAligned.seconds + aeGeneric.seconds)} s.`,
-    ], scale);
+    const caption = withScaleNote(
+      [
+        `RNBU.S6. Convolutional matrix factorization: each of ${DEPTH} layers is the 9×9 operator of a 3×3 filter with zero padding 1 on 3×3 images; X = I (n = 9), target M* with i.i.d. U(0,1) entries; ` +
+          `squared loss in our normalization R = ‖W_${DEPTH}⋯W_1 − M*‖_F²/18; GD on the filter weights (W ← W − η Σ_m ⟨∇_W R, B_m⟩ B_m), η=${CONV_ETA}; stop when R < ${STOP_RISK} or after ${convSteps} steps. ` +
+          `Deviation: with the stated init (centre tap ${STATED_CENTRE}, other taps 0) the product is 1e-10·I and every filter gradient carries a factor 0.1⁹, so the risk does not move in a feasible number of steps ` +
+          `(probe: ${probeSteps} steps, risk ${fmt(stated.checkpoints[0].risk)} → ${fmt(stated.finalRisk)}); the main run starts from centre tap ${USED_CENTRE} (every layer the identity), our choice. ` +
+          `Both inits are aligned (every layer a multiple of I), so the distance along training is also the invariance test: it stays at 0 (up to the measure’s floor) iff alignment is invariant.`,
+        `Autoencoder: ${AE_N} points in ℝ⁴ with covariance spectrum ∝ [${AE_SPECTRUM.join(', ')}] in a random basis, scaled to max ‖x_i‖ = 1, Y = X, linear 4→3→4, squared loss, η=${AE_ETA}, ${aeSteps} steps; ` +
+          `aligned init W_1 = diag(0.1, 0.09, 0.08)[I 0]U_0ᵀ, W_2 = W_1ᵀ with U_0 the eigenvectors of XXᵀ, largest directions kept (the stable order, CLAIMS RNBU.Thm1 caution); generic init N(0, 0.1²).`,
+        `Alignment score: the suite's distance from aligned (src/metrics/alignmentDistance, RNBU.Def2): bases U_k recovered from the weights, then max over k of the largest off-diagonal |U_kᵀW_kU_{k−1}| relative to ‖W_k‖_F; it has a floor of order 1e-8 where singular values nearly repeat. Zero values cannot be drawn on the log axis and are counted in the chart's subtitle.`,
+        `Observed: conv run ${conv.stepsTaken < convSteps ? `reached R < ${STOP_RISK} at step ${conv.stepsTaken}` : `stopped at the step cap with R = ${fmt(conv.finalRisk)}`}; its distance from aligned went from ${fmt(conv.extras[0].values.alignment)} to ${fmt(lastScore(conv))} (max ${fmt(maxScore(conv))}): ` +
+          `${maxScore(conv) > 1e-6 ? 'alignment is not invariant for the convolutional layers (RNBU.Thm3)' : 'alignment stayed invariant (distance at the measure’s floor)'}; final ρ_k min ${fmt(Math.min(...lastConv.normRatio))}. ` +
+          `Autoencoder: aligned init distance max ${fmt(maxScore(aeAligned))}${maxScore(aeAligned) <= 1e-6 ? ' (invariant up to rounding)' : ' (NOT invariant)'}, risk → ${fmt(aeAligned.finalRisk)}; generic init distance ${fmt(aeGeneric.extras[0].values.alignment)} → ${fmt(lastScore(aeGeneric))}, risk → ${fmt(aeGeneric.finalRisk)}. ` +
+          `Train time ${fmt(stated.seconds + conv.seconds + aeAligned.seconds + aeGeneric.seconds)} s.`,
+      ],
+      scale,
+    );
     return { panels, caption };
   },
 };

@@ -1,9 +1,7 @@
 import { logistic } from '../losses/logistic.js';
 import { linear } from '../network/activation.js';
-import { frobeniusPlot } from '../plots/frobeniusPlot.js';
-import { normRatioPlot } from '../plots/normRatioPlot.js';
+import { frobeniusPlot, normRatioPlot, riskPlot } from '../plots/trajectoryPlots.js';
 import { renderSvg } from '../plots/renderSvg.js';
-import { riskPlot } from '../plots/riskPlot.js';
 import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
 import { scaledNetwork } from '../network/initialization.js';
@@ -28,11 +26,30 @@ export const srFig1: FigureDefinition = {
     const large = srNetwork(DEPTH, linear, seededRandom(ctx.seed).fork('SR.init'), LARGE, data, logistic);
     const small = scaledNetwork(large, SMALL / LARGE);
     const runs = [
-      trainRun({ label: `init s=${LARGE}`, network: large, data, loss: logistic, schedule: { kind: 'ji-telgarsky' }, steps, progress: ctx.progress.task(`SR.R4.2 s=${LARGE}`, steps) }),
-      trainRun({ label: `init s=${SMALL}`, network: small, data, loss: logistic, schedule: { kind: 'ji-telgarsky' }, steps, progress: ctx.progress.task(`SR.R4.2 s=${SMALL}`, steps) }),
+      trainRun({
+        label: `init s=${LARGE}`,
+        network: large,
+        data,
+        loss: logistic,
+        schedule: { kind: 'ji-telgarsky' },
+        steps,
+        progress: ctx.progress.task(`SR.R4.2 s=${LARGE}`, steps),
+      }),
+      trainRun({
+        label: `init s=${SMALL}`,
+        network: small,
+        data,
+        loss: logistic,
+        schedule: { kind: 'ji-telgarsky' },
+        steps,
+        progress: ctx.progress.task(`SR.R4.2 s=${SMALL}`, steps),
+      }),
     ];
     const panels = [
-      { name: 'left-risk', svg: await renderSvg(riskPlot(runs, { title: 'SR Fig1 (left) risk', references: [{ y: logistic.value(0) / data.n, label: 'ℓ(0)/n' }] })) },
+      {
+        name: 'left-risk',
+        svg: await renderSvg(riskPlot(runs, { title: 'SR Fig1 (left) risk', references: [{ y: logistic.value(0) / data.n, label: 'ℓ(0)/n' }] })),
+      },
       { name: 'left-norm-ratio', svg: await renderSvg(normRatioPlot(runs, { title: 'SR Fig1 (left) norm ratios ρ_k', only: [1, 2, 3] })) },
       { name: 'right-frobenius', svg: await renderSvg(frobeniusPlot(runs, { title: 'SR Fig1 (right) layer norms ‖W_k‖_F' })) },
     ];
@@ -40,11 +57,14 @@ export const srFig1: FigureDefinition = {
       const last = r.checkpoints[r.checkpoints.length - 1];
       return `${r.label}: risk ${fmt(r.checkpoints[0].risk)} → ${fmt(last.risk)}, ρ_1..3 = [${last.normRatio.slice(0, 3).map(fmt).join(', ')}], ‖W_k‖_F = [${last.frobenius.map(fmt).join(', ')}], final η=${fmt(r.etas[r.etas.length - 1]?.eta)}, ${fmt(r.seconds)} s`;
     };
-    const caption = withScaleNote([
-      `SR.R4.2 / Fig1. ${srSettingText(DEPTH)} Two initializations with the same directions: s=${LARGE} and s=${SMALL} (${LARGE / SMALL}× smaller; SR gives no absolute scale, ours puts the larger one where the A4 step is below 1e-5, as in SR.R4.1). ` +
-        `JT.A4 step, ${steps} steps each. ρ_4 is omitted from the left plot (a 1×2 layer is always rank one). The dashed line in the risk plot is ℓ(0)/n: below it every point is classified.`,
-      `Observed: ${runs.map(describe).join('; ')}.`,
-    ], scale);
+    const caption = withScaleNote(
+      [
+        `SR.R4.2 / Fig1. ${srSettingText(DEPTH)} Two initializations with the same directions: s=${LARGE} and s=${SMALL} (${LARGE / SMALL}× smaller; SR gives no absolute scale, ours puts the larger one where the A4 step is below 1e-5, as in SR.R4.1). ` +
+          `JT.A4 step, ${steps} steps each. ρ_4 is omitted from the left plot (a 1×2 layer is always rank one). The dashed line in the risk plot is ℓ(0)/n: below it every point is classified.`,
+        `Observed: ${runs.map(describe).join('; ')}.`,
+      ],
+      scale,
+    );
     return { panels, caption };
   },
 };

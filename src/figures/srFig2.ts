@@ -1,8 +1,7 @@
 import { logistic } from '../losses/logistic.js';
 import { linear } from '../network/activation.js';
-import { normRatioPlot } from '../plots/normRatioPlot.js';
+import { normRatioPlot, riskPlot } from '../plots/trajectoryPlots.js';
 import { renderSvg } from '../plots/renderSvg.js';
-import { riskPlot } from '../plots/riskPlot.js';
 import { stepSizePlot } from '../plots/stepSizePlot.js';
 import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
@@ -34,8 +33,19 @@ export const srFig2: FigureDefinition = {
       }),
     );
     const panels = [
-      { name: 'risk', svg: await renderSvg(riskPlot(runs, { title: 'SR Fig2 risk, depth 4 vs 6', references: [{ y: logistic.value(0) / data.n, label: 'ℓ(0)/n' }] })) },
-      { name: 'step-size', svg: await renderSvg(stepSizePlot(runs.map((r) => ({ label: r.label, points: r.etas })), { title: 'SR Fig2 JT.A4 step size' })) },
+      {
+        name: 'risk',
+        svg: await renderSvg(riskPlot(runs, { title: 'SR Fig2 risk, depth 4 vs 6', references: [{ y: logistic.value(0) / data.n, label: 'ℓ(0)/n' }] })),
+      },
+      {
+        name: 'step-size',
+        svg: await renderSvg(
+          stepSizePlot(
+            runs.map((r) => ({ label: r.label, points: r.etas })),
+            { title: 'SR Fig2 JT.A4 step size' },
+          ),
+        ),
+      },
       { name: 'norm-ratio', svg: await renderSvg(normRatioPlot(runs, { title: 'SR Fig2 norm ratios ρ_k' })) },
     ];
     const describe = (r: (typeof runs)[number]): string => {
@@ -48,12 +58,15 @@ export const srFig2: FigureDefinition = {
         `η from ${fmt(r.etas[0]?.eta)} to ${fmt(r.etas[r.etas.length - 1]?.eta)}; ${fmt(r.seconds)} s`
       );
     };
-    const caption = withScaleNote([
-      `SR.R4.3 / Fig2. ${srSettingText(4)} The depth-6 net has five 2×2 layers and a 1×2 last layer. ` +
-        `Both nets: i.i.d. N(0, s²) entries with s=${SCALE} (our choice: between the two scales of Fig1, so the depth-6 product is not vanishingly small), JT.A4 step, ${steps} steps. ` +
-        `Step counts are at checkpoint resolution (about 12 per decade).`,
-      `Observed: ${runs.map(describe).join('; ')}. The A4 step shrinks like R^{−(2L−2)}, so at depth 6 each step is orders of magnitude smaller.`,
-    ], scale);
+    const caption = withScaleNote(
+      [
+        `SR.R4.3 / Fig2. ${srSettingText(4)} The depth-6 net has five 2×2 layers and a 1×2 last layer. ` +
+          `Both nets: i.i.d. N(0, s²) entries with s=${SCALE} (our choice: between the two scales of Fig1, so the depth-6 product is not vanishingly small), JT.A4 step, ${steps} steps. ` +
+          `Step counts are at checkpoint resolution (about 12 per decade).`,
+        `Observed: ${runs.map(describe).join('; ')}. The A4 step shrinks like R^{−(2L−2)}, so at depth 6 each step is orders of magnitude smaller.`,
+      ],
+      scale,
+    );
     return { panels, caption };
   },
 };

@@ -4,9 +4,8 @@ import { logistic } from '../losses/logistic.js';
 import { linear } from '../network/activation.js';
 import { endToEnd } from '../linalg/dense.js';
 import { decisionBoundaryPlot } from '../plots/decisionBoundaryPlot.js';
-import { normRatioPlot } from '../plots/normRatioPlot.js';
+import { normRatioPlot, riskPlot } from '../plots/trajectoryPlots.js';
 import { renderSvg } from '../plots/renderSvg.js';
-import { riskPlot } from '../plots/riskPlot.js';
 import { createWorkspace, risk } from '../trainer/gradient.js';
 import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
@@ -53,12 +52,25 @@ export const srFig3: FigureDefinition = {
     );
     const moons = twoMoons({ ...MOONS, seed: seededRandom(ctx.seed).fork('SR.moons').seed });
     const moonNet = satisfyA2(gaussianNetwork([2, 2, 2, 2, 1], linear, seededRandom(ctx.seed).fork('SR.init'), SCALE), moons, logistic);
-    const right = trainRun({ label: 'linear, two moons', network: moonNet, data: moons, loss: logistic, schedule: { kind: 'constant', eta: ETA }, steps, progress: ctx.progress.task('SR.5.1 two moons', steps) });
+    const right = trainRun({
+      label: 'linear, two moons',
+      network: moonNet,
+      data: moons,
+      loss: logistic,
+      schedule: { kind: 'constant', eta: ETA },
+      steps,
+      progress: ctx.progress.task('SR.5.1 two moons', steps),
+    });
     const w = endToEnd(right.network.weights, right.network.dims);
     const arrays = datasetToArrays(moons);
     const panels = [
       { name: 'left-norm-ratio-layer3', svg: await renderSvg(normRatioPlot(left, { title: 'SR Fig3 (left) ρ_3 for leaky ReLU slopes m', only: [3] })) },
-      { name: 'left-risk', svg: await renderSvg(riskPlot(left, { title: 'SR Fig3 (left) risk for leaky ReLU slopes m', references: [{ y: logistic.value(0) / data.n, label: 'ℓ(0)/n' }] })) },
+      {
+        name: 'left-risk',
+        svg: await renderSvg(
+          riskPlot(left, { title: 'SR Fig3 (left) risk for leaky ReLU slopes m', references: [{ y: logistic.value(0) / data.n, label: 'ℓ(0)/n' }] }),
+        ),
+      },
       { name: 'right-norm-ratio', svg: await renderSvg(normRatioPlot([right], { title: 'SR Fig3 (right) ρ_k, linear net on two moons' })) },
       { name: 'right-risk', svg: await renderSvg(riskPlot([right], { title: 'SR Fig3 (right) risk, linear net on two moons' })) },
       {
@@ -81,12 +93,15 @@ export const srFig3: FigureDefinition = {
       })
       .join('; ');
     const lastR = right.checkpoints[right.checkpoints.length - 1];
-    const caption = withScaleNote([
-      `SR.5.1 / Fig3. Left: ${srSettingText(DEPTH)} Leaky ReLU max(mz, z) between layers, m ∈ {${SLOPES.join(', ')}} (m=1 is the linear net); s=${SCALE} for all, the same draw unless A2 forced a redraw; constant step η=${ETA}, ${steps} steps each (our choice: SR does not give the schedule, JT.A4's smoothness constant is proven for linear nets only, and its steps of about 1e-5 here would not reach the late phase in budget). ` +
-        `Right: the same depth-4 linear net (s=${SCALE}) on ${MOONS.n} two-moons points (noise ${MOONS.noise}, centred, scaled to max ‖x_i‖ = 1, no constant coordinate: a bias-free linear classifier), constant step η=${ETA}, ${steps} steps.`,
-      `Observed, left: ${leftText}. Right: risk ${fmt(right.checkpoints[0].risk)} → ${fmt(lastR.risk)} (bounded away from 0: the data are not separable), ρ_k = [${lastR.normRatio.map(fmt).join(', ')}], ‖W_k‖_F = [${lastR.frobenius.map(fmt).join(', ')}]. ` +
-        `Train time ${fmt(left.reduce((s, r) => s + r.seconds, 0))} s (left) + ${fmt(right.seconds)} s (right).`,
-    ], scale);
+    const caption = withScaleNote(
+      [
+        `SR.5.1 / Fig3. Left: ${srSettingText(DEPTH)} Leaky ReLU max(mz, z) between layers, m ∈ {${SLOPES.join(', ')}} (m=1 is the linear net); s=${SCALE} for all, the same draw unless A2 forced a redraw; constant step η=${ETA}, ${steps} steps each (our choice: SR does not give the schedule, JT.A4's smoothness constant is proven for linear nets only, and its steps of about 1e-5 here would not reach the late phase in budget). ` +
+          `Right: the same depth-4 linear net (s=${SCALE}) on ${MOONS.n} two-moons points (noise ${MOONS.noise}, centred, scaled to max ‖x_i‖ = 1, no constant coordinate: a bias-free linear classifier), constant step η=${ETA}, ${steps} steps.`,
+        `Observed, left: ${leftText}. Right: risk ${fmt(right.checkpoints[0].risk)} → ${fmt(lastR.risk)} (bounded away from 0: the data are not separable), ρ_k = [${lastR.normRatio.map(fmt).join(', ')}], ‖W_k‖_F = [${lastR.frobenius.map(fmt).join(', ')}]. ` +
+          `Train time ${fmt(left.reduce((s, r) => s + r.seconds, 0))} s (left) + ${fmt(right.seconds)} s (right).`,
+      ],
+      scale,
+    );
     return { panels, caption };
   },
 };

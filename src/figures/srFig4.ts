@@ -6,7 +6,7 @@ import { decisionBoundaryPlot } from '../plots/decisionBoundaryPlot.js';
 import { lineChartSpec } from '../plots/lineChart.js';
 import { lastHiddenFeatures } from '../plots/networkOutput.js';
 import { renderSvg } from '../plots/renderSvg.js';
-import { riskPlot } from '../plots/riskPlot.js';
+import { riskPlot } from '../plots/trajectoryPlots.js';
 import { STEP_AXIS } from '../plots/trajectory.js';
 import { figureScale, scaledCheckpoints, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
@@ -142,18 +142,22 @@ export const srFig4: FigureDefinition = {
         ),
       },
     ];
-    const caption = withScaleNote([
-      `SR.5.2 / Fig4. ReLU net with hidden widths ${width}, ${width}, ${width} (dims ${dims.join('-')}), no biases, logistic loss. ` +
-        `Data: ${n} two-moons points (noise ${MOONS.noise}) with a constant third coordinate ${MOONS.constant} appended before scaling to max ‖x_i‖ = 1 ` +
-        `(our choice: a bias-free ReLU net is positively homogeneous in its input, so without it every decision region would be a cone from the origin, and centred two moons share rays). ` +
-        `Init: He-scaled N(0, 2/d_{k−1}) entries. Constant step η=${ETA} (the JT.A4 step is far too small at this width), ${steps} steps (batched back-propagation over all n points). ` +
-        `ū_h: the hard-margin SVM direction (no bias) of z_i = y_i h(x_i), h the last hidden layer's output (maxMarginDirection). Boundaries are drawn in the plane x₃ = const by marching squares on a ${grid}×${grid} grid; shading is the network's sign.`,
-      `Observed: risk ${fmt(run.checkpoints[0].risk)} → ${fmt(last.risk)}, min margin ${fmt(last.minMargin)}; ` +
-        (mm
-          ? `features separable from checkpoint step ${firstSeparable ?? '?'} on; final cos(W_L, ū_h) = ${fmt(cosFinal)} with ${mm.supportVectors.length} support vectors (feature margin γ̄_h = ${fmt(mm.margin)}).`
-          : `the final last-hidden features are NOT linearly separable (some training point is misclassified), so no hard-margin SVM exists; the soft-margin variant is out of scope.`) +
-        ` Train time ${fmt(run.seconds)} s (including SVMs at ${checkpoints.length} checkpoints).`,
-    ], scale, `the hidden width ${WIDTH} → ${width}, the data ${MOONS.n} → ${n} points and the boundary grids ${GRID}×${GRID} → ${grid}×${grid}, ${SHADE_GRID}×${SHADE_GRID} → ${shadeGrid}×${shadeGrid}`);
+    const caption = withScaleNote(
+      [
+        `SR.5.2 / Fig4. ReLU net with hidden widths ${width}, ${width}, ${width} (dims ${dims.join('-')}), no biases, logistic loss. ` +
+          `Data: ${n} two-moons points (noise ${MOONS.noise}) with a constant third coordinate ${MOONS.constant} appended before scaling to max ‖x_i‖ = 1 ` +
+          `(our choice: a bias-free ReLU net is positively homogeneous in its input, so without it every decision region would be a cone from the origin, and centred two moons share rays). ` +
+          `Init: He-scaled N(0, 2/d_{k−1}) entries. Constant step η=${ETA} (the JT.A4 step is far too small at this width), ${steps} steps (batched back-propagation over all n points). ` +
+          `ū_h: the hard-margin SVM direction (no bias) of z_i = y_i h(x_i), h the last hidden layer's output (maxMarginDirection). Boundaries are drawn in the plane x₃ = const by marching squares on a ${grid}×${grid} grid; shading is the network's sign.`,
+        `Observed: risk ${fmt(run.checkpoints[0].risk)} → ${fmt(last.risk)}, min margin ${fmt(last.minMargin)}; ` +
+          (mm
+            ? `features separable from checkpoint step ${firstSeparable ?? '?'} on; final cos(W_L, ū_h) = ${fmt(cosFinal)} with ${mm.supportVectors.length} support vectors (feature margin γ̄_h = ${fmt(mm.margin)}).`
+            : `the final last-hidden features are NOT linearly separable (some training point is misclassified), so no hard-margin SVM exists; the soft-margin variant is out of scope.`) +
+          ` Train time ${fmt(run.seconds)} s (including SVMs at ${checkpoints.length} checkpoints).`,
+      ],
+      scale,
+      `the hidden width ${WIDTH} → ${width}, the data ${MOONS.n} → ${n} points and the boundary grids ${GRID}×${GRID} → ${grid}×${grid}, ${SHADE_GRID}×${SHADE_GRID} → ${shadeGrid}×${shadeGrid}`,
+    );
     return { panels, caption };
   },
 };

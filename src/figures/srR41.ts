@@ -1,8 +1,7 @@
 import { logistic } from '../losses/logistic.js';
 import { linear } from '../network/activation.js';
-import { normRatioPlot } from '../plots/normRatioPlot.js';
+import { normRatioPlot, riskPlot } from '../plots/trajectoryPlots.js';
 import { renderSvg } from '../plots/renderSvg.js';
-import { riskPlot } from '../plots/riskPlot.js';
 import { stepSizePlot } from '../plots/stepSizePlot.js';
 import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
@@ -25,7 +24,15 @@ export const srR41: FigureDefinition = {
     const steps = scaledCount(STEPS, scale);
     const data = srData(ctx.seed);
     const net = srNetwork(DEPTH, linear, seededRandom(ctx.seed).fork('SR.init'), SCALE, data, logistic);
-    const a4 = trainRun({ label: 'JT.A4 step', network: net, data, loss: logistic, schedule: { kind: 'ji-telgarsky' }, steps, progress: ctx.progress.task('SR.R4.1 A4 step', steps) });
+    const a4 = trainRun({
+      label: 'JT.A4 step',
+      network: net,
+      data,
+      loss: logistic,
+      schedule: { kind: 'ji-telgarsky' },
+      steps,
+      progress: ctx.progress.task('SR.R4.1 A4 step', steps),
+    });
     const cst = trainRun({
       label: `constant η=${CONSTANT_ETA}`,
       network: net,
@@ -52,13 +59,16 @@ export const srR41: FigureDefinition = {
       { name: 'risk', svg: await renderSvg(riskPlot(runs, { title: 'SR.R4.1 risk' })) },
       { name: 'norm-ratio', svg: await renderSvg(normRatioPlot(runs, { title: 'SR.R4.1 norm ratios ρ_k (layer 4 is 1×2: ρ_4 = 1 always)' })) },
     ];
-    const caption = withScaleNote([
-      `SR.R4.1. ${srSettingText(DEPTH)} s=${SCALE} (the larger init of SR.R4.2; SR gives no scale, and at this one the A4 step is already in SR's regime η ≲ 1e-5). Both runs start from the same W(0) and take ${steps} steps: ` +
-        `the JT.A4 step η_t = min{1/β(R_t), 1} with β(R) = 2L²R^{2L−2}(β+G), and a constant η=${CONSTANT_ETA}. Checkpoints are geometric (about 12 per decade), so step counts below are checkpoint resolution.`,
-      `Observed: the A4 step starts at η_0=${fmt(a4.etas[0]?.eta)}, ${below === null ? `stays above 1e-5 (last η=${fmt(a4.etas[a4.etas.length - 1]?.eta)})` : below === 0 ? 'is below 1e-5 from the first step' : `is below 1e-5 from step ≈${below}`}, and ends at ${fmt(a4.etas[a4.etas.length - 1]?.eta)}; ` +
-        `final risk ${fmt(lastA4.risk)} (A4) vs ${fmt(lastC.risk)} (constant); final ρ_k, constant step: [${lastC.normRatio.map(fmt).join(', ')}], A4 step: [${lastA4.normRatio.map(fmt).join(', ')}]. ` +
-        `Train time ${fmt(a4.seconds)} s + ${fmt(cst.seconds)} s.`,
-    ], scale);
+    const caption = withScaleNote(
+      [
+        `SR.R4.1. ${srSettingText(DEPTH)} s=${SCALE} (the larger init of SR.R4.2; SR gives no scale, and at this one the A4 step is already in SR's regime η ≲ 1e-5). Both runs start from the same W(0) and take ${steps} steps: ` +
+          `the JT.A4 step η_t = min{1/β(R_t), 1} with β(R) = 2L²R^{2L−2}(β+G), and a constant η=${CONSTANT_ETA}. Checkpoints are geometric (about 12 per decade), so step counts below are checkpoint resolution.`,
+        `Observed: the A4 step starts at η_0=${fmt(a4.etas[0]?.eta)}, ${below === null ? `stays above 1e-5 (last η=${fmt(a4.etas[a4.etas.length - 1]?.eta)})` : below === 0 ? 'is below 1e-5 from the first step' : `is below 1e-5 from step ≈${below}`}, and ends at ${fmt(a4.etas[a4.etas.length - 1]?.eta)}; ` +
+          `final risk ${fmt(lastA4.risk)} (A4) vs ${fmt(lastC.risk)} (constant); final ρ_k, constant step: [${lastC.normRatio.map(fmt).join(', ')}], A4 step: [${lastA4.normRatio.map(fmt).join(', ')}]. ` +
+          `Train time ${fmt(a4.seconds)} s + ${fmt(cst.seconds)} s.`,
+      ],
+      scale,
+    );
     return { panels, caption };
   },
 };

@@ -54,7 +54,11 @@ describe('SR setting', () => {
   });
 
   test('firstStep: the first record where the predicate holds, else null', () => {
-    const recs = [{ step: 0, v: 3 }, { step: 5, v: 1 }, { step: 9, v: 0 }];
+    const recs = [
+      { step: 0, v: 3 },
+      { step: 5, v: 1 },
+      { step: 9, v: 0 },
+    ];
     expect(firstStep(recs, (r) => r.v < 2)).toBe(5);
     expect(firstStep(recs, (r) => r.v < 0)).toBeNull();
   });

@@ -50,7 +50,12 @@ function extent(points: readonly LabelledPoint[]): Box {
 
 const CLASS_COLORS = ['#1f77b4', '#ff7f0e'];
 const BOUNDARY_COLORS = ['#111111', '#d62728', '#2ca02c', '#9467bd'];
-const BOUNDARY_DASHES = [[1, 0], [6, 4], [2, 3], [8, 3, 2, 3]];
+const BOUNDARY_DASHES = [
+  [1, 0],
+  [6, 4],
+  [2, 3],
+  [8, 3, 2, 3],
+];
 
 /**
  * A 2-D dataset with decision boundaries. Each boundary is the zero level set
@@ -102,7 +107,10 @@ export function decisionBoundaryPlot(o: DecisionBoundaryOptions): TopLevelSpec {
     encoding: { x: xEnc, y: yEnc, color: { field: 'cls', type: 'nominal', title: 'label' }, shape: { field: 'cls', type: 'nominal', title: 'label' } },
   });
   if (o.highlight && o.highlight.length > 0) {
-    const rows = o.highlight.map((i) => o.points[i]).filter((p) => p !== undefined).map((p) => ({ x: p.x, y: p.y }));
+    const rows = o.highlight
+      .map((i) => o.points[i])
+      .filter((p) => p !== undefined)
+      .map((p) => ({ x: p.x, y: p.y }));
     layers.push({
       data: { values: rows },
       mark: { type: 'point', filled: false, size: 140, stroke: '#111', strokeWidth: 1.2 },
@@ -117,8 +125,18 @@ export function decisionBoundaryPlot(o: DecisionBoundaryOptions): TopLevelSpec {
       y: yEnc,
       x2: { field: 'x2' },
       y2: { field: 'y2' },
-      stroke: { field: 'boundary', type: 'nominal', title: 'decision boundary', scale: { domain: names, range: BOUNDARY_COLORS.slice(0, Math.max(1, names.length)) } },
-      strokeDash: { field: 'boundary', type: 'nominal', title: 'decision boundary', scale: { domain: names, range: BOUNDARY_DASHES.slice(0, Math.max(1, names.length)) } },
+      stroke: {
+        field: 'boundary',
+        type: 'nominal',
+        title: 'decision boundary',
+        scale: { domain: names, range: BOUNDARY_COLORS.slice(0, Math.max(1, names.length)) },
+      },
+      strokeDash: {
+        field: 'boundary',
+        type: 'nominal',
+        title: 'decision boundary',
+        scale: { domain: names, range: BOUNDARY_DASHES.slice(0, Math.max(1, names.length)) },
+      },
     },
   });
   const size = o.size ?? 320;

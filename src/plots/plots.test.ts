@@ -1,17 +1,20 @@
 import { describe, expect, test } from 'vitest';
 import type { CheckpointRecord } from '../metrics/checkpoint.js';
-import { alignmentPlot } from './alignmentPlot.js';
-import { angleDegrees, angleToMaxMarginPlot } from './angleToMaxMarginPlot.js';
-import { balancednessDriftPlot } from './balancednessDriftPlot.js';
+import {
+  alignmentPlot,
+  angleDegrees,
+  angleToMaxMarginPlot,
+  balancednessDriftPlot,
+  frobeniusPlot,
+  normRatioPlot,
+  riskPlot,
+  trajectoryPlots,
+} from './trajectoryPlots.js';
 import { decisionBoundaryPlot } from './decisionBoundaryPlot.js';
-import { frobeniusPlot } from './frobeniusPlot.js';
 import { lineChartSpec } from './lineChart.js';
-import { normRatioPlot } from './normRatioPlot.js';
 import { renderSvg } from './renderSvg.js';
-import { riskPlot } from './riskPlot.js';
 import { stepSizePlot } from './stepSizePlot.js';
 import type { Trajectory } from './trajectory.js';
-import { trajectoryPlots } from './trajectoryPlots.js';
 
 /** A two-layer-pair run with geometric steps 0, 1, 2, 4, …, 512 and smooth, readable metric values. */
 function run(label: string, rate: number): Trajectory {
@@ -92,7 +95,11 @@ describe('plots render to SVG in Node (vega View, renderer none)', () => {
   });
 
   test('stepSizePlot: η_t on log axes', async () => {
-    const svg = await renderSvg(stepSizePlot([{ label: 'A4', points: [1, 10, 100, 1000].map((step) => ({ step, eta: 1e-3 / Math.sqrt(step) })) }], { references: [{ y: 1e-5, label: '1e-5' }] }));
+    const svg = await renderSvg(
+      stepSizePlot([{ label: 'A4', points: [1, 10, 100, 1000].map((step) => ({ step, eta: 1e-3 / Math.sqrt(step) })) }], {
+        references: [{ y: 1e-5, label: '1e-5' }],
+      }),
+    );
     expect(lineCount(svg)).toBe(1);
     expect(markGroups(svg, 'rule')).toBe(1);
   });
@@ -104,7 +111,10 @@ describe('plots render to SVG in Node (vega View, renderer none)', () => {
 
   test('trajectoryPlots picks every metric the records carry', () => {
     expect(trajectoryPlots(runs).map((p) => p.name)).toEqual(['risk', 'norm-ratio', 'frobenius', 'alignment', 'angle', 'balancedness']);
-    const bare: Trajectory = { label: 'b', checkpoints: runs[0].checkpoints.map((c) => ({ ...c, adjacentAlignment: [], balancednessDrift: [], cosineToMaxMargin: null })) };
+    const bare: Trajectory = {
+      label: 'b',
+      checkpoints: runs[0].checkpoints.map((c) => ({ ...c, adjacentAlignment: [], balancednessDrift: [], cosineToMaxMargin: null })),
+    };
     expect(trajectoryPlots([bare]).map((p) => p.name)).toEqual(['risk', 'norm-ratio', 'frobenius']);
   });
 
@@ -125,7 +135,13 @@ describe('decisionBoundaryPlot', () => {
   ];
 
   test('a linear boundary is drawn as segments on the line ⟨w, x⟩ = 0, with points and support-vector rings', async () => {
-    const spec = decisionBoundaryPlot({ title: 'linear', points, boundaries: [{ name: 'max margin', score: (a) => a }], highlight: [0, 1, 2, 3], resolution: 10 });
+    const spec = decisionBoundaryPlot({
+      title: 'linear',
+      points,
+      boundaries: [{ name: 'max margin', score: (a) => a }],
+      highlight: [0, 1, 2, 3],
+      resolution: 10,
+    });
     const svg = await renderSvg(spec);
     expect(markGroups(svg, 'symbol')).toBe(2); // data points, support-vector rings
     expect(markGroups(svg, 'rule')).toBe(1);
