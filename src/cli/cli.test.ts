@@ -71,14 +71,30 @@ async function train(specFile: string): Promise<TrainResult> {
   return JSON.parse(readFileSync(file, 'utf8')) as TrainResult;
 }
 
-const RECORD_FIELDS = ['step', 'risk', 'minMargin', 'frobenius', 'spectral', 'normRatio', 'adjacentAlignment', 'productAlignment', 'balancednessDrift', 'cosineToMaxMargin'];
+const RECORD_FIELDS = [
+  'step',
+  'risk',
+  'minMargin',
+  'frobenius',
+  'spectral',
+  'normRatio',
+  'adjacentAlignment',
+  'productAlignment',
+  'balancednessDrift',
+  'cosineToMaxMargin',
+];
 
 describe('dlncheck train', () => {
   test('separable data, JT.A4 step: the result file has weights, ū and a record per checkpoint', async () => {
     const res = await train(spec('separable-depth4-logistic.json'));
     expect(Object.keys(res).sort()).toEqual(['checkpoints', 'diverged', 'maxMargin', 'weights']);
     expect(res.diverged).toBeNull();
-    expect(res.weights.map((W) => [W.length, W[0].length])).toEqual([[2, 2], [2, 2], [2, 2], [1, 2]]);
+    expect(res.weights.map((W) => [W.length, W[0].length])).toEqual([
+      [2, 2],
+      [2, 2],
+      [2, 2],
+      [1, 2],
+    ]);
     expect(res.maxMargin).not.toBeNull();
     expect(Math.hypot(...res.maxMargin!.direction)).toBeCloseTo(1, 12);
     expect(res.maxMargin!.margin).toBeGreaterThan(0);
@@ -127,7 +143,16 @@ describe('dlncheck train', () => {
     const dir = tempDir();
     const file = join(dir, 'diverge.json');
     const s = JSON.parse(readFileSync(spec('factorization-decaying.json'), 'utf8'));
-    writeFileSync(file, JSON.stringify({ ...s, network: { weights: s.network.weights.map((W: number[][]) => W.map((r) => r.map((v) => v * 1e3))) }, schedule: { kind: 'constant', eta: 1e3 }, steps: 200, checkpoints: [0] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...s,
+        network: { weights: s.network.weights.map((W: number[][]) => W.map((r) => r.map((v) => v * 1e3))) },
+        schedule: { kind: 'constant', eta: 1e3 },
+        steps: 200,
+        checkpoints: [0],
+      }),
+    );
     const r = await cli('train', '--spec', file, '--out', join(dir, 'out.json'));
     expect(r.error).toBeNull();
     expect(r.exitCode).toBe(3);
@@ -147,7 +172,11 @@ describe('dlncheck train with bad input: main() prints one line naming the field
     ['η = 0', (s) => (s.schedule = { kind: 'constant', eta: 0 }), /^dlncheck: spec\.schedule\.eta: must be > 0\n$/],
     ['a label that is not ±1', (s) => (s.data.y[2] = 0), /^dlncheck: spec\.data\.y\[2\]=0 must be a label \+1 or -1\n$/],
     ['a ragged sample', (s) => (s.data.x[1] = [1]), /^dlncheck: spec\.data\.x\[1\]: length 1 must equal d=2 \(ragged array\)\n$/],
-    ['a layer that does not fit the data', (s) => (s.data.x = s.data.x.map((r: number[]) => [...r, 0])), /^dlncheck: spec\.network\.weights\[0\]: has 2 columns but data\.x has d=3/],
+    [
+      'a layer that does not fit the data',
+      (s) => (s.data.x = s.data.x.map((r: number[]) => [...r, 0])),
+      /^dlncheck: spec\.network\.weights\[0\]: has 2 columns but data\.x has d=3/,
+    ],
     ['an unknown field', (s) => (s.seed = 1), /^dlncheck: spec\.\(root\): .*seed/],
     ['a checkpoint past the end', (s) => (s.checkpoints = [3000]), /^dlncheck: spec\.checkpoints: step 3000 is beyond steps=2000\n$/],
   ];
@@ -222,7 +251,16 @@ describe('dlncheck report', () => {
     const dir = tempDir();
     const vitestJson = join(dir, 'run.json');
     const id = claims[0].id;
-    writeFileSync(vitestJson, JSON.stringify({ startTime: 1, success: true, testResults: [{ name: 'p.test.ts', assertionResults: [{ title: `${id} holds`, fullName: `${id} holds`, status: 'passed', duration: 3, failureMessages: [] }] }] }));
+    writeFileSync(
+      vitestJson,
+      JSON.stringify({
+        startTime: 1,
+        success: true,
+        testResults: [
+          { name: 'p.test.ts', assertionResults: [{ title: `${id} holds`, fullName: `${id} holds`, status: 'passed', duration: 3, failureMessages: [] }] },
+        ],
+      }),
+    );
     const r = await cli('report', '--out', dir, '--vitest', vitestJson, '--counterexamples', join(dir, 'none'));
     expect(r.error).toBeNull();
     expect(r.stdout).not.toContain('(no ');

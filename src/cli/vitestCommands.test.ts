@@ -21,7 +21,11 @@ beforeAll(async () => {
     ...(await importOriginal<typeof import('./vitestRun.js')>()),
     runVitest: (...args: Parameters<Run>) => (stand.calls.push(args), stand.reply(...args)),
   }));
-  register = [(await import('./commands/replay.js')).registerReplay, (await import('./commands/ablate.js')).registerAblate, (await import('./commands/sweep.js')).registerSweep];
+  register = [
+    (await import('./commands/replay.js')).registerReplay,
+    (await import('./commands/ablate.js')).registerAblate,
+    (await import('./commands/sweep.js')).registerSweep,
+  ];
 });
 afterAll(() => {
   vi.doUnmock('./vitestRun.js');
@@ -48,7 +52,11 @@ async function cli(...args: string[]): Promise<{ stdout: string; exitCode: numbe
   return { stdout: out.join(''), exitCode: process.exitCode as number | undefined };
 }
 
-const result = (fullName: string, status: VitestTestResult['status'], failure?: string): VitestTestResult => ({ fullName, status, failureMessages: failure ? [failure] : [] });
+const result = (fullName: string, status: VitestTestResult['status'], failure?: string): VitestTestResult => ({
+  fullName,
+  status,
+  failureMessages: failure ? [failure] : [],
+});
 
 describe('replay', () => {
   test('runs the claim’s property file with the seed and path in the environment; vitest’s status is the exit code', async () => {
@@ -90,16 +98,28 @@ describe('ablate', () => {
     const verdicts = r.stdout.split('\n').filter((l) => l.startsWith(id));
     expect(verdicts).toEqual(ablations.map((a) => `${id} drop ${a.breaks}: counterexample found — expected: ${a.expect}`));
     // stored cases of the ablation (if the database has any) are listed under their verdict
-    expect(r.stdout.split('\n').filter((l) => l && !l.startsWith(id)).every((l) => l.startsWith('    shrunk case (ablation drop='))).toBe(true);
+    expect(
+      r.stdout
+        .split('\n')
+        .filter((l) => l && !l.startsWith(id))
+        .every((l) => l.startsWith('    shrunk case (ablation drop=')),
+    ).toBe(true);
     expect(r.exitCode).toBe(0);
   });
 
   test('--drop runs one ablation; a failed ablation test means none was found, with its first failure line', async () => {
-    stand.reply = () => ({ status: 1, tests: [result(`${id} ablation drop=separable: x`, 'failed', 'JT.Thm1-risk ablation drop=separable: expected fast-check to find a counterexample\nmore detail')] });
+    stand.reply = () => ({
+      status: 1,
+      tests: [
+        result(`${id} ablation drop=separable: x`, 'failed', 'JT.Thm1-risk ablation drop=separable: expected fast-check to find a counterexample\nmore detail'),
+      ],
+    });
     const r = await cli('ablate', id, '--drop', 'separable');
     expect(stand.calls).toHaveLength(1);
     expect(stand.calls[0][2]).toEqual({ DLNCHECK_SAVE_CEX: '1' });
-    expect(r.stdout).toBe(`${id} drop separable: none found in the default number of runs\n    JT.Thm1-risk ablation drop=separable: expected fast-check to find a counterexample\n`);
+    expect(r.stdout).toBe(
+      `${id} drop separable: none found in the default number of runs\n    JT.Thm1-risk ablation drop=separable: expected fast-check to find a counterexample\n`,
+    );
     expect(r.exitCode).toBe(1);
   });
 

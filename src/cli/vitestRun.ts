@@ -22,10 +22,23 @@ export function escapeRegExp(text: string): string {
  * Runs vitest on one file with a test-name filter and extra environment
  * (seed, path, runs), streaming its output; returns per-test results.
  */
-export function runVitest(file: string, namePattern: string, env: Record<string, string>, opts: { quiet?: boolean } = {}): { status: number; tests: VitestTestResult[] } {
+export function runVitest(
+  file: string,
+  namePattern: string,
+  env: Record<string, string>,
+  opts: { quiet?: boolean } = {},
+): { status: number; tests: VitestTestResult[] } {
   const out = join(mkdtempSync(join(tmpdir(), 'dlncheck-')), 'vitest.json');
   const bin = join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs');
-  const args = [bin, 'run', ...(file ? [file] : []), ...(namePattern ? ['-t', namePattern] : []), '--reporter=default', '--reporter=json', `--outputFile.json=${out}`];
+  const args = [
+    bin,
+    'run',
+    ...(file ? [file] : []),
+    ...(namePattern ? ['-t', namePattern] : []),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ];
   const res = spawnSync(process.execPath, args, {
     cwd: projectRoot,
     env: { ...process.env, ...env },

@@ -1,15 +1,10 @@
 import { join, relative } from 'node:path';
 import { claims, type Claim } from '../claims/registry.js';
-import { checkpointSteps } from '../metrics/checkpointSteps.js';
 import { readFigureIndex } from '../figures/figureIndex.js';
 import { silentProgress, type Progress } from '../progress/progressBar.js';
-import { networkFromArrays } from '../network/network.js';
-import { decisionBoundaryPlot } from '../plots/decisionBoundaryPlot.js';
-import { networkBoundaries, planePoints } from '../plots/networkBoundaries.js';
 import { renderSvg } from '../plots/renderSvg.js';
-import { trajectoryPlots } from '../plots/trajectoryPlots.js';
+import { replayCase } from './replayCase.js';
 import { parseSpec } from '../spec/spec.js';
-import { runSpec } from '../run/recordedRun.js';
 import { globalSeed } from '../verify/seed.js';
 import { loadCounterexamples, type StoredCounterexample } from '../verify/counterexampleStore.js';
 import type { ClaimRow, CounterexampleView, FigureView, InlinePlot, ReportModel, TestView } from './reportModel.js';
@@ -32,7 +27,7 @@ export interface BuildReportOptions {
 
 const DEFAULT_MAX_REPLAY = 200_000;
 
-/** Trains a stored case's spec (adding geometric checkpoints when it has none) and plots the run. */
+/** Trains a stored case's spec and plots the run (replayCase), within the report's step cap. */
 async function viewCounterexample(c: Claim, s: StoredCounterexample, maxSteps: number): Promise<CounterexampleView> {
   const base = { file: s.file, case: s.case, expected: isExpected(c, s) };
   // a case that is not a training run (e.g. a point w of JT.Lem4) is shown as its counterexample value, not replayed
@@ -41,28 +36,9 @@ async function viewCounterexample(c: Claim, s: StoredCounterexample, maxSteps: n
     const setup = parseSpec(s.case.spec);
     if (setup.spec.steps > maxSteps)
       return { ...base, run: null, error: `not replayed: spec.steps=${setup.spec.steps} exceeds the report's cap ${maxSteps}`, plots: [] };
-    const checkpoints = setup.spec.checkpoints.length > 0 ? setup.spec.checkpoints : checkpointSteps(setup.spec.steps);
-    const start = performance.now();
-    const result = runSpec({ ...setup, spec: { ...setup.spec, checkpoints } });
-    const seconds = (performance.now() - start) / 1000;
+    const { result, plots: specs, seconds } = replayCase(c.id, setup, s.case.label);
     const plots: InlinePlot[] = [];
-    for (const p of trajectoryPlots([{ label: s.case.label, checkpoints: result.checkpoints }])) plots.push({ name: p.name, svg: await renderSvg(p.spec) });
-    const { data } = setup;
-    if (data.task === 'classification' && data.d === 2 && setup.network.dims[setup.network.dims.length - 1] === 1) {
-      const trained = networkFromArrays(result.weights, setup.network.activation);
-      plots.unshift({
-        name: 'data',
-        svg: await renderSvg(
-          decisionBoundaryPlot({
-            title: `${c.id}: data and decision boundaries after ${result.diverged ? result.diverged.step : setup.spec.steps} steps`,
-            subtitle: result.maxMargin ? undefined : 'not linearly separable through the origin: no max-margin direction',
-            points: planePoints(data),
-            boundaries: networkBoundaries(trained, result.maxMargin),
-            highlight: result.maxMargin?.supportVectors,
-          }),
-        ),
-      });
-    }
+    for (const p of specs) plots.push({ name: p.name, svg: await renderSvg(p.spec) });
     const last = result.checkpoints[result.checkpoints.length - 1];
     return { ...base, run: { steps: setup.spec.steps, finalRisk: last ? last.risk : null, diverged: result.diverged, seconds }, error: null, plots };
   } catch (e) {
@@ -87,7 +63,13 @@ function sumOrNull(values: readonly (number | null | undefined)[]): number | nul
 }
 
 function readFigures(figuresDir: string, outDir: string): FigureView[] {
-  return readFigureIndex(figuresDir).map((e) => ({ id: e.id, title: e.title, caption: e.caption, seconds: e.seconds, files: e.files.map((f) => relative(outDir, join(figuresDir, f))) }));
+  return readFigureIndex(figuresDir).map((e) => ({
+    id: e.id,
+    title: e.title,
+    caption: e.caption,
+    seconds: e.seconds,
+    files: e.files.map((f) => relative(outDir, join(figuresDir, f))),
+  }));
 }
 
 /**
@@ -136,7 +118,13 @@ export async function buildReport(o: BuildReportOptions): Promise<ReportModel> {
   return {
     generatedAt: new Date().toISOString(),
     seed,
-    vitest: vitest && { file: vitest.file, startTime: vitest.startTime, success: vitest.success, claimTests: vitest.tests.length, otherTests: vitest.otherTests },
+    vitest: vitest && {
+      file: vitest.file,
+      startTime: vitest.startTime,
+      success: vitest.success,
+      claimTests: vitest.tests.length,
+      otherTests: vitest.otherTests,
+    },
     rows,
     figures: readFigures(o.figuresDir ?? join(o.outDir, 'figures'), o.outDir),
   };

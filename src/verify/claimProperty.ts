@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expect, TestRunner } from 'vitest';
 import { recordClaimRun } from '../claims/claimTestMeta.js';
+import { ablationLabel } from '../claims/ablationLabel.js';
 import { claim } from '../claims/registry.js';
 import type { SpecInput } from '../spec/spec.js';
 import { saveCounterexample, savingEnabled, storedExamples } from './counterexampleStore.js';
@@ -38,7 +39,8 @@ function tallied<Ts>(property: fc.IProperty<Ts>, classify: ((v: Ts) => string) |
 /** Records runs, seed and distribution in the running test's meta for the report (no-op outside vitest). */
 function record(details: { numRuns: number; seed: number }, counts: Record<string, number>, expectsCounterexample: boolean): void {
   const task = TestRunner.getCurrentTest();
-  if (task) recordClaimRun(task, { runs: details.numRuns, seed: details.seed, expectsCounterexample, ...(Object.keys(counts).length ? { distribution: counts } : {}) });
+  if (task)
+    recordClaimRun(task, { runs: details.numRuns, seed: details.seed, expectsCounterexample, ...(Object.keys(counts).length ? { distribution: counts } : {}) });
 }
 
 function examplesFor<Ts>(claimId: string, opts: ClaimRunOptions<Ts>): Ts[] {
@@ -52,7 +54,7 @@ function store<Ts>(claimId: string, label: string, details: fc.RunDetails<Ts>, t
   const ablation = claim(claimId)
     .ablations.map((a) => a.breaks)
     .sort((a, b) => b.length - a.length)
-    .find((b) => label.startsWith(`ablation drop=${b}`));
+    .find((b) => label.startsWith(ablationLabel(b)));
   return saveCounterexample({
     claimId,
     label,
@@ -137,14 +139,21 @@ export interface FoundCounterexample<Ts> {
  * For twins and CEX tests: runs the property and requires fast-check to FIND
  * a counterexample; prints the shrunk case and returns it for quality checks.
  */
-export function findCounterexample<Ts>(claimId: string, property: fc.IProperty<Ts>, opts: ClaimRunOptions<Ts> & { readonly label: string; readonly quiet?: boolean }): FoundCounterexample<Ts> {
+export function findCounterexample<Ts>(
+  claimId: string,
+  property: fc.IProperty<Ts>,
+  opts: ClaimRunOptions<Ts> & { readonly label: string; readonly quiet?: boolean },
+): FoundCounterexample<Ts> {
   const counts: Record<string, number> = {};
   const details = fc.check(tallied(property, opts.classify, counts), { numRuns: opts.numRuns, examples: examplesFor(claimId, opts) });
   record(details, counts, true);
   if (!details.failed || details.counterexample === null || details.counterexamplePath === null)
-    throw new Error(`${claimId} ${opts.label}: expected fast-check to find a counterexample in ${opts.numRuns} runs (seed ${details.seed}), found none: the property could not fail here`);
+    throw new Error(
+      `${claimId} ${opts.label}: expected fast-check to find a counterexample in ${opts.numRuns} runs (seed ${details.seed}), found none: the property could not fail here`,
+    );
   const saved = store(claimId, opts.label, details, opts.toSpec);
-  const report = describeFailure(claimId, details, opts.toSpec).replace(' FAILED', ` counterexample found (${opts.label})`) + (saved ? `\n  saved: ${saved}` : '');
+  const report =
+    describeFailure(claimId, details, opts.toSpec).replace(' FAILED', ` counterexample found (${opts.label})`) + (saved ? `\n  saved: ${saved}` : '');
   if (!opts.quiet) console.log(report);
   const err = details.errorInstance;
   return {

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
+import { ablationLabel } from '../../claims/ablationLabel.js';
 import { claim, type Ablation } from '../../claims/registry.js';
+import { parseSeed } from '../../verify/seed.js';
 import { claimCounterexamples } from '../../verify/counterexampleStore.js';
 import { escapeRegExp, runVitest } from '../vitestRun.js';
 
 /** The test name prefix of a claim's ablation test: "<id> ablation drop=<breaks>". */
 export function ablationTestPrefix(claimId: string, a: Pick<Ablation, 'breaks'>): string {
-  return `${claimId} ablation drop=${a.breaks}`;
+  return `${claimId} ${ablationLabel(a.breaks)}`;
 }
 
 export function registerAblate(program: Command): void {
@@ -20,14 +22,15 @@ export function registerAblate(program: Command): void {
       const c = claim(id);
       const chosen = opts.drop ? c.ablations.filter((a) => a.breaks === opts.drop) : c.ablations;
       if (opts.drop && chosen.length === 0)
-        throw new RangeError(`ablate --drop=${opts.drop}: claim ${id} has no ablation of that hypothesis; it has: ${c.ablations.map((a) => a.breaks).join(', ') || 'none'}`);
+        throw new RangeError(
+          `ablate --drop=${opts.drop}: claim ${id} has no ablation of that hypothesis; it has: ${c.ablations.map((a) => a.breaks).join(', ') || 'none'}`,
+        );
       if (chosen.length === 0) {
         process.stdout.write(`${id}: no ablations are listed for this claim (CLAIMS.md §7)\n`);
         return;
       }
       if (opts.runs !== undefined && !/^[1-9]\d*$/.test(opts.runs)) throw new RangeError(`ablate --runs=${opts.runs} must be a positive integer`);
-      if (opts.seed !== undefined && !(/^-?\d+$/.test(opts.seed) && Math.abs(Number(opts.seed)) <= 2 ** 31))
-        throw new RangeError(`ablate --seed=${opts.seed} must be a 32-bit integer`);
+      if (opts.seed !== undefined) parseSeed(opts.seed, 'ablate --seed');
       const env: Record<string, string> = { DLNCHECK_SAVE_CEX: '1' };
       if (opts.runs) env.DLNCHECK_RUNS = opts.runs;
       if (opts.seed) env.DLNCHECK_SEED = opts.seed;
@@ -37,7 +40,7 @@ export function registerAblate(program: Command): void {
         const prefix = ablationTestPrefix(id, a);
         const { tests } = runVitest(c.property, escapeRegExp(prefix), env, { quiet: true });
         const ran = tests.filter((t) => t.status === 'passed' || t.status === 'failed');
-        const stored = claimCounterexamples(id).filter((s) => s.label.startsWith(`ablation drop=${a.breaks}`));
+        const stored = claimCounterexamples(id).filter((s) => s.label.startsWith(ablationLabel(a.breaks)));
         if (ran.length === 0) {
           lines.push(`${id} drop ${a.breaks}: no ablation test named "${prefix}…" in ${c.property}`);
           bad++;

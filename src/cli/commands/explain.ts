@@ -2,15 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { evaluateHypotheses } from '../../assumptions/hypotheses.js';
+import { ablationLabel } from '../../claims/ablationLabel.js';
 import { claim } from '../../claims/registry.js';
-import { networkFromArrays } from '../../network/network.js';
-import { networkBoundaries, planePoints } from '../../plots/networkBoundaries.js';
-import { decisionBoundaryPlot } from '../../plots/decisionBoundaryPlot.js';
 import { renderSvg } from '../../plots/renderSvg.js';
-import { trajectoryPlots } from '../../plots/trajectoryPlots.js';
-import { checkpointSteps } from '../../metrics/checkpointSteps.js';
+import { replayCase } from '../../report/replayCase.js';
 import { parseSpec } from '../../spec/spec.js';
-import { runSpec } from '../../run/recordedRun.js';
 import { parseCounterexampleCase, slug } from '../../verify/counterexampleStore.js';
 import { readJson } from '../io.js';
 
@@ -22,7 +18,7 @@ import { readJson } from '../io.js';
 export function registerExplain(program: Command): void {
   program
     .command('explain')
-    .description("train a counterexample case, evaluate each hypothesis of its claim on it, and write its trajectory plots")
+    .description('train a counterexample case, evaluate each hypothesis of its claim on it, and write its trajectory plots')
     .argument('<case>', 'a case from fixtures/counterexamples/<claim-id>/, or a spec file with --claim')
     .option('--claim <id>', 'the claim to explain against (required for a bare spec)')
     .option('--out <dir>', 'where the SVG plots go', 'reports/explain')
@@ -37,27 +33,27 @@ export function registerExplain(program: Command): void {
       if (specValue === undefined)
         throw new RangeError(`explain: ${file} has no spec (its counterexample is not a training run): ${JSON.stringify(stored?.counterexample)}`);
       const setup = parseSpec(specValue);
-      // dense geometric checkpoints so the plots show the whole run
-      const checkpoints = [...new Set([...checkpointSteps(setup.spec.steps), ...setup.spec.checkpoints])].filter((t) => t <= setup.spec.steps).sort((a, b) => a - b);
-      const result = runSpec({ ...setup, spec: { ...setup.spec, checkpoints } });
+      const { result, plots } = replayCase(c.id, setup, stored?.label ?? 'case');
       const lines = [`${c.id} (${c.paper}): ${c.statement}`];
-      if (stored) lines.push(`case: ${stored.label} (seed ${stored.seed}, path ${stored.path})${stored.ablation ? ` — an expected counterexample of the ablation drop=${stored.ablation}` : ''}`);
+      if (stored)
+        lines.push(
+          `case: ${stored.label} (seed ${stored.seed}, path ${stored.path})${stored.ablation ? ` — an expected counterexample of the ${ablationLabel(stored.ablation)}` : ''}`,
+        );
       lines.push('hypotheses on this case:');
       const verdicts = evaluateHypotheses(c.hypotheses, setup);
       for (const v of verdicts) lines.push(`  ${v.holds === null ? '?' : v.holds ? '✓' : '✗'} ${v.reason}`);
       const broken = verdicts.filter((v) => v.holds === false).map((v) => v.name);
-      lines.push(broken.length ? `broken: ${broken.join(', ')}` : 'every decidable hypothesis holds: if the claim fails here, the claim (or its check) is wrong');
+      lines.push(
+        broken.length ? `broken: ${broken.join(', ')}` : 'every decidable hypothesis holds: if the claim fails here, the claim (or its check) is wrong',
+      );
       if (result.diverged) lines.push(`training diverged at step ${result.diverged.step} (${result.diverged.reason})`);
       const last = result.checkpoints[result.checkpoints.length - 1];
-      if (last) lines.push(`after ${last.step} steps: risk ${last.risk.toPrecision(4)}, ρ_k ${last.normRatio.map((r) => r.toFixed(4)).join(' ')}${last.cosineToMaxMargin === null ? '' : `, cos(w_prod, ū) ${last.cosineToMaxMargin.toFixed(6)}`}`);
+      if (last)
+        lines.push(
+          `after ${last.step} steps: risk ${last.risk.toPrecision(4)}, ρ_k ${last.normRatio.map((r) => r.toFixed(4)).join(' ')}${last.cosineToMaxMargin === null ? '' : `, cos(w_prod, ū) ${last.cosineToMaxMargin.toFixed(6)}`}`,
+        );
       const dir = join(opts.out, c.id, slug(stored ? `${stored.label}-${stored.seed}` : file.replace(/^.*\//, '').replace(/\.json$/, '')));
       mkdirSync(dir, { recursive: true });
-      const plots = trajectoryPlots([{ label: stored?.label ?? 'case', checkpoints: result.checkpoints }]);
-      if (setup.data.task === 'classification' && setup.data.d === 2) {
-        const net = networkFromArrays(result.weights, setup.network.activation);
-        const mm = result.maxMargin ? { direction: Float64Array.from(result.maxMargin.direction) } : null;
-        plots.push({ name: 'dataset', spec: decisionBoundaryPlot({ title: `${c.id}: data and decision boundaries`, points: planePoints(setup.data), boundaries: networkBoundaries(net, mm) }) });
-      }
       for (const p of plots) writeFileSync(join(dir, `${p.name}.svg`), await renderSvg(p.spec));
       writeFileSync(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
       lines.push(`plots: ${plots.map((p) => join(dir, `${p.name}.svg`)).join(', ')}`);

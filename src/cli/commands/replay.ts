@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { claim } from '../../claims/registry.js';
+import { parseSeed } from '../../verify/seed.js';
 import { escapeRegExp, runVitest } from '../vitestRun.js';
 
 export function registerReplay(program: Command): void {
@@ -13,7 +14,7 @@ export function registerReplay(program: Command): void {
     .option('--save', 'store the counterexample in fixtures/counterexamples/<claim-id>/')
     .action((id: string, opts: { seed: string; path: string; test?: string; save?: boolean }) => {
       const c = claim(id);
-      if (!/^-?\d+$/.test(opts.seed) || Math.abs(Number(opts.seed)) > 2 ** 31) throw new RangeError(`replay --seed=${opts.seed} must be a 32-bit integer`);
+      parseSeed(opts.seed, 'replay --seed');
       if (!/^\d+(:\d+)*$/.test(opts.path)) throw new RangeError(`replay --path=${opts.path} must look like 12:0:3 (printed with the failure)`);
       // vitest matches -t against the full name (describe blocks first), so the pattern is not anchored at the start
       const pattern = opts.test ? `${escapeRegExp(opts.test)}$` : `${escapeRegExp(c.id)} `;

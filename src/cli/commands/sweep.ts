@@ -24,7 +24,9 @@ export function registerSweep(program: Command): void {
         const { status, tests } = runVitest('', '', { DLNCHECK_SEED: String(seed) }, { quiet: true });
         const failed = tests.filter((t) => t.status === 'failed');
         const secs = ((Date.now() - started) / 1000).toFixed(1);
-        process.stdout.write(`seed ${seed}: ${tests.length - failed.length} passed, ${failed.length} failed (${secs} s)${status && !failed.length ? ` [vitest exit ${status}]` : ''}\n`);
+        process.stdout.write(
+          `seed ${seed}: ${tests.length - failed.length} passed, ${failed.length} failed (${secs} s)${status && !failed.length ? ` [vitest exit ${status}]` : ''}\n`,
+        );
         if (status && !failed.length) failures.push(`seed ${seed}: vitest exited ${status} without test failures (collection error?)`);
         for (const t of failed) {
           const line = `seed ${seed}: ${t.fullName}\n    ${(t.failureMessages[0] ?? '').split('\n').slice(0, 4).join('\n    ')}`;
