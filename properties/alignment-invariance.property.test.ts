@@ -27,9 +27,9 @@ import { basisCoefficients, composeLayer, equalNormSquared, type LayerBasis } fr
 import { parameterDescent, type LayerConstraints } from '../src/constrained/parameterDescent.js';
 import { createProjector } from '../src/constrained/projection.js';
 import { datasetFromArrays, type Dataset } from '../src/data/dataset.js';
-import { exactGradientStep } from '../src/exactAlignment/exactStep.js';
-import { format, matmul, offDiagonalNonzeros, toFloat, transpose, type FractionMatrix } from '../src/exactAlignment/fractionMatrix.js';
-import { basisFractions } from '../src/exactAlignment/rationalBasis.js';
+import { exactGradientStep } from '../src/exact/exactStep.js';
+import { format, matmul, offDiagonalNonzeros, toFloat, transpose, type FractionMatrix } from '../src/exact/fractionMatrix.js';
+import { basisFractions } from '../src/exact/rationalBasis.js';
 import { endToEnd } from '../src/linalg/dense.js';
 import { exponential } from '../src/losses/exponential.js';
 import { expressionLoss } from '../src/losses/expressionLoss.js';

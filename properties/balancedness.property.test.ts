@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { architecture, balancedInit, factorizationTarget, gaussianInit, regressionDataset, stepSize, type Weights } from '../src/arbitraries/index.js';
 import { ablationTest, claimTitle } from '../src/claims/registry.js';
 import { datasetFromArrays, type Dataset } from '../src/data/dataset.js';
-import { exactFraction, isZero, multiply, scale, subtract, transpose, type FractionMatrix } from '../src/exact/fractionMatrix.js';
+import { exactFraction, fractionMatrix, isZero, matmul, scale, sub, transpose, type FractionMatrix } from '../src/exact/fractionMatrix.js';
 import { allZero, rationalBalanceStepResiduals, rationalGradientStep, type RationalStep } from '../src/exact/rationalGradientStep.js';
 import { endToEnd } from '../src/linalg/dense.js';
 import { exponential } from '../src/losses/exponential.js';
@@ -220,10 +220,10 @@ function factorizationResidual(c: FactorizationCase, fault?: GradientFault): Fra
   const V = transpose(Vt);
   const V1 = transpose(Vt1);
   const Mstar = targetMatrix(c.target);
-  const Q = subtract(multiply(U, Vt), Mstar);
-  const imbalance = (u: FractionMatrix, v: FractionMatrix) => subtract(multiply(transpose(u), u), multiply(transpose(v), v));
-  const predicted = scale(eta.mul(eta), subtract(multiply(multiply(transpose(V), transpose(Q)), multiply(Q, V)), multiply(multiply(transpose(U), Q), multiply(transpose(Q), U))));
-  return subtract(subtract(imbalance(U1, V1), imbalance(U, V)), predicted);
+  const Q = sub(matmul(U, Vt), Mstar);
+  const imbalance = (u: FractionMatrix, v: FractionMatrix) => sub(matmul(transpose(u), u), matmul(transpose(v), v));
+  const predicted = scale(sub(matmul(matmul(transpose(V), transpose(Q)), matmul(Q, V)), matmul(matmul(transpose(U), Q), matmul(transpose(Q), U))), eta.mul(eta));
+  return sub(sub(imbalance(U1, V1), imbalance(U, V)), predicted);
 }
 
 /** A replayable spec of a factorization run (risk units f/n, steps n·η). */
@@ -237,7 +237,7 @@ function factorizationSpec(target: number[][], weights: Weights, schedule: SpecI
 function targetMatrix(target: readonly (readonly number[])[]): FractionMatrix {
   const rows = target.length;
   const cols = target[0].length;
-  return { rows, cols, entries: target.flat().map((v) => exactFraction(v)) };
+  return fractionMatrix(rows, cols, target.flat());
 }
 
 describe('DHL.Thm2.2 and DHL.MF: exact arithmetic and the factorization form', () => {

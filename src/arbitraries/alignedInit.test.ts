@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { equals, format, matmul, transpose } from '../exactAlignment/fractionMatrix.js';
-import { basisFractions } from '../exactAlignment/rationalBasis.js';
+import { equals, format, matmul, transpose } from '../exact/fractionMatrix.js';
+import { basisFractions } from '../exact/rationalBasis.js';
 import { alignedInit, alignedInitFractions, alignedInitWeights, sigmaFractions, type AlignedInit, type AlignedInitConstraints } from './alignedInit.js';
 import { shrinkWalk } from './_internals/shrinkWalk.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { fraction } from 'mathjs';
-import { matmul, toFloat, transpose, zeros, type FractionMatrix } from '../exactAlignment/fractionMatrix.js';
-import { basisFloat, basisFractions, type RationalBasis } from '../exactAlignment/rationalBasis.js';
+import { matmul, toFloat, transpose, zeros, type FractionMatrix } from '../exact/fractionMatrix.js';
+import { basisFloat, basisFractions, type RationalBasis } from '../exact/rationalBasis.js';
 
 /**
  * Aligned initializations (RNBU.Def2): W_k = U_k Σ_k U_{k−1}ᵀ with rational

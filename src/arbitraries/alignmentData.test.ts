@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { format, matmul, transpose } from '../exactAlignment/fractionMatrix.js';
-import { basisFractions } from '../exactAlignment/rationalBasis.js';
+import { format, matmul, transpose } from '../exact/fractionMatrix.js';
+import { basisFractions } from '../exact/rationalBasis.js';
 import { alignedInit, type AlignedInit } from './alignedInit.js';
 import { alignmentData, alignmentMoments, alignmentProblemFloat, alignmentProblemFractions, type AlignmentData, type AlignmentDataKind } from './alignmentData.js';
 import { shrinkWalk } from './_internals/shrinkWalk.js';

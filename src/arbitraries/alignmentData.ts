@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { fraction } from 'mathjs';
 import { datasetFromArrays, type Dataset } from '../data/dataset.js';
-import { diagonal, identity, matmul, offDiagonalNonzeros, scale, toFloat, transpose, zeros, type FractionMatrix } from '../exactAlignment/fractionMatrix.js';
-import type { ExactProblem } from '../exactAlignment/exactStep.js';
-import { sensingCarrier, sensingGradient } from '../exactAlignment/matrixSensing.js';
-import { basisFractions, type RationalBasis } from '../exactAlignment/rationalBasis.js';
+import { diagonal, identity, matmul, offDiagonalNonzeros, scale, toFloat, transpose, zeros, type FractionMatrix } from '../exact/fractionMatrix.js';
+import type { ExactProblem } from '../exact/exactStep.js';
+import { sensingCarrier, sensingGradient } from '../trainer/sensingGradient.js';
+import { basisFractions, type RationalBasis } from '../exact/rationalBasis.js';
 import type { GradientFn } from '../trainer/gradient.js';
 import { rationalBasis } from './alignedInit.js';
 

@@ -1,19 +1,13 @@
 import { fraction, type Fraction } from 'mathjs';
 
 /**
- * A dense matrix of exact rationals (mathjs Fraction, bigint numerator and
- * denominator), row-major like the Float64Array kernels. For the EXACT claims
- * on small cases: every entry is computed without rounding, so an identity
- * either holds with residual exactly 0 or is false.
+ * Dense matrices of exact rationals (mathjs Fraction, bigint numerator and denominator) for the EXACT claims on
+ * small cases: every entry is computed without rounding, so an identity either holds with residual exactly 0 or is
+ * false. Row-major nested arrays: M[i][j]. Slow by design — a few steps on matrices of size ≤ 5, never a training loop.
  */
-export interface FractionMatrix {
-  readonly rows: number;
-  readonly cols: number;
-  readonly entries: readonly Fraction[];
-}
+export type FractionMatrix = Fraction[][];
 
 const ZERO = fraction(0);
-const ONE = fraction(1);
 
 /**
  * The exact rational value of a finite double (every double is m·2^e). Unlike
@@ -33,83 +27,125 @@ export function exactFraction(x: number, where = 'exactFraction'): Fraction {
   return fraction(BigInt(scaled), 2n ** shift);
 }
 
+/** A rows × cols matrix from row-major values: doubles by their exact binary value (exactFraction), or fractions. */
 export function fractionMatrix(rows: number, cols: number, values: ArrayLike<number> | readonly Fraction[], where = 'fractionMatrix'): FractionMatrix {
   if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(cols) || cols < 1)
     throw new RangeError(`${where}: rows=${rows}, cols=${cols} must be positive integers`);
   if (values.length !== rows * cols) throw new RangeError(`${where}: ${values.length} values given, a ${rows}×${cols} matrix needs ${rows * cols}`);
-  const entries: Fraction[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    entries.push(typeof v === 'number' ? exactFraction(v, `${where}[${i}]`) : v);
-  }
-  return { rows, cols, entries };
+  return Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => {
+      const v = values[i * cols + j];
+      return typeof v === 'number' ? exactFraction(v, `${where}[${i * cols + j}]`) : v;
+    }),
+  );
+}
+
+export function fractionOf(numerator: number, denominator = 1, where = 'fractionOf'): Fraction {
+  if (!Number.isInteger(numerator) || !Number.isInteger(denominator) || denominator === 0)
+    throw new RangeError(`${where}: numerator=${numerator}, denominator=${denominator} must be integers with denominator ≠ 0`);
+  return fraction(numerator, denominator);
 }
 
 export function zeros(rows: number, cols: number): FractionMatrix {
-  return { rows, cols, entries: new Array<Fraction>(rows * cols).fill(ZERO) };
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => ZERO));
 }
 
-export function identity(n: number): FractionMatrix {
-  const e = new Array<Fraction>(n * n).fill(ZERO);
-  for (let i = 0; i < n; i++) e[i * n + i] = ONE;
-  return { rows: n, cols: n, entries: e };
+export function identity(size: number): FractionMatrix {
+  return Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => (i === j ? fraction(1) : ZERO)));
 }
 
-export function entry(A: FractionMatrix, i: number, j: number): Fraction {
-  return A.entries[i * A.cols + j];
+export function shape(A: FractionMatrix): [number, number] {
+  return [A.length, A.length === 0 ? 0 : A[0].length];
 }
 
-export function multiply(A: FractionMatrix, B: FractionMatrix): FractionMatrix {
-  if (A.cols !== B.rows) throw new RangeError(`multiply: A is ${A.rows}×${A.cols}, B is ${B.rows}×${B.cols}; inner dimensions must agree`);
-  const out: Fraction[] = [];
-  for (let i = 0; i < A.rows; i++)
-    for (let j = 0; j < B.cols; j++) {
+export function matmul(A: FractionMatrix, B: FractionMatrix, where = 'matmul'): FractionMatrix {
+  const [r, m] = shape(A);
+  const [m2, c] = shape(B);
+  if (m !== m2) throw new RangeError(`${where}: A is ${r}×${m} but B is ${m2}×${c}; inner sizes must agree`);
+  const C = zeros(r, c);
+  for (let i = 0; i < r; i++)
+    for (let j = 0; j < c; j++) {
       let s = ZERO;
-      for (let k = 0; k < A.cols; k++) s = s.add(A.entries[i * A.cols + k].mul(B.entries[k * B.cols + j]));
-      out.push(s);
+      for (let k = 0; k < m; k++) s = s.add(A[i][k].mul(B[k][j]));
+      C[i][j] = s;
     }
-  return { rows: A.rows, cols: B.cols, entries: out };
+  return C;
 }
 
 export function transpose(A: FractionMatrix): FractionMatrix {
-  const out: Fraction[] = [];
-  for (let j = 0; j < A.cols; j++) for (let i = 0; i < A.rows; i++) out.push(A.entries[i * A.cols + j]);
-  return { rows: A.cols, cols: A.rows, entries: out };
+  const [r, c] = shape(A);
+  return Array.from({ length: c }, (_, j) => Array.from({ length: r }, (_, i) => A[i][j]));
 }
 
 function sameShape(A: FractionMatrix, B: FractionMatrix, op: string): void {
-  if (A.rows !== B.rows || A.cols !== B.cols) throw new RangeError(`${op}: shapes ${A.rows}×${A.cols} and ${B.rows}×${B.cols} differ`);
+  const [r, c] = shape(A);
+  const [r2, c2] = shape(B);
+  if (r !== r2 || c !== c2) throw new RangeError(`${op}: shapes ${r}×${c} and ${r2}×${c2} differ`);
 }
 
 export function add(A: FractionMatrix, B: FractionMatrix): FractionMatrix {
   sameShape(A, B, 'add');
-  return { rows: A.rows, cols: A.cols, entries: A.entries.map((a, i) => a.add(B.entries[i])) };
+  return A.map((row, i) => row.map((a, j) => a.add(B[i][j])));
 }
 
-export function subtract(A: FractionMatrix, B: FractionMatrix): FractionMatrix {
-  sameShape(A, B, 'subtract');
-  return { rows: A.rows, cols: A.cols, entries: A.entries.map((a, i) => a.sub(B.entries[i])) };
+export function sub(A: FractionMatrix, B: FractionMatrix): FractionMatrix {
+  sameShape(A, B, 'sub');
+  return A.map((row, i) => row.map((a, j) => a.sub(B[i][j])));
 }
 
-export function scale(c: Fraction, A: FractionMatrix): FractionMatrix {
-  return { rows: A.rows, cols: A.cols, entries: A.entries.map((a) => c.mul(a)) };
+export function scale(A: FractionMatrix, s: Fraction): FractionMatrix {
+  return A.map((row) => row.map((a) => a.mul(s)));
 }
 
+/** ⟨A, B⟩_F = Σ A_ij B_ij. */
+export function inner(A: FractionMatrix, B: FractionMatrix): Fraction {
+  let s = ZERO;
+  A.forEach((row, i) => row.forEach((a, j) => (s = s.add(a.mul(B[i][j])))));
+  return s;
+}
+
+/** Product M_L ⋯ M_1 of a list given first-applied first; identity(size) when the list is empty. */
+export function chainProduct(factors: readonly FractionMatrix[], size: number): FractionMatrix {
+  let P = identity(size);
+  for (const F of factors) P = matmul(F, P);
+  return P;
+}
+
+/** Entries (i, j), i ≠ j, that are not exactly zero (rectangular: the diagonal is (j, j), j < min(rows, cols)). */
+export function offDiagonalNonzeros(A: FractionMatrix): { i: number; j: number; value: Fraction }[] {
+  const out: { i: number; j: number; value: Fraction }[] = [];
+  A.forEach((row, i) => row.forEach((a, j) => i !== j && !a.equals(ZERO) && out.push({ i, j, value: a })));
+  return out;
+}
+
+export function diagonal(A: FractionMatrix): Fraction[] {
+  const [r, c] = shape(A);
+  return Array.from({ length: Math.min(r, c) }, (_, j) => A[j][j]);
+}
+
+/** Every entry exactly 0. */
 export function isZero(A: FractionMatrix): boolean {
-  return A.entries.every((a) => a.n === 0n);
+  return A.every((row) => row.every((a) => a.n === 0n));
+}
+
+export function equals(A: FractionMatrix, B: FractionMatrix): boolean {
+  const [r, c] = shape(A);
+  const [r2, c2] = shape(B);
+  return r === r2 && c === c2 && A.every((row, i) => row.every((a, j) => a.equals(B[i][j])));
 }
 
 /**
- * Entries as doubles, for reports and comparisons with the float kernels: Fraction.valueOf,
- * i.e. Number(n)/Number(d) (exact for dyadics with denominators up to 2^1023; 0 below that).
+ * Entries as doubles, row-major, for reports and comparisons with the float kernels: Fraction.valueOf, i.e.
+ * Number(n)/Number(d) (exact for dyadics with denominators up to 2^1023; 0 below that).
  */
-export function toNumbers(A: FractionMatrix): Float64Array {
-  return Float64Array.from(A.entries, (a) => a.valueOf());
+export function toFloat(A: FractionMatrix): Float64Array {
+  const [r, c] = shape(A);
+  const out = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[i * c + j] = A[i][j].valueOf();
+  return out;
 }
 
-/** Readable form for counterexample reports: [[1/2, -3], [0, 1]]. */
-export function formatFractionMatrix(A: FractionMatrix): string {
-  const rows: string[] = [];
-  for (let i = 0; i < A.rows; i++) rows.push(`[${A.entries.slice(i * A.cols, (i + 1) * A.cols).map((a) => a.toFraction()).join(', ')}]`);
-  return `[${rows.join(', ')}]`;
+/** Readable text for reports: [[1, -2/9], [0, 7/9]]. */
+export function format(A: FractionMatrix): string {
+  return `[${A.map((row) => `[${row.map((a) => a.toFraction()).join(', ')}]`).join(', ')}]`;
 }

@@ -2,7 +2,8 @@ import type { Fraction } from 'mathjs';
 import type { Dataset } from '../data/dataset.js';
 import type { Network } from '../network/network.js';
 import type { GradientFault } from '../trainer/brokenGradient.js';
-import { exactFraction, fractionMatrix, identity, isZero, multiply, scale, subtract, transpose, type FractionMatrix } from './fractionMatrix.js';
+import { exactGradientStep } from './exactStep.js';
+import { exactFraction, fractionMatrix, isZero, matmul, scale, sub, transpose, type FractionMatrix } from './fractionMatrix.js';
 
 /**
  * One gradient-descent step of a linear network under the squared loss
@@ -36,65 +37,18 @@ export function rationalData(data: Dataset): { X: FractionMatrix; Y: FractionMat
   };
 }
 
-/** P = W_L ⋯ W_1, and the partial products B_k = W_{k−1}⋯W_1 (B_1 = I), A_k = W_L⋯W_{k+1} (A_L = I). */
-function partialProducts(weights: readonly FractionMatrix[]): { P: FractionMatrix; before: FractionMatrix[]; afterK: FractionMatrix[] } {
-  const L = weights.length;
-  const before: FractionMatrix[] = [identity(weights[0].cols)];
-  for (let k = 1; k < L; k++) before.push(multiply(weights[k - 1], before[k - 1]));
-  const afterK: FractionMatrix[] = new Array<FractionMatrix>(L);
-  afterK[L - 1] = identity(weights[L - 1].rows);
-  for (let k = L - 2; k >= 0; k--) afterK[k] = multiply(afterK[k + 1], weights[k + 1]);
-  return { P: multiply(weights[L - 1], before[L - 1]), before, afterK };
-}
-
-/** R, E = ∂R/∂P = (1/n)(PX − Y)Xᵀ and G_k = A_kᵀ E B_kᵀ (CLAIMS.md F1), all exact. */
-export function rationalSquaredLossGradient(
-  weights: readonly FractionMatrix[],
-  X: FractionMatrix,
-  Y: FractionMatrix,
-): { risk: Fraction; E: FractionMatrix; grads: FractionMatrix[] } {
-  const { P, before, afterK } = partialProducts(weights);
-  const residual = subtract(multiply(P, X), Y);
-  const invN = exactFraction(1).div(X.cols);
-  let risk = exactFraction(0);
-  for (const r of residual.entries) risk = risk.add(r.mul(r));
-  risk = risk.mul(invN).div(2);
-  const E = scale(invN, multiply(residual, transpose(X)));
-  const grads = weights.map((_, k) => multiply(multiply(transpose(afterK[k]), E), transpose(before[k])));
-  return { risk, E, grads };
-}
-
-/** The same faults as brokenGradient (trainer/brokenGradient.ts), applied to exact gradients. */
-export function applyRationalFault(grads: FractionMatrix[], fault: GradientFault): FractionMatrix[] {
-  const k = fault.layer % grads.length;
-  const G = grads[k];
-  let faulty: FractionMatrix;
-  if (fault.kind === 'scale') faulty = scale(exactFraction(fault.factor, 'fault.factor'), G);
-  else if (fault.kind === 'drop') faulty = scale(exactFraction(0), G);
-  else {
-    const e = G.entries;
-    const moved: Fraction[] = [];
-    for (let i = 0; i < G.rows; i++) for (let j = 0; j < G.cols; j++) moved.push(e[(j * G.rows + i) % e.length]);
-    faulty = { rows: G.rows, cols: G.cols, entries: moved };
-  }
-  return grads.map((g, i) => (i === k ? faulty : g));
-}
-
+/** One exact GD step on a regression dataset (exactGradientStep on X, Y), with the weights before and after. */
 export function rationalGradientStep(net: Pick<Network, 'dims' | 'weights'>, data: Dataset, eta: number | Fraction, fault?: GradientFault): RationalStep {
   const before = rationalWeights(net);
-  const { X, Y } = rationalData(data);
   const step = typeof eta === 'number' ? exactFraction(eta, 'eta') : eta;
-  const exact = rationalSquaredLossGradient(before, X, Y);
-  const grads = fault ? applyRationalFault(exact.grads, fault) : exact.grads;
-  const after = before.map((W, k) => subtract(W, scale(step, grads[k])));
-  return { dims: [...net.dims], eta: step, risk: exact.risk, before, after, grads };
+  const res = exactGradientStep(before, { kind: 'regression', ...rationalData(data) }, step, fault);
+  return { dims: [...net.dims], eta: step, risk: res.risk, before, after: res.weights, grads: res.grads };
 }
 
 /** D_k = W_k W_kᵀ − W_{k+1}ᵀ W_{k+1}, k = 1..L−1, exact. */
 export function rationalBalanceMatrices(weights: readonly FractionMatrix[]): FractionMatrix[] {
   const out: FractionMatrix[] = [];
-  for (let k = 0; k + 1 < weights.length; k++)
-    out.push(subtract(multiply(weights[k], transpose(weights[k])), multiply(transpose(weights[k + 1]), weights[k + 1])));
+  for (let k = 0; k + 1 < weights.length; k++) out.push(sub(matmul(weights[k], transpose(weights[k])), matmul(transpose(weights[k + 1]), weights[k + 1])));
   return out;
 }
 
@@ -106,8 +60,8 @@ export function rationalBalanceStepResiduals(step: RationalStep): FractionMatrix
   return Db.map((D, k) => {
     const G = step.grads[k];
     const H = step.grads[k + 1];
-    const second = subtract(multiply(G, transpose(G)), multiply(transpose(H), H));
-    return subtract(subtract(Da[k], D), scale(eta2, second));
+    const second = sub(matmul(G, transpose(G)), matmul(transpose(H), H));
+    return sub(sub(Da[k], D), scale(second, eta2));
   });
 }
 

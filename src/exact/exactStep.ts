@@ -1,5 +1,6 @@
 import { fraction, type Fraction } from 'mathjs';
-import { chainProduct, inner, matmul, scale, shape, sub, transpose, zeros, type FractionMatrix } from './fractionMatrix.js';
+import type { GradientFault } from '../trainer/brokenGradient.js';
+import { chainProduct, exactFraction, inner, matmul, scale, shape, sub, transpose, zeros, type FractionMatrix } from './fractionMatrix.js';
 
 /**
  * A squared-loss problem in exact rationals.
@@ -13,7 +14,7 @@ export type ExactProblem =
 export interface ExactStep {
   /** W(t+1) */
   readonly weights: FractionMatrix[];
-  /** G_k(t) = ∂R/∂W_k at W(t) */
+  /** G_k(t) = ∂R/∂W_k at W(t), as the step used it (after the fault, if any) */
   readonly grads: FractionMatrix[];
   /** E = ∂R/∂P at W(t) */
   readonly E: FractionMatrix;
@@ -26,7 +27,8 @@ function checkShapes(weights: readonly FractionMatrix[], problem: ExactProblem):
   const dims = [shape(weights[0])[1]];
   weights.forEach((W, k) => {
     const [r, c] = shape(W);
-    if (c !== dims[k]) throw new RangeError(`exactGradientStep: weights[${k}] is ${r}×${c} but the previous layer outputs ${dims[k]}; W_${k + 1} must have ${dims[k]} columns`);
+    if (c !== dims[k])
+      throw new RangeError(`exactGradientStep: weights[${k}] is ${r}×${c} but the previous layer outputs ${dims[k]}; W_${k + 1} must have ${dims[k]} columns`);
     dims.push(r);
   });
   const d0 = dims[0];
@@ -38,7 +40,9 @@ function checkShapes(weights: readonly FractionMatrix[], problem: ExactProblem):
       throw new RangeError(`exactGradientStep: X is ${xr}×${n} and Y is ${yr}×${ny}; they must be ${d0}×n and ${dL}×n (columns are samples)`);
   } else {
     if (problem.measurements.length === 0 || problem.measurements.length !== problem.targets.length)
-      throw new RangeError(`exactGradientStep: ${problem.measurements.length} measurements and ${problem.targets.length} targets; give the same positive number of each`);
+      throw new RangeError(
+        `exactGradientStep: ${problem.measurements.length} measurements and ${problem.targets.length} targets; give the same positive number of each`,
+      );
     problem.measurements.forEach((A, j) => {
       const [r, c] = shape(A);
       if (r !== dL || c !== d0) throw new RangeError(`exactGradientStep: measurements[${j}] is ${r}×${c}; it must be ${dL}×${d0} like P`);
@@ -69,19 +73,37 @@ export function exactResidualGradient(P: FractionMatrix, problem: ExactProblem):
   return { E: scale(E, fraction(1, n)), risk: r.mul(half).div(n) };
 }
 
+/** The same faults as brokenGradient (trainer/brokenGradient.ts), applied to exact gradients. */
+export function applyExactFault(grads: FractionMatrix[], fault: GradientFault): FractionMatrix[] {
+  const k = fault.layer % grads.length;
+  const G = grads[k];
+  let faulty: FractionMatrix;
+  if (fault.kind === 'scale') faulty = scale(G, exactFraction(fault.factor, 'fault.factor'));
+  else if (fault.kind === 'drop') faulty = scale(G, exactFraction(0));
+  else {
+    // the trainer's wrong transpose: entry (i, j) read from flat index (j·rows + i) mod size
+    const [rows, cols] = shape(G);
+    const e = G.flat();
+    faulty = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => e[(j * rows + i) % e.length]));
+  }
+  return grads.map((g, i) => (i === k ? faulty : g));
+}
+
 /**
  * One gradient-descent step W_k ← W_k − η G_k with G_k = A_kᵀ E B_kᵀ (CLAIMS F1),
- * A_k = W_L⋯W_{k+1}, B_k = W_{k−1}⋯W_1, in exact rational arithmetic.
+ * A_k = W_L⋯W_{k+1}, B_k = W_{k−1}⋯W_1, in exact rational arithmetic; with a fault, G is broken as brokenGradient
+ * breaks the float gradient (twin tests).
  */
-export function exactGradientStep(weights: readonly FractionMatrix[], problem: ExactProblem, eta: Fraction): ExactStep {
+export function exactGradientStep(weights: readonly FractionMatrix[], problem: ExactProblem, eta: Fraction, fault?: GradientFault): ExactStep {
   const dims = checkShapes(weights, problem);
   const P = chainProduct(weights, dims[0]);
   const { E, risk } = exactResidualGradient(P, problem);
-  const grads = weights.map((_, k) => {
+  const exact = weights.map((_, k) => {
     const A = chainProduct(weights.slice(k + 1), dims[k + 1]);
     const B = chainProduct(weights.slice(0, k), dims[0]);
     return matmul(matmul(transpose(A), E), transpose(B));
   });
+  const grads = fault ? applyExactFault(exact, fault) : exact;
   const next = weights.map((W, k) => sub(W, scale(grads[k], eta)));
   return { weights: next, grads, E, risk };
 }

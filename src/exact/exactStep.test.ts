@@ -8,7 +8,7 @@ import { createWorkspace, riskAndGradient, zerosLike } from '../trainer/gradient
 import { exactGradientStep } from './exactStep.js';
 import { format, fractionOf, identity, matmul, toFloat, transpose, type FractionMatrix } from './fractionMatrix.js';
 import { basisFractions, isDyadicBasis, standardBasis } from './rationalBasis.js';
-import { sensingCarrier, sensingGradient } from './matrixSensing.js';
+import { sensingCarrier, sensingGradient } from '../trainer/sensingGradient.js';
 
 const small = fc.integer({ min: -4, max: 4 });
 const fmat = (r: number, c: number) => fc.array(fc.array(small, { minLength: c, maxLength: c }), { minLength: r, maxLength: r });
@@ -40,8 +40,15 @@ describe('exactGradientStep', () => {
         const X = toFrac(x); // d_0 = 3, n = 2 (columns are samples)
         const Y = toFrac(y);
         const exact = exactGradientStep(W, { kind: 'regression', X, Y }, fraction(1, 8));
-        const net = networkFromArrays(W.map((M) => rows(toFloat(M), M.length, M[0].length)), { kind: 'linear' });
-        const data = datasetFromArrays(transpose(X).map((r) => r.map((v) => v.valueOf())), transpose(Y).map((r) => r.map((v) => v.valueOf())), 'regression');
+        const net = networkFromArrays(
+          W.map((M) => rows(toFloat(M), M.length, M[0].length)),
+          { kind: 'linear' },
+        );
+        const data = datasetFromArrays(
+          transpose(X).map((r) => r.map((v) => v.valueOf())),
+          transpose(Y).map((r) => r.map((v) => v.valueOf())),
+          'regression',
+        );
         const grads = zerosLike(net);
         const risk = riskAndGradient(createWorkspace(net.dims, data.n), net, data, squared, grads);
         // dyadic inputs with ≤ 4 bits: every float product and sum here is exact, so the match is exact
@@ -55,19 +62,27 @@ describe('exactGradientStep', () => {
   test('sensing: the float sensing gradient matches the exact one', () => {
     fc.assert(
       // n ∈ {1, 2, 4}: division by n is exact, so with ≤ 4-bit dyadics every float operation is exact
-      fc.property(fmat(2, 2), fmat(2, 2), fc.constantFrom(1, 2, 4).chain((n) => fc.array(fmat(2, 2), { minLength: n, maxLength: n })), (w1, w2, As) => {
-        const W = [toFrac(w1), toFrac(w2)];
-        const A = As.map((a) => toFrac(a));
-        const targets = As.map((_, j) => fractionOf(j - 1, 2));
-        const exact = exactGradientStep(W, { kind: 'sensing', measurements: A, targets }, fraction(1, 8));
-        const g = sensingGradient({ dims: [2, 2, 2], measurements: A.map(toFloat), targets: Float64Array.from(targets.map((t) => t.valueOf())) });
-        const net = networkFromArrays(W.map((M) => rows(toFloat(M), 2, 2)), { kind: 'linear' });
-        const grads = zerosLike(net);
-        const r = g(createWorkspace(net.dims, 1), net, sensingCarrier(net.dims), squared, grads);
-        expect(r).toBe(exact.risk.valueOf());
-        grads.forEach((G, k) => expect(Array.from(G)).toEqual(Array.from(toFloat(exact.grads[k]))));
-        expect(Array.from(g.E)).toEqual(Array.from(toFloat(exact.E)));
-      }),
+      fc.property(
+        fmat(2, 2),
+        fmat(2, 2),
+        fc.constantFrom(1, 2, 4).chain((n) => fc.array(fmat(2, 2), { minLength: n, maxLength: n })),
+        (w1, w2, As) => {
+          const W = [toFrac(w1), toFrac(w2)];
+          const A = As.map((a) => toFrac(a));
+          const targets = As.map((_, j) => fractionOf(j - 1, 2));
+          const exact = exactGradientStep(W, { kind: 'sensing', measurements: A, targets }, fraction(1, 8));
+          const g = sensingGradient({ dims: [2, 2, 2], measurements: A.map(toFloat), targets: Float64Array.from(targets.map((t) => t.valueOf())) });
+          const net = networkFromArrays(
+            W.map((M) => rows(toFloat(M), 2, 2)),
+            { kind: 'linear' },
+          );
+          const grads = zerosLike(net);
+          const r = g(createWorkspace(net.dims, 1), net, sensingCarrier(net.dims), squared, grads);
+          expect(r).toBe(exact.risk.valueOf());
+          grads.forEach((G, k) => expect(Array.from(G)).toEqual(Array.from(toFloat(exact.grads[k]))));
+          expect(Array.from(g.E)).toEqual(Array.from(toFloat(exact.E)));
+        },
+      ),
       { numRuns: 100 },
     );
   });

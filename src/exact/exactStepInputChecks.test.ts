@@ -2,7 +2,7 @@ import { fraction } from 'mathjs';
 import { describe, expect, test } from 'vitest';
 import { exactGradientStep, type ExactProblem } from './exactStep.js';
 import { fractionOf, identity, matmul, shape, zeros, type FractionMatrix } from './fractionMatrix.js';
-import { checkSensingProblem, type SensingProblem } from './matrixSensing.js';
+import { checkSensingProblem, type SensingProblem } from '../trainer/sensingGradient.js';
 import { checkRationalBasis, type RationalBasis } from './rationalBasis.js';
 
 const I2 = identity(2);
@@ -28,9 +28,17 @@ describe('exactGradientStep: shapes are checked before any arithmetic', () => {
     [[], regression(I2, I2), 'exactGradientStep: weights is empty; give at least one layer'],
     [[I2, zeros(2, 3)], regression(I2, I2), 'exactGradientStep: weights[1] is 2×3 but the previous layer outputs 2; W_2 must have 2 columns'],
     [[I2], regression(zeros(3, 2), I2), 'exactGradientStep: X is 3×2 and Y is 2×2; they must be 2×n and 2×n (columns are samples)'],
-    [[I2], { kind: 'sensing', measurements: [], targets: [] } as ExactProblem, 'exactGradientStep: 0 measurements and 0 targets; give the same positive number of each'],
+    [
+      [I2],
+      { kind: 'sensing', measurements: [], targets: [] } as ExactProblem,
+      'exactGradientStep: 0 measurements and 0 targets; give the same positive number of each',
+    ],
     [[I2], { kind: 'sensing', measurements: [I2], targets: [fraction(1), fraction(2)] } as ExactProblem, 'exactGradientStep: 1 measurements and 2 targets'],
-    [[I2], { kind: 'sensing', measurements: [zeros(2, 3)], targets: [fraction(1)] } as ExactProblem, 'exactGradientStep: measurements[0] is 2×3; it must be 2×2 like P'],
+    [
+      [I2],
+      { kind: 'sensing', measurements: [zeros(2, 3)], targets: [fraction(1)] } as ExactProblem,
+      'exactGradientStep: measurements[0] is 2×3; it must be 2×2 like P',
+    ],
   ])('%#', (weights, problem, message) => {
     expect(() => exactGradientStep(weights as FractionMatrix[], problem, eta)).toThrow(message);
   });

@@ -1,5 +1,5 @@
 import { datasetFromArrays, type Dataset } from '../data/dataset.js';
-import type { GradientFn } from '../trainer/gradient.js';
+import type { GradientFn } from './gradient.js';
 
 /**
  * Matrix sensing for a deep linear net (RNBU.Thm1's third invariant case):
@@ -9,9 +9,7 @@ import type { GradientFn } from '../trainer/gradient.js';
  * The trainer takes a Dataset, which cannot hold measurement matrices, so a
  * sensing problem is run through gradientDescent's `gradient` option with a
  * shape-only carrier dataset (one zero sample of the right sizes) that the
- * gradient ignores. (Placement: this is a loss, and would sit better in
- * src/losses or src/trainer; it lives here because that is where this
- * engineer may write.)
+ * gradient ignores. Its exact counterpart is exactGradientStep's sensing problem (src/exact/exactStep.ts).
  */
 export interface SensingProblem {
   readonly dims: readonly number[];
