@@ -104,6 +104,12 @@ describe('compareClaims: metrics', () => {
     expect(md).toContain('| A | other | 10 | 11 | \\|Δ\\| ≥ 10 % of base |');
   });
 
+  test('runs are compared only when the verdict held: a failing property stops early', () => {
+    const c = cmp(claims(row('A', 'verified')), claims(row('A', 'counterexample found', { runs: 7 })));
+    expect(c.regressions).toBe(1);
+    expect(c.metrics).toEqual([]);
+  });
+
   test('beyondThreshold: absolute and relative, and no change is never beyond', () => {
     expect(beyondThreshold(0.5, 0.55, { kind: 'absolute', value: 0.05 })).toBe(true);
     expect(beyondThreshold(0.5, 0.54, { kind: 'absolute', value: 0.05 })).toBe(false);

@@ -41,7 +41,8 @@ export interface MetricThreshold {
  *   that moves what is generated shifts a share by about that much by resampling alone, so only |Δ| ≥ 0.05 is listed.
  * - tightnessRatio: a ratio of a measured quantity to its bound, compared relatively: ≥ 10 %.
  * - runs: the claim's fast-check run count (summed over its tests); it only changes when someone edits a numRuns or a
- *   profile, so every change is listed — a quietly lowered run count is exactly what a reviewer must see.
+ *   profile, so every change is listed — a quietly lowered run count is exactly what a reviewer must see. Compared
+ *   only when the verdict did not change (a failing property stops at its counterexample, after fewer runs).
  * - any other metric: relative change ≥ 10 % (OTHER_METRIC_THRESHOLD).
  */
 export const DEFAULT_THRESHOLDS: Readonly<Record<string, MetricThreshold>> = {
@@ -151,7 +152,8 @@ export function compareClaims(base: CompareInput, head: CompareInput, thresholds
     const pairs: [string, number, number][] = Object.entries(h.metrics)
       .filter(([k]) => k in b.metrics)
       .map(([k, v]) => [k, b.metrics[k], v]);
-    if (b.runs !== null && h.runs !== null) pairs.unshift(['runs', b.runs, h.runs]);
+    // a failing property stops at its counterexample, so its run count says nothing about a changed numRuns
+    if (b.runs !== null && h.runs !== null && b.verdict === h.verdict) pairs.unshift(['runs', b.runs, h.runs]);
     for (const [metric, bv, hv] of pairs) {
       const threshold = thresholds[metric] ?? DEFAULT_THRESHOLDS[metric] ?? OTHER_METRIC_THRESHOLD;
       if (beyondThreshold(bv, hv, threshold)) metrics.push({ id: h.id, metric, base: bv, head: hv, threshold });
