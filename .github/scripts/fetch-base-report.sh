@@ -11,8 +11,11 @@
 set -uo pipefail
 workflow=$1 artifact=$2 dir=$3
 mkdir -p "$dir"
-run_id=$(gh run list --repo "$GITHUB_REPOSITORY" --workflow "$workflow" --branch main --status success --limit 1 \
-  --json databaseId --jq '.[0].databaseId // empty' 2>/dev/null) || run_id=
+if ! run_id=$(gh run list --repo "$GITHUB_REPOSITORY" --workflow "$workflow" --branch main --status success --limit 1 \
+  --json databaseId --jq '.[0].databaseId // empty'); then
+  echo "could not list $workflow runs on main (see the error above): nothing to compare with"
+  exit 0
+fi
 if [ -z "$run_id" ]; then
   echo "no successful $workflow run on main yet: nothing to compare with"
   exit 0
