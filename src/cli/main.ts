@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Register>> = {
   report: async () => (await import('./commands/report.js')).registerReport,
   reproduce: async () => (await import('./commands/reproduce.js')).registerReproduce,
   sweep: async () => (await import('./commands/sweep.js')).registerSweep,
+  power: async () => (await import('./commands/power.js')).registerPower,
 };
 
 /** Builds the dlncheck command line with every command, or only `only` when it names one. */

@@ -75,6 +75,7 @@ export function exactResidualGradient(P: FractionMatrix, problem: ExactProblem):
 
 /** The same faults as brokenGradient (trainer/brokenGradient.ts), applied to exact gradients. */
 export function applyExactFault(grads: FractionMatrix[], fault: GradientFault): FractionMatrix[] {
+  if (fault.kind === 'frozen') return grads.map((g) => scale(g, exactFraction(0)));
   const k = fault.layer % grads.length;
   const G = grads[k];
   let faulty: FractionMatrix;
