@@ -5,7 +5,7 @@ import { alignmentData, alignmentMoments } from './alignmentData.js';
 import { boundedDouble, factorizationTarget, gaussianInit, nonSeparableDataset, regressionDataset, schedule, stepSize } from './index.js';
 import { checkArchitecture, rejectUnknownKeys } from './_internals/constraints.js';
 import { fittingBits } from './_internals/dyadic.js';
-import { normalUpperQuantile, normalUpperTail } from './_internals/normalQuantile.js';
+import { normalUpperQuantile, normalUpperTail } from '../stats/normalQuantile.js';
 
 // Every arbitrary checks its constraints when it is built (fast-check's habit,
 // STYLE §7): the error names the API, the field and its value, and the rule.

@@ -11,7 +11,7 @@ import { datasetFromArrays } from '../data/dataset.js';
 import { linear } from '../network/activation.js';
 import { networkFromArrays } from '../network/network.js';
 import { currentProfile } from '../verify/profile.js';
-import { normalLevel } from './_internals/normalQuantile.js';
+import { normalLevel } from '../stats/normalQuantile.js';
 import * as publicSurface from './index.js';
 import {
   alignedRankOneInit,

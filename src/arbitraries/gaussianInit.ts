@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { checkArchitecture, integerIn, numberWhere, rejectUnknownKeys } from './_internals/constraints.js';
 import { clean, fixedArray } from './_internals/fixedArray.js';
-import { normalLevel } from './_internals/normalQuantile.js';
+import { normalLevel } from '../stats/normalQuantile.js';
 import type { Architecture, Weights } from './types.js';
 
 export interface GaussianInitConstraints {

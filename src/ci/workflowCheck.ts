@@ -177,7 +177,7 @@ export function unpinnedUses(text: string): string[] {
     if (!m) continue;
     const ref = m[2];
     if (ref.startsWith('./')) continue;
-    const pinned = /^[\w.-]+\/[\w.\/-]+@[0-9a-f]{40}$/.test(ref);
+    const pinned = /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref);
     const version = m[3] !== undefined && /#\s*v?\d+(\.\d+)*\b/.test(m[3]);
     if (!pinned || !version) bad.push(line.trim());
   }
