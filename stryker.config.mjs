@@ -14,6 +14,9 @@ export default {
     'src/losses/**/*.ts',
     'src/metrics/**/*.ts',
     'src/maxMargin/**/*.ts',
+    // the norms and singular values the metrics use (moved from src/metrics to src/linalg)
+    'src/linalg/norms.ts',
+    'src/linalg/singularValues.ts',
     '!src/**/*.test.ts',
     // deliberately broken gradients exist to be wrong: mutating them tests nothing
     '!src/trainer/brokenGradient.ts',

@@ -6,7 +6,7 @@
  * Claims about ∇R itself (the descent inequality) re-evaluate R and ∇R at every iterate with the trusted kernel, so a
  * broken trainer is judged against the exact gradient; identities about the step actually taken (F3, F8, the F2
  * drift behind F5/F6) use the trainer's own gradient and its exact E. Each check compares a residual with a
- * floating-point allowance derived in src/tolerances/alignment.ts (ratio residual/allowance ≤ 1). Steps whose claimed
+ * floating-point allowance derived in src/tolerances/jt.ts and jtRounding.ts (ratio residual/allowance ≤ 1). Steps whose claimed
  * effect is below the rounding level are counted as unresolved and reported — never passed on zeros; a risk that
  * leaves the normal range fails the run with a loss-of-precision message (src/metrics/logRisk.ts). TRENDs are judged
  * across geometric checkpoints and, because a single run's direction is not a theorem at a finite horizon, accepted

@@ -2,7 +2,7 @@
  * The balancedness claims (CLAIMS.md §1 F2/F4, §3 DHL.*, §5 ACH.Thm1) as
  * fast-check properties, each with a twin on a broken trainer that must fail,
  * and the DHL/ACH rows of the ablation table (§7) as CEX tests.
- * Tolerances: src/tolerances/balancedness.ts (derivations there).
+ * Tolerances: src/tolerances/dhlStep.ts, dhl.ts and ach.ts (derivations there).
  */
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';

@@ -11,7 +11,7 @@ import type { AssumptionResult } from './assumption.js';
  * JT.A2 for an initialization: ∇R(W(0)) ≠ 0 and R(W(0)) < ℓ(0). Both are decided beyond rounding: R̂ must be below
  * ℓ̂(0) by more than riskRounding + γ_4·ℓ(0), and ‖Ĝ‖ must exceed the bound on ‖Ĝ − ∇R‖ (gradientRounding), so
  * that the exact gradient is provably nonzero. A case within rounding is reported as not established.
- * Stated for linear nets (JT's setting), whose rounding bounds src/tolerances/alignment.ts derives.
+ * Stated for linear nets (JT's setting), whose rounding bounds src/tolerances/jtRounding.ts derives.
  */
 export function jtA2(network: Network, data: Dataset, loss: Loss): AssumptionResult {
   if (loss.kind !== 'margin') return { holds: false, reason: `JT.A2: loss=${loss.name} is not a margin loss; ℓ(0) is undefined` };
