@@ -23,7 +23,8 @@ module.exports = {
     {
       name: 'kernels-stay-down',
       severity: 'error',
-      comment: 'Kernels (linalg, losses, network, data, trainer, metrics, maxMargin, exact) never import from arbitraries, verify, report, figures, plots or cli.',
+      comment:
+        'Kernels (linalg, losses, network, data, trainer, metrics, maxMargin, exact) never import from arbitraries, verify, report, figures, plots or cli.',
       from: { path: kernels },
       to: { path: upper },
     },
@@ -40,6 +41,10 @@ module.exports = {
     exclude: { path: ['^(node_modules|reports)/', '\\.test\\.ts$'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js', '.mjs', '.json'],
+    },
   },
 };

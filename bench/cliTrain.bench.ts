@@ -80,7 +80,10 @@ export function benchCliTrain(fx: BenchFixture = benchFixture(BENCH_SIZES[0], DE
       console.log(`    result: diverged=${JSON.stringify(res.diverged)}, risk at step ${last?.step} = ${last?.risk}`);
     }
     describe('npm run dlncheck -- train … (adds npm start-up)', timeCommand('npm', ['run', '-s', 'dlncheck', '--', 'train', '--spec', spec, '--out', out]));
-    describe('npx tsx src/cli/main.ts train … (through the TypeScript loader)', timeCommand('npx', ['tsx', 'src/cli/main.ts', 'train', '--spec', spec, '--out', out]));
+    describe(
+      'npx tsx src/cli/main.ts train … (through the TypeScript loader)',
+      timeCommand('npx', ['tsx', 'src/cli/main.ts', 'train', '--spec', spec, '--out', out]),
+    );
     describe('start-up only: npx tsx -e 0 (npx + node + tsx, no project code)', timeCommand('npx', ['tsx', '-e', '0']));
     describe('start-up only: node -e 0', timeCommand('node', ['-e', '0']));
 

@@ -67,7 +67,6 @@ function maxRelDiff(a: readonly (readonly (readonly number[])[])[], b: readonly 
   return worst;
 }
 
-
 interface TsResult {
   rate: Rate;
   finalWeights: number[][][];
@@ -115,7 +114,11 @@ function printTable(header: readonly string[], rows: readonly (readonly string[]
 }
 
 function main(): void {
-  console.log(`dlncheck bench: node ${process.version}, ${cpus().length} cpus, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `dlncheck bench: node ${process.version}, ${cpus().length} cpus, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`timing: warm-up, then best of ${REPETITIONS} runs of ~${SECONDS} s; η = 0.1, logistic loss, linear activation, no checkpoints or observers\n`);
   const fixtures = BENCH_SIZES.map((s, i) => benchFixture(s, DEFAULT_SEED + i));
   const dir = mkdtempSync(join(tmpdir(), 'dlncheck-bench-'));
@@ -124,13 +127,19 @@ function main(): void {
     const ts = fixtures.map((_, i) => runTs(input, i));
     const np = runNumpy(input);
     const threads = Object.keys(np.threadEnv).length ? JSON.stringify(np.threadEnv) : 'default threads';
-    console.log(`numpy ${np.numpy}, BLAS ${np.blas}, ${np.cpus} cpus, ${threads}; load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+    console.log(
+      `numpy ${np.numpy}, BLAS ${np.blas}, ${np.cpus} cpus, ${threads}; load average now ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
+    );
     const variants = Object.keys(np.sizes[0].rates) as Variant[];
     const fastest = (i: number, among: readonly Variant[]) => among.reduce((a, b) => (np.sizes[i].rates[b].best > np.sizes[i].rates[a].best ? b : a));
 
     const busy = loadavg()[0] > cpus().length / 2;
     if (busy)
-      console.log(`WARNING: machine busy (load ${loadavg()[0].toFixed(1)} on ${cpus().length} cpus): wall-clock rates are depressed and noisy; the CPU-time ratios are the better estimate\n`);
+      console.log(
+        `WARNING: machine busy (load ${loadavg()[0].toFixed(1)} on ${cpus().length} cpus): wall-clock rates are depressed and noisy; the CPU-time ratios are the better estimate\n`,
+      );
 
     console.log('Steps per second: TS = gradientDescent as shipped in src/trainer; NumPy = faster of backprop and e2e-prefix; met? judged on wall time');
     const verdictRow = (i: number, tsRate: Rate, among: readonly Variant[]) => {
@@ -148,7 +157,10 @@ function main(): void {
       ];
     };
     const verdictHeader = ['size', 'TS steps/s', 'NumPy steps/s (best variant)', 'ratio TS/NumPy', 'same, per CPU second', 'target', 'met?'];
-    printTable(verdictHeader, fixtures.map((_, i) => verdictRow(i, ts[i].rate, BASELINE_VARIANTS)));
+    printTable(
+      verdictHeader,
+      fixtures.map((_, i) => verdictRow(i, ts[i].rate, BASELINE_VARIANTS)),
+    );
 
     const allHeader = ['size', 'TS', ...variants.map((v) => `NumPy ${v}`)];
     console.log('\nAll measurements, steps per wall second, best (median)');
@@ -167,7 +179,10 @@ function main(): void {
     );
 
     console.log('\nAgainst the fastest of ALL NumPy variants (incl. e2e-vector, the association the TS kernel uses for one output)');
-    printTable(verdictHeader, fixtures.map((_, i) => verdictRow(i, ts[i].rate, variants)));
+    printTable(
+      verdictHeader,
+      fixtures.map((_, i) => verdictRow(i, ts[i].rate, variants)),
+    );
 
     const tol = sameUpdateTolerance();
     console.log(`\nSame update: max_k max|W_k(TS) − W_k(other)| / max|W_k(TS)| after ${VERIFY_STEPS} steps, TS = shipped kernel (tolerance ${tol})`);

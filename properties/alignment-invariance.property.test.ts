@@ -18,7 +18,14 @@ import {
   alignedInitWeights,
   type AlignedInit,
 } from '../src/arbitraries/alignedInit.js';
-import { alignmentData, alignmentMoments, alignmentProblemFloat, alignmentProblemFractions, type AlignmentData, type AlignmentDataKind } from '../src/arbitraries/alignmentData.js';
+import {
+  alignmentData,
+  alignmentMoments,
+  alignmentProblemFloat,
+  alignmentProblemFractions,
+  type AlignmentData,
+  type AlignmentDataKind,
+} from '../src/arbitraries/alignmentData.js';
 import { alignedRankOneInit, architecture, balancedInit, nonSeparableDataset, regressionDataset, separableDataset } from '../src/arbitraries/index.js';
 import { circulantBasis } from '../src/constrained/circulant.js';
 import { convolutionBasis } from '../src/constrained/convolution.js';
@@ -48,10 +55,22 @@ import { horizon, runs, testTimeout } from '../src/verify/profile.js';
 
 /** The §7 ablations this file runs, from the registry (titles and database labels). */
 const ABLATION = {
-  thm1ExactBreak: ablationTest('RNBU.Thm1', 'diagonalMoments', 'exact rationals: generic data give a nonzero off-diagonal entry of U_kᵀW_kU_{k−1} (the init bases) after one step'),
-  thm1FloatBreak: ablationTest('RNBU.Thm1', 'diagonalMoments', 'fast-check finds and shrinks generic data on which one GD step breaks alignment (in every basis)'),
+  thm1ExactBreak: ablationTest(
+    'RNBU.Thm1',
+    'diagonalMoments',
+    'exact rationals: generic data give a nonzero off-diagonal entry of U_kᵀW_kU_{k−1} (the init bases) after one step',
+  ),
+  thm1FloatBreak: ablationTest(
+    'RNBU.Thm1',
+    'diagonalMoments',
+    'fast-check finds and shrinks generic data on which one GD step breaks alignment (in every basis)',
+  ),
   prop1LargeStep: ablationTest('RNBU.Prop1', 'stepBound', 'η three times the bound oscillates past s*'),
-  projConvolution: ablationTest('RNBU.Proj', 'orthonormalBasis', 'zero-padded convolution — GD on the filter is no scalar multiple of the projected gradient step'),
+  projConvolution: ablationTest(
+    'RNBU.Proj',
+    'orthonormalBasis',
+    'zero-padded convolution — GD on the filter is no scalar multiple of the projected gradient step',
+  ),
   oneDGenericInit: ablationTest('RNBU.1D', 'alignedRankOneInit', 'from a generic (unaligned) init, exact alignment is absent after finite training'),
 };
 
@@ -59,7 +78,6 @@ const ABLATION = {
 const timeout = (ms: number) => testTimeout(ms);
 
 // ------------------------------------------------------------------ rounding model and small helpers
-
 
 function fro(A: ArrayLike<number>): number {
   let s = 0;
@@ -117,7 +135,15 @@ function netOf(weights: readonly Float64Array[], dims: readonly number[]): Netwo
  * structuralE = δE: bound on E_off caused by the O's (0 when E's structure
  * cannot leak, as in RNBU.1D and sensing); roundE = δR.
  */
-function gradientLeakBound(k: number, norms: readonly number[], offs: readonly number[], e: number, structuralE: number, roundE: number, productRoundings: number): number {
+function gradientLeakBound(
+  k: number,
+  norms: readonly number[],
+  offs: readonly number[],
+  e: number,
+  structuralE: number,
+  roundE: number,
+  productRoundings: number,
+): number {
   const up = norms.slice(k + 1);
   const dn = norms.slice(0, k);
   const a = prod(up);
@@ -141,7 +167,8 @@ function updateRounding(W: Float64Array, G: Float64Array, eta: number): number {
 // ------------------------------------------------------------------ RNBU.Def2
 
 /** Zero or repeated |σ| in a layer: the degenerate spectra where recovered bases are not unique. */
-const sigmaClass = (init: AlignedInit) => (init.sigmas.some((s) => s.some((v, j) => v === 0 || s.findIndex((w) => Math.abs(w) === Math.abs(v)) !== j)) ? 'σ tied or 0' : 'σ distinct');
+const sigmaClass = (init: AlignedInit) =>
+  init.sigmas.some((s) => s.some((v, j) => v === 0 || s.findIndex((w) => Math.abs(w) === Math.abs(v)) !== j)) ? 'σ tied or 0' : 'σ distinct';
 
 describe('RNBU.Def2 distance from aligned', () => {
   test(
@@ -153,13 +180,19 @@ describe('RNBU.Def2 distance from aligned', () => {
         fc.property(
           alignedInit({ maxDepth: 4, maxWidth: 4 }),
           architecture({ minDepth: 1, maxDepth: 4, maxWidth: 4, maxOutputDim: 4 }).chain((arch) =>
-            fc.record({ dims: fc.constant(arch.dims), weights: fc.constantFrom<'dyadic' | 'rational'>('dyadic', 'rational').chain((frames) => balancedInit(arch, { frames })) }),
+            fc.record({
+              dims: fc.constant(arch.dims),
+              weights: fc.constantFrom<'dyadic' | 'rational'>('dyadic', 'rational').chain((frames) => balancedInit(arch, { frames })),
+            }),
           ),
           (init, bal) => {
             const W = alignedInitWeights(init);
             const given = alignmentInBases(W, init.dims, alignedInitBases(init)).distance;
             const recovered = alignmentDistance(W, init.dims).distance;
-            const balanced = alignmentDistance(bal.weights.map((Wk) => Float64Array.from(Wk.flat())), bal.dims).distance;
+            const balanced = alignmentDistance(
+              bal.weights.map((Wk) => Float64Array.from(Wk.flat())),
+              bal.dims,
+            ).distance;
             worst = { given: Math.max(worst.given, given), recovered: Math.max(worst.recovered, recovered), balanced: Math.max(worst.balanced, balanced) };
             // given bases: the weights are the exact product rounded once and the bases rounded rationals
             // (‖ÛᵀÛ − I‖ ≤ ~d·u): off-diagonal ≤ readout γ_{4d+4} of ‖W‖_F, d ≤ 4 — ratio to that ≤ 1.
@@ -170,9 +203,14 @@ describe('RNBU.Def2 distance from aligned', () => {
           },
         ),
         // one balanced layer is aligned by its own SVD: only L ≥ 2 tests the balanced half
-        { numRuns: runs(100), classify: ([init, bal]) => `aligned L=${init.dims.length - 1} | ${sigmaClass(init)} | balanced ${bal.dims.length === 2 ? 'L=1' : 'L≥2'}` },
+        {
+          numRuns: runs(100),
+          classify: ([init, bal]) => `aligned L=${init.dims.length - 1} | ${sigmaClass(init)} | balanced ${bal.dims.length === 2 ? 'L=1' : 'L≥2'}`,
+        },
       );
-      console.log(`RNBU.Def2: worst distance — given bases ${worst.given.toExponential(1)}, recovered ${worst.recovered.toExponential(1)}, balanced nets ${worst.balanced.toExponential(1)}`);
+      console.log(
+        `RNBU.Def2: worst distance — given bases ${worst.given.toExponential(1)}, recovered ${worst.recovered.toExponential(1)}, balanced nets ${worst.balanced.toExponential(1)}`,
+      );
     },
     timeout(4_000),
   );
@@ -183,7 +221,11 @@ describe('RNBU.Def2 distance from aligned', () => {
       const entry = fc.integer({ min: -4, max: 4 }).map((v) => v / 4);
       const found = findCounterexample(
         'RNBU.Def2',
-        fc.property(fc.array(entry, { minLength: 4, maxLength: 4 }), fc.array(entry, { minLength: 4, maxLength: 4 }), (a, b) => alignmentDistance([Float64Array.from(a), Float64Array.from(b)], [2, 2, 2]).distance <= 1e-6),
+        fc.property(
+          fc.array(entry, { minLength: 4, maxLength: 4 }),
+          fc.array(entry, { minLength: 4, maxLength: 4 }),
+          (a, b) => alignmentDistance([Float64Array.from(a), Float64Array.from(b)], [2, 2, 2]).distance <= 1e-6,
+        ),
         { numRuns: runs(50), label: 'generic weights' },
       );
       const [a, b] = found.counterexample;
@@ -255,30 +297,40 @@ interface OneDCase {
 
 /** A user loss through mathjs (symbolic derivative), built once. */
 const expression = expressionLoss('log(1 + exp(-u)) + u^2/64');
-const lossOf = (name: OneDCase['loss']): Loss => (name === 'logistic' ? logistic : name === 'exponential' ? exponential : name === 'expression' ? expression : squared);
+const lossOf = (name: OneDCase['loss']): Loss =>
+  name === 'logistic' ? logistic : name === 'exponential' ? exponential : name === 'expression' ? expression : squared;
 
 const oneDCase: fc.Arbitrary<OneDCase> = architecture({ minDepth: 1, maxDepth: 4, maxWidth: 4, minOutputDim: 1, maxOutputDim: 1 }).chain((arch) =>
-  fc.record({
-    dims: fc.constant(arch.dims),
-    weights: alignedRankOneInit(arch, { maxDirectionEntry: 2 }),
-    loss: fc.constantFrom<OneDCase['loss']>('logistic', 'exponential', 'expression', 'squared'),
-    eta: fc.constantFrom(1 / 4, 1 / 8, 1 / 2),
-    data: fc.oneof(
-      separableDataset({ minDim: arch.dims[0], maxDim: arch.dims[0], maxSamples: 6 }).map((d) => ({ x: d.x, y: d.y as number[] | number[][], reg: false })),
-      nonSeparableDataset({ minDim: arch.dims[0], maxDim: arch.dims[0], maxSamples: 6, kinds: arch.dims[0] >= 2 ? ['antipodal', 'triangle', 'xor'] : ['antipodal', 'triangle'] }).map(
-        (d) => ({ x: d.x, y: d.y as number[] | number[][], reg: false }),
+  fc
+    .record({
+      dims: fc.constant(arch.dims),
+      weights: alignedRankOneInit(arch, { maxDirectionEntry: 2 }),
+      loss: fc.constantFrom<OneDCase['loss']>('logistic', 'exponential', 'expression', 'squared'),
+      eta: fc.constantFrom(1 / 4, 1 / 8, 1 / 2),
+      data: fc.oneof(
+        separableDataset({ minDim: arch.dims[0], maxDim: arch.dims[0], maxSamples: 6 }).map((d) => ({ x: d.x, y: d.y as number[] | number[][], reg: false })),
+        nonSeparableDataset({
+          minDim: arch.dims[0],
+          maxDim: arch.dims[0],
+          maxSamples: 6,
+          kinds: arch.dims[0] >= 2 ? ['antipodal', 'triangle', 'xor'] : ['antipodal', 'triangle'],
+        }).map((d) => ({ x: d.x, y: d.y as number[] | number[][], reg: false })),
+        regressionDataset({ minDim: arch.dims[0], maxDim: arch.dims[0], minOutputDim: 1, maxOutputDim: 1, maxSamples: 6 }).map((d) => ({
+          x: d.x,
+          y: d.y as number[] | number[][],
+          reg: true,
+        })),
       ),
-      regressionDataset({ minDim: arch.dims[0], maxDim: arch.dims[0], minOutputDim: 1, maxOutputDim: 1, maxSamples: 6 }).map((d) => ({ x: d.x, y: d.y as number[] | number[][], reg: true })),
-    ),
-  }).map(({ dims, weights, loss, eta, data }) => ({
-    dims,
-    weights,
-    eta,
-    // squared loss needs regression targets, the margin losses ±1 labels
-    loss: data.reg ? 'squared' : loss === 'squared' ? 'logistic' : loss,
-    x: data.x,
-    y: data.y,
-  })),
+    })
+    .map(({ dims, weights, loss, eta, data }) => ({
+      dims,
+      weights,
+      eta,
+      // squared loss needs regression targets, the margin losses ±1 labels
+      loss: data.reg ? 'squared' : loss === 'squared' ? 'logistic' : loss,
+      x: data.x,
+      y: data.y,
+    })),
 );
 
 /** L = 1 is a single row aᵀ (rank one by shape); squared loss ⇔ regression data. */
@@ -382,7 +434,10 @@ function runOneD(c: OneDCase, gradient?: GradientFn): LeakReport {
 
 describe('RNBU.1D rank-one aligned init, 1-d output', () => {
   test(
-    claimTitle('RNBU.1D', 'stays rank one and aligned at every GD step (logistic, exponential, mathjs expression, squared; separable, non-separable and regression data)'),
+    claimTitle(
+      'RNBU.1D',
+      'stays rank one and aligned at every GD step (logistic, exponential, mathjs expression, squared; separable, non-separable and regression data)',
+    ),
     () => {
       let worst = emptyLeak();
       assertClaim(
@@ -534,7 +589,10 @@ function runInvariance(c: Thm1Case, steps: number, gradient?: GradientFn): Invar
       const bounds = W.map((_, k) => gradientLeakBound(k, norms, offs, e, structural(offs), roundE, N));
       for (let k = 0; k < L; k++) {
         const G = v.grads[k];
-        out.gradRatio = Math.max(out.gradRatio, ratio(offNorm(inBases(G, dims[k + 1], dims[k], bases[k + 1], bases[k]), dims[k + 1], dims[k]), bounds[k] + readoutError(G, maxDim)));
+        out.gradRatio = Math.max(
+          out.gradRatio,
+          ratio(offNorm(inBases(G, dims[k + 1], dims[k], bases[k + 1], bases[k]), dims[k + 1], dims[k]), bounds[k] + readoutError(G, maxDim)),
+        );
         if (allowance) out.stepRatio = Math.max(out.stepRatio, ratio(leaks[k], allowance[k] + meas[k]));
         if (v.t <= SHORT) out.trajectoryRatio = Math.max(out.trajectoryRatio, ratio(leaks[k], budget[k] + meas[k]));
         if (norms[k] > 0) {
@@ -548,7 +606,9 @@ function runInvariance(c: Thm1Case, steps: number, gradient?: GradientFn): Invar
       if (Number.isNaN(v.eta)) return;
       allowance = W.map((Wk, k) => offs[k] + eta * bounds[k] + updateRounding(Wk, v.grads[k], eta));
       if (v.t < SHORT) {
-        const next = W.map((Wk, k) => budget[k] + eta * gradientLeakBound(k, norms, budget, e, structural(budget), roundE, N) + updateRounding(Wk, v.grads[k], eta));
+        const next = W.map(
+          (Wk, k) => budget[k] + eta * gradientLeakBound(k, norms, budget, e, structural(budget), roundE, N) + updateRounding(Wk, v.grads[k], eta),
+        );
         next.forEach((b, k) => (budget[k] = b));
       }
     },
@@ -587,7 +647,10 @@ describe('RNBU.Thm1 invariance of alignment under squared loss', () => {
         fc.property(
           fc.constantFrom<AlignmentDataKind>(...THM1_KINDS).chain((kind) =>
             alignedInit({ maxDepth: 3, maxWidth: 3, maxNumerator: 4, sameEnds: kind === 'autoencoding' }).chain((init) =>
-              fc.record({ init: fc.constant(init), data: alignmentData({ kind, input: init.bases[0], output: init.bases[init.bases.length - 1], maxSamples: 3 }) }),
+              fc.record({
+                init: fc.constant(init),
+                data: alignmentData({ kind, input: init.bases[0], output: init.bases[init.bases.length - 1], maxSamples: 3 }),
+              }),
             ),
           ),
           ({ init, data }) => {
@@ -617,7 +680,10 @@ describe('RNBU.Thm1 invariance of alignment under squared loss', () => {
         'RNBU.Thm1',
         fc.property(
           alignedInit({ maxDepth: 2, maxWidth: 3, maxNumerator: 4 }).chain((init) =>
-            fc.record({ init: fc.constant(init), data: alignmentData({ kind: 'generic', input: init.bases[0], output: init.bases[init.bases.length - 1], maxSamples: 3 }) }),
+            fc.record({
+              init: fc.constant(init),
+              data: alignmentData({ kind: 'generic', input: init.bases[0], output: init.bases[init.bases.length - 1], maxSamples: 3 }),
+            }),
           ),
           ({ init, data }) => {
             const Us = init.bases.map((b) => basisFractions(b));
@@ -630,7 +696,9 @@ describe('RNBU.Thm1 invariance of alignment under squared loss', () => {
       const { init, data } = found.counterexample[0];
       const Us = init.bases.map((b) => basisFractions(b));
       const W = exactGradientStep(alignedInitFractions(init), alignmentProblemFractions(data), fraction(1, 8)).weights;
-      console.log(`  after one exact step (η = 1/8): ${W.map((Wk, k) => `U_${k + 1}ᵀW_${k + 1}U_${k} = ${format(matmul(matmul(transpose(Us[k + 1]), Wk), Us[k]))}`).join('; ')}`);
+      console.log(
+        `  after one exact step (η = 1/8): ${W.map((Wk, k) => `U_${k + 1}ᵀW_${k + 1}U_${k} = ${format(matmul(matmul(transpose(Us[k + 1]), Wk), Us[k]))}`).join('; ')}`,
+      );
     },
     timeout(3_000),
   );
@@ -646,7 +714,13 @@ describe('RNBU.Thm1 invariance of alignment under squared loss', () => {
           ),
           ({ init, data }) => {
             const { data: ds } = alignmentProblemFloat(data, init.dims);
-            const r = gradientDescent({ network: netOf(alignedInitWeights(init), init.dims), data: ds, loss: squared, schedule: { kind: 'constant', eta: 1 / 4 }, steps: 1 });
+            const r = gradientDescent({
+              network: netOf(alignedInitWeights(init), init.dims),
+              data: ds,
+              loss: squared,
+              schedule: { kind: 'constant', eta: 1 / 4 },
+              steps: 1,
+            });
             // aligned nets read ≤ 1e-12 (alignmentDistance unit test: rounding + eigensolver, no near-clusters with
             // these σ); the measure's own floor on nearly repeated values is O(τ) = 1e-8: 1e-6 is clear of both
             return alignmentDistance(r.network.weights, init.dims).distance <= 1e-6;
@@ -786,7 +860,9 @@ function compareWithScalar(r: InvarianceReport, init: AlignedInit, lam: readonly
     const width = Math.max(...scal.map((row) => row.length));
     const defS = Math.max(
       0,
-      ...Array.from({ length: width }, (_, j) => norm2(scal.map((row, k) => (j < row.length ? gamma(2 * L + 4) * (Math.abs(row[j]) + eta * Math.abs(F[k][j])) : 0)))),
+      ...Array.from({ length: width }, (_, j) =>
+        norm2(scal.map((row, k) => (j < row.length ? gamma(2 * L + 4) * (Math.abs(row[j]) + eta * Math.abs(F[k][j])) : 0))),
+      ),
     );
     errM = lip * errM + norm2(r.defect[t]);
     errS = lip * errS + defS;
@@ -843,7 +919,10 @@ describe('RNBU.Cor1 matrix GD = scalar recursion on singular values', () => {
         fc.property(
           fc.constantFrom<AlignmentDataKind>('autoencoding', 'factorization').chain((kind) =>
             alignedInit({ maxDepth: 3, maxWidth: 3, maxNumerator: 4, sameEnds: kind === 'autoencoding' }).chain((init) =>
-              fc.record({ init: fc.constant(init), data: alignmentData({ kind, input: init.bases[0], output: init.bases[init.bases.length - 1], maxSamples: 3 }) }),
+              fc.record({
+                init: fc.constant(init),
+                data: alignmentData({ kind, input: init.bases[0], output: init.bases[init.bases.length - 1], maxSamples: 3 }),
+              }),
             ),
           ),
           ({ init, data }) => {
@@ -987,7 +1066,11 @@ describe('RNBU.Prop1 linear convergence with an explicit step', () => {
   test(
     claimTitle('RNBU.Prop1', 'balanced index, η ≤ 1/(λLs*^{2L−2}): s_t increases, stays ≤ s*, and s* − s_t ≤ (1 − ηλLs_0^{2L−2})^t(s* − s_0)'),
     () => {
-      assertClaim('RNBU.Prop1', fc.property(prop1Case(fc.constantFrom(1, 1 / 2, 1 / 4)), (c) => ok(prop1Check(c))), { numRuns: runs(40), classify: ([c]) => prop1Class(c) });
+      assertClaim(
+        'RNBU.Prop1',
+        fc.property(prop1Case(fc.constantFrom(1, 1 / 2, 1 / 4)), (c) => ok(prop1Check(c))),
+        { numRuns: runs(40), classify: ([c]) => prop1Class(c) },
+      );
     },
     timeout(6_000),
   );
@@ -995,7 +1078,11 @@ describe('RNBU.Prop1 linear convergence with an explicit step', () => {
   test(
     ABLATION.prop1LargeStep.title,
     () => {
-      const found = findCounterexample('RNBU.Prop1', fc.property(prop1Case(fc.constant(3)), (c) => ok(prop1Check(c))), { numRuns: runs(40), label: ABLATION.prop1LargeStep.label });
+      const found = findCounterexample(
+        'RNBU.Prop1',
+        fc.property(prop1Case(fc.constant(3)), (c) => ok(prop1Check(c))),
+        { numRuns: runs(40), label: ABLATION.prop1LargeStep.label },
+      );
       const p = prop1Check(found.counterexample[0]);
       expect(p.cap > 1 || p.mono > 1).toBe(true);
     },
@@ -1005,10 +1092,14 @@ describe('RNBU.Prop1 linear convergence with an explicit step', () => {
   test(
     claimTitle('RNBU.Prop1', 'twin: a trainer that drops G_1 is caught'),
     () => {
-      findCounterexample('RNBU.Prop1', fc.property(prop1Case(fc.constantFrom(1, 1 / 2)), (c) => ok(prop1Check(c, brokenGradient({ kind: 'drop', layer: 0 })))), {
-        numRuns: runs(40),
-        label: 'twin: G_1 dropped',
-      });
+      findCounterexample(
+        'RNBU.Prop1',
+        fc.property(prop1Case(fc.constantFrom(1, 1 / 2)), (c) => ok(prop1Check(c, brokenGradient({ kind: 'drop', layer: 0 })))),
+        {
+          numRuns: runs(40),
+          label: 'twin: G_1 dropped',
+        },
+      );
     },
     timeout(3_000),
   );
@@ -1027,15 +1118,17 @@ interface ProjCase {
   readonly y: number[][];
 }
 
-const projCase: fc.Arbitrary<ProjCase> = fc.record({ k: fc.integer({ min: 2, max: 4 }), L: fc.integer({ min: 1, max: 3 }), n: fc.integer({ min: 1, max: 4 }) }).chain(({ k, L, n }) =>
-  fc.record({
-    k: fc.constant(k),
-    kinds: fc.array(fc.constantFrom<LayerKind>('circulant', 'diagonal', 'free'), { minLength: L, maxLength: L }),
-    params: fc.array(fc.array(fc.integer({ min: -4, max: 4 }), { minLength: k * k, maxLength: k * k }), { minLength: L, maxLength: L }),
-    x: fc.array(fc.array(fc.integer({ min: -4, max: 4 }), { minLength: k, maxLength: k }), { minLength: n, maxLength: n }),
-    y: fc.array(fc.array(fc.integer({ min: -4, max: 4 }), { minLength: k, maxLength: k }), { minLength: n, maxLength: n }),
-  }),
-);
+const projCase: fc.Arbitrary<ProjCase> = fc
+  .record({ k: fc.integer({ min: 2, max: 4 }), L: fc.integer({ min: 1, max: 3 }), n: fc.integer({ min: 1, max: 4 }) })
+  .chain(({ k, L, n }) =>
+    fc.record({
+      k: fc.constant(k),
+      kinds: fc.array(fc.constantFrom<LayerKind>('circulant', 'diagonal', 'free'), { minLength: L, maxLength: L }),
+      params: fc.array(fc.array(fc.integer({ min: -4, max: 4 }), { minLength: k * k, maxLength: k * k }), { minLength: L, maxLength: L }),
+      x: fc.array(fc.array(fc.integer({ min: -4, max: 4 }), { minLength: k, maxLength: k }), { minLength: n, maxLength: n }),
+      y: fc.array(fc.array(fc.integer({ min: -4, max: 4 }), { minLength: k, maxLength: k }), { minLength: n, maxLength: n }),
+    }),
+  );
 
 /** Depth and the constraints that occur (free layers fill the rest); k only matters through the circulant step scale c² = k. */
 function projClass(c: ProjCase): string {
@@ -1047,7 +1140,12 @@ function projSetup(c: ProjCase, basisFor: (kind: LayerKind, k: number) => LayerB
   const { k } = c;
   const layers = c.kinds.map((kind) => basisFor(kind, k));
   const weights = layers.map((b, l) =>
-    b ? composeLayer(b, c.params[l].slice(0, b.elements.length).map((v) => v / 8)) : Float64Array.from(c.params[l], (v) => v / (8 * k)),
+    b
+      ? composeLayer(
+          b,
+          c.params[l].slice(0, b.elements.length).map((v) => v / 8),
+        )
+      : Float64Array.from(c.params[l], (v) => v / (8 * k)),
   );
   // ‖x_i‖ ≤ √k·4/(4k) ≤ 1
   const data = datasetFromArrays(
@@ -1058,7 +1156,8 @@ function projSetup(c: ProjCase, basisFor: (kind: LayerKind, k: number) => LayerB
   return { net: netOf(weights, new Array(c.kinds.length + 1).fill(k)), data, layers };
 }
 
-const plainBases = (kind: LayerKind, k: number): LayerBasis | null => (kind === 'circulant' ? circulantBasis(k) : kind === 'diagonal' ? diagonalBasis(k) : null);
+const plainBases = (kind: LayerKind, k: number): LayerBasis | null =>
+  kind === 'circulant' ? circulantBasis(k) : kind === 'diagonal' ? diagonalBasis(k) : null;
 
 /** The bases here have 0/1 entries and disjoint supports: what the tolerance derivation below assumes. */
 function disjointZeroOne(b: LayerBasis): boolean {
@@ -1107,7 +1206,10 @@ function projCheck(c: ProjCase, gradient?: GradientFn): number {
           worst = Math.max(worst, ratio(Math.sqrt(d), bounds[l] + gamma(2) * fro(W)));
         });
       }
-      const cur = netOf(v.weights.map((W) => W.slice()), net.dims);
+      const cur = netOf(
+        v.weights.map((W) => W.slice()),
+        net.dims,
+      );
       riskAndGradient(ws, cur, data, squared, G);
       expected = cur.weights.map((W, l) => {
         const b = layers[l];
@@ -1149,9 +1251,9 @@ describe('RNBU.Proj GD on constrained parameters = projected GD', () => {
       const found = findCounterexample(
         'RNBU.Proj',
         fc.property(
-          fc.integer({ min: 2, max: 5 }).chain((k) =>
-            fc.tuple(fc.constant(k), fc.array(fc.integer({ min: -4, max: 4 }), { minLength: k * k, maxLength: k * k })),
-          ),
+          fc
+            .integer({ min: 2, max: 5 })
+            .chain((k) => fc.tuple(fc.constant(k), fc.array(fc.integer({ min: -4, max: 4 }), { minLength: k * k, maxLength: k * k }))),
           ([k, g]) => {
             const b = convolutionBasis({ width: k, filterWidth: 3 });
             const G = Float64Array.from(g);
@@ -1184,10 +1286,14 @@ describe('RNBU.Proj GD on constrained parameters = projected GD', () => {
   test(
     claimTitle('RNBU.Proj', 'twin: a parameter trainer whose gradient scales G_1 by 1.01 is caught'),
     () => {
-      findCounterexample('RNBU.Proj', fc.property(projCase, (c) => projCheck(c, brokenGradient({ kind: 'scale', layer: 0, factor: 1.01 })) <= 1), {
-        numRuns: runs(40),
-        label: 'twin: G_1 scaled by 1.01',
-      });
+      findCounterexample(
+        'RNBU.Proj',
+        fc.property(projCase, (c) => projCheck(c, brokenGradient({ kind: 'scale', layer: 0, factor: 1.01 })) <= 1),
+        {
+          numRuns: runs(40),
+          label: 'twin: G_1 scaled by 1.01',
+        },
+      );
     },
     timeout(3_000),
   );
@@ -1236,7 +1342,11 @@ function thm3Case(constraint: Constraint, k: number, n: number): fc.Arbitrary<Th
 
 /** Symmetric members: circulant c_m = c_{k−m}; convolution filter (b, a, b). Aligned in the shared basis. */
 function symmetricWeights(constraint: Constraint, k: number, taps: readonly number[]): Float64Array {
-  if (constraint === 'circulant') return composeLayer(circulantBasis(k), Array.from({ length: k }, (_, m) => taps[Math.min(m, k - m)] / 8));
+  if (constraint === 'circulant')
+    return composeLayer(
+      circulantBasis(k),
+      Array.from({ length: k }, (_, m) => taps[Math.min(m, k - m)] / 8),
+    );
   return composeLayer(convolutionBasis({ width: k, filterWidth: 3 }), [taps[1] / 8, taps[0] / 8, taps[1] / 8]);
 }
 
@@ -1326,7 +1436,15 @@ describe('RNBU.Thm3 constrained layers: when does one step break alignment?', ()
       // derived: a real circulant is a scaled rotation on each Fourier plane, so a net of circulant layers is
       // aligned in rotated Fourier bases at every step — never a break in every basis
       for (const k of [2, 3, 4]) expect(smallest[`def2/circulant/${k}`]).toBeNull();
-      for (const key of ['bases/circulant/3', 'bases/circulant/4', 'bases/convolution/2', 'bases/convolution/3', 'bases/convolution/4', 'def2/convolution/3', 'def2/convolution/4'])
+      for (const key of [
+        'bases/circulant/3',
+        'bases/circulant/4',
+        'bases/convolution/2',
+        'bases/convolution/3',
+        'bases/convolution/4',
+        'def2/convolution/3',
+        'def2/convolution/4',
+      ])
         expect(smallest[key]).not.toBeNull();
     },
     timeout(10_000),

@@ -33,8 +33,39 @@ import { logSumLoss, smoothedMargin } from '../src/metrics/smoothedMargin.js';
 import { linear } from '../src/network/activation.js';
 import { networkFromArrays, type Network } from '../src/network/network.js';
 import type { SpecInput } from '../src/spec/spec.js';
-import { adjacentAlignmentBound, alphaResolution, alignmentRounding, energyBudget, energyRounding, initializationConstant, lemma4Threshold, marginAllowance, lemma4Rounding, offMarginRateAllowance, productAlignmentAllowance, productAlignmentLowerBound, rankOneGapBound, rankOneGapRounding, smoothedMarginRounding, type LayerSpectrum } from '../src/tolerances/jt.js';
-import { descentAllowance, driftRounding, evaluationScale, firstOrderConsistency, gradientConsistency, gradientRounding, marginRounding, normChangeAllowance, projectionAllowance, riskRounding, svdRoundings, updateRounding, type EvaluationScale } from '../src/tolerances/jtRounding.js';
+import {
+  adjacentAlignmentBound,
+  alphaResolution,
+  alignmentRounding,
+  energyBudget,
+  energyRounding,
+  initializationConstant,
+  lemma4Threshold,
+  marginAllowance,
+  lemma4Rounding,
+  offMarginRateAllowance,
+  productAlignmentAllowance,
+  productAlignmentLowerBound,
+  rankOneGapBound,
+  rankOneGapRounding,
+  smoothedMarginRounding,
+  type LayerSpectrum,
+} from '../src/tolerances/jt.js';
+import {
+  descentAllowance,
+  driftRounding,
+  evaluationScale,
+  firstOrderConsistency,
+  gradientConsistency,
+  gradientRounding,
+  marginRounding,
+  normChangeAllowance,
+  projectionAllowance,
+  riskRounding,
+  svdRoundings,
+  updateRounding,
+  type EvaluationScale,
+} from '../src/tolerances/jtRounding.js';
 import { norm2 as euclidean } from '../src/linalg/dense.js';
 import { gamma, UNIT_ROUNDOFF } from '../src/tolerances/rounding.js';
 import { brokenGradient, faultName, type GradientFault } from '../src/trainer/brokenGradient.js';
@@ -212,7 +243,17 @@ function offMarginInner(M: Float64Array, G: Float64Array, rows: number, d: numbe
   return s;
 }
 
-function evaluate(src: Source, weights: readonly Float64Array[], dims: readonly number[], data: Dataset, loss: MarginLoss, t: number, eta: number, radius: number, ubar?: Float64Array): Evaluation {
+function evaluate(
+  src: Source,
+  weights: readonly Float64Array[],
+  dims: readonly number[],
+  data: Dataset,
+  loss: MarginLoss,
+  t: number,
+  eta: number,
+  radius: number,
+  ubar?: Float64Array,
+): Evaluation {
   const layerSq = weights.map(sumSq);
   const layerGradSq = src.grads.map(sumSq);
   const margins = src.ws.margins.slice(0, data.n);
@@ -452,7 +493,10 @@ const smoothnessCase: fc.Arbitrary<SmoothnessCase> = separableDataset({ maxDim: 
       .record({
         radius: fc.constantFrom(1, 3 / 2, 2, 3),
         raw: gaussianInit(arch, { scale: 1 }),
-        fractions: fc.array(fc.integer({ min: 0, max: 8 }).map((k) => k / 8), { minLength: L, maxLength: L }),
+        fractions: fc.array(
+          fc.integer({ min: 0, max: 8 }).map((k) => k / 8),
+          { minLength: L, maxLength: L },
+        ),
         delta: gaussianInit(arch, { scale: 1 }),
         // s = 2^−j: from a full-size move down to 2^−30, where the first-order term dominates the quadratic one
         s: fc.integer({ min: 0, max: 30 }).map((j) => 2 ** -j),
@@ -495,7 +539,11 @@ function smoothnessRatio(c: SmoothnessCase, gradient: GradientFn = riskAndGradie
   const gNorm = Math.sqrt(sumSq(g.flatMap((G) => Array.from(G))));
   const dist = Math.sqrt(distSq);
   const allowance =
-    riskRounding(sW) + riskRounding(sV) + euclidean(gradientRounding(sW)) * dist + (gamma(M + 1) + UNIT_ROUNDOFF) * gNorm * dist + gamma(M + 3) * (beta / 2) * distSq;
+    riskRounding(sW) +
+    riskRounding(sV) +
+    euclidean(gradientRounding(sW)) * dist +
+    (gamma(M + 1) + UNIT_ROUNDOFF) * gNorm * dist +
+    gamma(M + 3) * (beta / 2) * distSq;
   return residual / allowance;
 }
 
@@ -503,7 +551,11 @@ describe('JT.Lem5: the logistic risk is β(R)-smooth on B(R)', () => {
   test(
     claimTitle('JT.Lem5', 'INEQ: R(V) ≤ R(W) + ⟨∇R(W), V − W⟩ + (β(R)/2)‖V − W‖² for W, V ∈ B(R), R ≥ 1, ‖x_i‖ ≤ 1, logistic'),
     () => {
-      assertClaim('JT.Lem5', fc.property(smoothnessCase, (c) => smoothnessRatio(c) <= 1), { numRuns: runs(300) });
+      assertClaim(
+        'JT.Lem5',
+        fc.property(smoothnessCase, (c) => smoothnessRatio(c) <= 1),
+        { numRuns: runs(300) },
+      );
     },
     timeout(3000, false),
   );
@@ -511,7 +563,11 @@ describe('JT.Lem5: the logistic risk is β(R)-smooth on B(R)', () => {
   test(
     claimTitle('JT.Lem5', `twin: fails when ∇R(W) has ${faultName(DROP_G1)}`),
     () => {
-      findCounterexample('JT.Lem5', fc.property(smoothnessCase, (c) => smoothnessRatio(c, brokenGradient(DROP_G1)) <= 1), { numRuns: runs(300), label: `twin, ${faultName(DROP_G1)}` });
+      findCounterexample(
+        'JT.Lem5',
+        fc.property(smoothnessCase, (c) => smoothnessRatio(c, brokenGradient(DROP_G1)) <= 1),
+        { numRuns: runs(300), label: `twin, ${faultName(DROP_G1)}` },
+      );
     },
     timeout(2000, false),
   );
@@ -597,7 +653,9 @@ function checkRisk(c: TrainCase, steps: number, trainerGradient?: GradientFn): R
       const drop = (eta / 2) * prev.gradSq;
       const residual = cur.risk - prev.risk + drop;
       if (residual > allowance)
-        fail(`descent inequality fails at t=${prev.t}: R(t+1) − R(t) + (η/2)‖∇R‖² = ${residual.toExponential(3)} > allowance ${allowance.toExponential(3)} (η=${eta}, R(t)=${prev.risk})`);
+        fail(
+          `descent inequality fails at t=${prev.t}: R(t+1) − R(t) + (η/2)‖∇R‖² = ${residual.toExponential(3)} > allowance ${allowance.toExponential(3)} (η=${eta}, R(t)=${prev.risk})`,
+        );
       if (!riskChangeResolved(drop, allowance).resolved) unresolved++;
       intervalDrop += drop;
       intervalAllowance += allowance;
@@ -632,7 +690,10 @@ function checkRisk(c: TrainCase, steps: number, trainerGradient?: GradientFn): R
 
 describe('JT.Thm1-risk: R(W(t)) → 0 under the A4 step', () => {
   test(
-    claimTitle('JT.Thm1-risk', 'INEQ+MONO+TREND: descent inequality and JT.A4 at every step, F7 S(t) ≤ 2(R(0) − R(t)), log R falls across geometric checkpoints'),
+    claimTitle(
+      'JT.Thm1-risk',
+      'INEQ+MONO+TREND: descent inequality and JT.A4 at every step, F7 S(t) ≤ 2(R(0) − R(t)), log R falls across geometric checkpoints',
+    ),
     () => {
       // the loss-level hypotheses of the claim (the data-level ones are the generator's promise, A2 its filter)
       for (const h of [jtA1(logistic), jtA3(logistic)]) expect(h.holds, h.reason).toBe(true);
@@ -657,9 +718,13 @@ describe('JT.Thm1-risk: R(W(t)) → 0 under the A4 step', () => {
   test(
     claimTitle('JT.Thm1-risk', `twin: fails when the trainer has ${faultName(ASCENT_G1)} (a sign error)`),
     () => {
-      findCounterexample('JT.Thm1-risk', fc.property(logisticCase, (c) => {
-        checkRisk(c, 64, brokenGradient(ASCENT_G1));
-      }), { numRuns: runs(100), label: `twin, ${faultName(ASCENT_G1)}` });
+      findCounterexample(
+        'JT.Thm1-risk',
+        fc.property(logisticCase, (c) => {
+          checkRisk(c, 64, brokenGradient(ASCENT_G1));
+        }),
+        { numRuns: runs(100), label: `twin, ${faultName(ASCENT_G1)}` },
+      );
     },
     timeout(2000, false),
   );
@@ -713,7 +778,9 @@ function checkNorms(c: TrainCase, steps: number, trainerGradient?: GradientFn): 
         const ratio = Math.abs(cur.layerSq[k] - prev.layerSq[k] - predicted) / allowance;
         report.worstRatio = Math.max(report.worstRatio, ratio);
         if (!(ratio <= 1))
-          fail(`F3 fails for layer ${k + 1} at t=${prev.t}: ‖W'‖² − ‖W‖² = ${cur.layerSq[k] - prev.layerSq[k]} but −2η⟨E,P⟩ + η²‖G‖² = ${predicted} (ratio ${ratio.toExponential(2)} to the allowance)`);
+          fail(
+            `F3 fails for layer ${k + 1} at t=${prev.t}: ‖W'‖² − ‖W‖² = ${cur.layerSq[k] - prev.layerSq[k]} but −2η⟨E,P⟩ + η²‖G‖² = ${predicted} (ratio ${ratio.toExponential(2)} to the allowance)`,
+          );
         if (positive) {
           if (predicted > allowance) {
             if (!(cur.layerSq[k] > prev.layerSq[k])) fail(`MONO fails at t=${prev.t}: every margin is positive but ‖W_${k + 1}‖_F did not grow`);
@@ -732,9 +799,13 @@ describe('JT.Thm1-norms: ‖W_k‖_F → ∞', () => {
     claimTitle('JT.Thm1-norms', 'EXACT+MONO: F3 at every step; once every margin is positive, every layer norm strictly grows'),
     () => {
       const reports: NormsReport[] = [];
-      assertClaim('JT.Thm1-norms', fc.property(logisticCase, (c) => {
-        reports.push(checkNorms(c, NORM_STEPS));
-      }), { numRuns: runs(24), toSpec: ([c]) => specOf(c, 'logistic', A4, NORM_STEPS), classify: ([c]) => trainClass(c) });
+      assertClaim(
+        'JT.Thm1-norms',
+        fc.property(logisticCase, (c) => {
+          reports.push(checkNorms(c, NORM_STEPS));
+        }),
+        { numRuns: runs(24), toSpec: ([c]) => specOf(c, 'logistic', A4, NORM_STEPS), classify: ([c]) => trainClass(c) },
+      );
       const worst = Math.max(...reports.map((r) => r.worstRatio));
       console.log(
         `JT.Thm1-norms: ${reports.length} runs × ${NORM_STEPS} steps; worst F3 residual/allowance ${worst.toExponential(2)}; ` +
@@ -747,9 +818,13 @@ describe('JT.Thm1-norms: ‖W_k‖_F → ∞', () => {
   test(
     claimTitle('JT.Thm1-norms', `twin: fails when the trainer has ${faultName(SCALE_G2)}`),
     () => {
-      findCounterexample('JT.Thm1-norms', fc.property(logisticCase, (c) => {
-        checkNorms(c, 16, brokenGradient(SCALE_G2));
-      }), { numRuns: runs(100), label: `twin, ${faultName(SCALE_G2)}` });
+      findCounterexample(
+        'JT.Thm1-norms',
+        fc.property(logisticCase, (c) => {
+          checkNorms(c, 16, brokenGradient(SCALE_G2));
+        }),
+        { numRuns: runs(100), label: `twin, ${faultName(SCALE_G2)}` },
+      );
     },
     timeout(2000, false),
   );
@@ -887,7 +962,9 @@ function checkRankOne(ctx: AlignmentContext): number {
     const g = sp.frobeniusSquared - sp.sigma1 * sp.sigma1;
     const allowed = bound + rankOneGapRounding(sp.frobeniusSquared, sp);
     if (!(g <= allowed))
-      fail(`F5 fails for layer ${k + 1} at t=${ctx.t}: g_k=${g} > D + 4S(t) = ${rankOneGapBound(ctx.D.value, ctx.energy)} (D=${ctx.D.value}, S=${ctx.energy}), i.e. 1 − ρ_k² = ${g / sp.frobeniusSquared} > ${bound / sp.frobeniusSquared}`);
+      fail(
+        `F5 fails for layer ${k + 1} at t=${ctx.t}: g_k=${g} > D + 4S(t) = ${rankOneGapBound(ctx.D.value, ctx.energy)} (D=${ctx.D.value}, S=${ctx.energy}), i.e. 1 − ρ_k² = ${g / sp.frobeniusSquared} > ${bound / sp.frobeniusSquared}`,
+      );
     const b = rankOneGapBound(ctx.D.value, ctx.energy);
     if (b > 0) tightest = Math.max(tightest, g / b);
   });
@@ -916,10 +993,14 @@ describe('JT.Thm1-rank1: ρ_k → 1', () => {
     () => {
       let tightest = 0;
       let count = 0;
-      assertClaim('JT.Thm1-rank1', fc.property(logisticCase, (c) => {
-        for (const ctx of cachedTrajectory(c)) tightest = Math.max(tightest, checkRankOne(ctx));
-        count++;
-      }), { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS), classify: ([c]) => trainClass(c) });
+      assertClaim(
+        'JT.Thm1-rank1',
+        fc.property(logisticCase, (c) => {
+          for (const ctx of cachedTrajectory(c)) tightest = Math.max(tightest, checkRankOne(ctx));
+          count++;
+        }),
+        { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS), classify: ([c]) => trainClass(c) },
+      );
       console.log(`JT.Thm1-rank1: ${count} runs × ${ALIGN_STEPS} steps; largest g_k/(D + 4S) seen ${tightest.toPrecision(3)}`);
     },
     timeout(8000),
@@ -928,9 +1009,13 @@ describe('JT.Thm1-rank1: ρ_k → 1', () => {
   test(
     claimTitle('JT.Thm1-rank1', `twin: fails when the trainer has ${faultName(TRANSPOSE_G1)}`),
     () => {
-      findCounterexample('JT.Thm1-rank1', fc.property(logisticCase, (c) => {
-        for (const ctx of alignmentTrajectory(c, TWIN_ALIGN_STEPS, brokenGradient(TRANSPOSE_G1))) checkRankOne(ctx);
-      }), { numRuns: runs(100), label: `twin, ${faultName(TRANSPOSE_G1)}` });
+      findCounterexample(
+        'JT.Thm1-rank1',
+        fc.property(logisticCase, (c) => {
+          for (const ctx of alignmentTrajectory(c, TWIN_ALIGN_STEPS, brokenGradient(TRANSPOSE_G1))) checkRankOne(ctx);
+        }),
+        { numRuns: runs(100), label: `twin, ${faultName(TRANSPOSE_G1)}` },
+      );
     },
     timeout(6000, false),
   );
@@ -942,11 +1027,17 @@ describe('JT.Thm1-align: |⟨v_{k+1}, u_k⟩| → 1', () => {
     () => {
       let unresolved = 0;
       let count = 0;
-      assertClaim('JT.Thm1-align', fc.property(logisticCase, (c) => {
-        for (const ctx of cachedTrajectory(c)) unresolved += checkAdjacent(ctx);
-        count++;
-      }), { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS), classify: ([c]) => trainClass(c) });
-      console.log(`JT.Thm1-align: ${count} runs × ${ALIGN_STEPS} steps; ${unresolved} checkpoint pairs with a repeated top singular value (c undetermined: unresolved)`);
+      assertClaim(
+        'JT.Thm1-align',
+        fc.property(logisticCase, (c) => {
+          for (const ctx of cachedTrajectory(c)) unresolved += checkAdjacent(ctx);
+          count++;
+        }),
+        { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS), classify: ([c]) => trainClass(c) },
+      );
+      console.log(
+        `JT.Thm1-align: ${count} runs × ${ALIGN_STEPS} steps; ${unresolved} checkpoint pairs with a repeated top singular value (c undetermined: unresolved)`,
+      );
     },
     timeout(8000),
   );
@@ -954,9 +1045,13 @@ describe('JT.Thm1-align: |⟨v_{k+1}, u_k⟩| → 1', () => {
   test(
     claimTitle('JT.Thm1-align', `twin: fails when the trainer has ${faultName(TRANSPOSE_G1)}`),
     () => {
-      findCounterexample('JT.Thm1-align', fc.property(logisticCase, (c) => {
-        for (const ctx of alignmentTrajectory(c, TWIN_ALIGN_STEPS, brokenGradient(TRANSPOSE_G1))) checkAdjacent(ctx);
-      }), { numRuns: runs(100), label: `twin, ${faultName(TRANSPOSE_G1)}` });
+      findCounterexample(
+        'JT.Thm1-align',
+        fc.property(logisticCase, (c) => {
+          for (const ctx of alignmentTrajectory(c, TWIN_ALIGN_STEPS, brokenGradient(TRANSPOSE_G1))) checkAdjacent(ctx);
+        }),
+        { numRuns: runs(100), label: `twin, ${faultName(TRANSPOSE_G1)}` },
+      );
     },
     timeout(8000, false),
   );
@@ -967,7 +1062,11 @@ describe('JT.Thm1-align: |⟨v_{k+1}, u_k⟩| → 1', () => {
  * bound (productAlignmentLowerBound: the finite-time form of q → 1). Returns 1 − q for the TREND.
  */
 function checkProduct(ctx: AlignmentContext): number {
-  const q = productAlignment(ctx.weights, ctx.dims, ctx.spectra.map((sp) => ({ sigma: sp.sigma1, u: sp.u, v: sp.v })));
+  const q = productAlignment(
+    ctx.weights,
+    ctx.dims,
+    ctx.spectra.map((sp) => ({ sigma: sp.sigma1, u: sp.u, v: sp.v })),
+  );
   if (q === null) fail(`t=${ctx.t}: a layer is zero, w_prod/∏‖W_k‖_F undefined`);
   const upper = ctx.spectra.reduce((p, sp) => p * (sp.sigma1 / Math.sqrt(sp.frobeniusSquared)), 1);
   const own = productAlignmentAllowance(ctx.dims, 1);
@@ -985,13 +1084,20 @@ function checkProduct(ctx: AlignmentContext): number {
 
 describe('JT.Thm1-prod: w_prod/∏‖W_k‖_F aligns with v_1', () => {
   test(
-    claimTitle('JT.Thm1-prod', 'INEQ+TREND: F5/F6 lower bound ≤ q ≤ ∏ρ_k at geometric checkpoints; TREND 1 − q falls once every margin is positive (sign test over runs)'),
+    claimTitle(
+      'JT.Thm1-prod',
+      'INEQ+TREND: F5/F6 lower bound ≤ q ≤ ∏ρ_k at geometric checkpoints; TREND 1 − q falls once every margin is positive (sign test over runs)',
+    ),
     () => {
       const verdicts: TrendVerdict[] = [];
-      assertClaim('JT.Thm1-prod', fc.property(logisticCase, (c) => {
-        const points = cachedTrajectory(c).map((ctx) => ({ inRegime: ctx.minMargin > ctx.marginRounding, value: checkProduct(ctx) }));
-        verdicts.push(trendVerdict(points, productAlignmentAllowance(networkOf(c).dims, 1)));
-      }), { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS), classify: ([c]) => trainClass(c) });
+      assertClaim(
+        'JT.Thm1-prod',
+        fc.property(logisticCase, (c) => {
+          const points = cachedTrajectory(c).map((ctx) => ({ inRegime: ctx.minMargin > ctx.marginRounding, value: checkProduct(ctx) }));
+          verdicts.push(trendVerdict(points, productAlignmentAllowance(networkOf(c).dims, 1)));
+        }),
+        { numRuns: runs(ALIGN_RUNS), toSpec: ([c]) => specOf(c, 'logistic', A4, ALIGN_STEPS), classify: ([c]) => trainClass(c) },
+      );
       console.log(`JT.Thm1-prod: ${verdicts.length} runs × ${ALIGN_STEPS} steps; ${assertTrend('JT.Thm1-prod', '1 − q', verdicts)}`);
     },
     timeout(8000),
@@ -1000,9 +1106,13 @@ describe('JT.Thm1-prod: w_prod/∏‖W_k‖_F aligns with v_1', () => {
   test(
     claimTitle('JT.Thm1-prod', `twin: the F5/F6 lower bound fails when the trainer has ${faultName(TRANSPOSE_G1)}`),
     () => {
-      findCounterexample('JT.Thm1-prod', fc.property(logisticCase, (c) => {
-        for (const ctx of alignmentTrajectory(c, TWIN_ALIGN_STEPS, brokenGradient(TRANSPOSE_G1))) checkProduct(ctx);
-      }), { numRuns: runs(100), label: `twin, ${faultName(TRANSPOSE_G1)}` });
+      findCounterexample(
+        'JT.Thm1-prod',
+        fc.property(logisticCase, (c) => {
+          for (const ctx of alignmentTrajectory(c, TWIN_ALIGN_STEPS, brokenGradient(TRANSPOSE_G1))) checkProduct(ctx);
+        }),
+        { numRuns: runs(100), label: `twin, ${faultName(TRANSPOSE_G1)}` },
+      );
     },
     timeout(8000, false),
   );
@@ -1049,16 +1159,20 @@ function satisfiesA5(g: Geometry | null): g is Geometry {
 }
 
 /** Separable data in d ∈ {2, 3} satisfying JT.A5 with α > 0 ("almost all data"). */
-const a5Data = separableDataset({ minDim: 2, maxDim: 3, maxSamples: 8 }).filter((ds) => satisfiesA5(geometryOf({ x: ds.x, y: ds.y.map((v) => (v > 0 ? 1 : -1)) })));
+const a5Data = separableDataset({ minDim: 2, maxDim: 3, maxSamples: 8 }).filter((ds) =>
+  satisfiesA5(geometryOf({ x: ds.x, y: ds.y.map((v) => (v > 0 ? 1 : -1)) })),
+);
 
 function lemma4Case(along: fc.Arbitrary<number>, offFactor: fc.Arbitrary<number>): fc.Arbitrary<Lemma4Case> {
   return a5Data.chain((ds) =>
-    fc.record({
-      loss: fc.constantFrom<LossName>('exponential', 'logistic'),
-      along,
-      offFactor,
-      direction: fc.array(fc.integer({ min: -4, max: 4 }), { minLength: ds.x[0].length, maxLength: ds.x[0].length }),
-    }).map((r): Lemma4Case => ({ x: ds.x, y: ds.y.map((v) => (v > 0 ? 1 : -1)), ...r })),
+    fc
+      .record({
+        loss: fc.constantFrom<LossName>('exponential', 'logistic'),
+        along,
+        offFactor,
+        direction: fc.array(fc.integer({ min: -4, max: 4 }), { minLength: ds.x[0].length, maxLength: ds.x[0].length }),
+      })
+      .map((r): Lemma4Case => ({ x: ds.x, y: ds.y.map((v) => (v > 0 ? 1 : -1)), ...r })),
   );
 }
 
@@ -1091,7 +1205,10 @@ function unitOrthogonal(r: readonly number[], u: Float64Array): Float64Array {
  * rescaled by e^{shift}, shift = −max_i log|ℓ'(m_i)| taken in the log domain, so the largest term is 1 instead of
  * underflowing to 0 (margins reach ~10³ here). The sign is what Lemma 4 is about; scaling by e^{shift} > 0 keeps it.
  */
-function lemma4Value(c: Lemma4Case, gradient: GradientFn = riskAndGradient): { value: number; allowance: number; threshold: number; along: number; off: number } {
+function lemma4Value(
+  c: Lemma4Case,
+  gradient: GradientFn = riskAndGradient,
+): { value: number; allowance: number; threshold: number; along: number; off: number } {
   const g = geometryOf(c);
   if (!g) return fail('lemma4Value: data not separable');
   const { data, z, mm, alpha } = g;
@@ -1136,12 +1253,19 @@ describe('JT.Lem4: beyond the threshold the gradient pulls w toward ū', () => {
   const cases = lemma4Case(nonNegativeAlong, beyondThreshold);
 
   test(
-    claimTitle('JT.Lem4', 'INEQ: ⟨w, ū⟩ ≥ 0 and ‖Π_⊥w‖ > 1 + ln(n)/α (exp) or 2n/(eα) (logistic) ⇒ ⟨Π_⊥w, ∇R(w)⟩ ≥ 0, log-domain evaluation, exact α (d = 2) or facet enumeration (d = 3)'),
+    claimTitle(
+      'JT.Lem4',
+      'INEQ: ⟨w, ū⟩ ≥ 0 and ‖Π_⊥w‖ > 1 + ln(n)/α (exp) or 2n/(eα) (logistic) ⇒ ⟨Π_⊥w, ∇R(w)⟩ ≥ 0, log-domain evaluation, exact α (d = 2) or facet enumeration (d = 3)',
+    ),
     () => {
-      assertClaim('JT.Lem4', fc.property(cases, (c) => {
-        const r = lemma4Value(c);
-        return r.value >= -r.allowance;
-      }), { numRuns: runs(200) });
+      assertClaim(
+        'JT.Lem4',
+        fc.property(cases, (c) => {
+          const r = lemma4Value(c);
+          return r.value >= -r.allowance;
+        }),
+        { numRuns: runs(200) },
+      );
     },
     timeout(4000, false),
   );
@@ -1149,10 +1273,14 @@ describe('JT.Lem4: beyond the threshold the gradient pulls w toward ū', () => {
   test(
     claimTitle('JT.Lem4', `twin: fails when ∇R comes from a trainer with ${faultName(ASCENT_G1)}`),
     () => {
-      findCounterexample('JT.Lem4', fc.property(cases, (c) => {
-        const r = lemma4Value(c, brokenGradient(ASCENT_G1));
-        return r.value >= -r.allowance;
-      }), { numRuns: runs(200), label: `twin, ${faultName(ASCENT_G1)}` });
+      findCounterexample(
+        'JT.Lem4',
+        fc.property(cases, (c) => {
+          const r = lemma4Value(c, brokenGradient(ASCENT_G1));
+          return r.value >= -r.allowance;
+        }),
+        { numRuns: runs(200), label: `twin, ${faultName(ASCENT_G1)}` },
+      );
     },
     timeout(3000, false),
   );
@@ -1238,7 +1366,9 @@ function checkFlowMargin(c: TrainCase, lossName: LossName, time: number, gradien
       checkMarginBound(ev, nt.weights, dims, g);
       const allowance = offMarginRateAllowance(ev.scale, nt.weights[0].length, Math.sqrt(ev.layerSq[0]), Math.sqrt(ev.layerGradSq[0]));
       if (!(Math.abs(off.rate - off.inner) <= allowance))
-        fail(`t=${t}: ⟨W_1Π_⊥, G_1⟩=${off.rate} ≠ ⟨Π_⊥w_prod, ∇R(w_prod)⟩=${off.inner} (allowance ${allowance.toExponential(2)}): the flow's d/dt‖W_1Π_⊥‖² breaks F8`);
+        fail(
+          `t=${t}: ⟨W_1Π_⊥, G_1⟩=${off.rate} ≠ ⟨Π_⊥w_prod, ∇R(w_prod)⟩=${off.inner} (allowance ${allowance.toExponential(2)}): the flow's d/dt‖W_1Π_⊥‖² breaks F8`,
+        );
       if (off.prodAlong >= 0 && off.prodOffNorm > tau) {
         lemma4Steps++;
         if (!(off.inner >= -allowance)) fail(`t=${t}: Lemma 4's hypotheses hold (‖Π_⊥w‖=${off.prodOffNorm} > τ=${tau}) but ⟨Π_⊥w, ∇R(w)⟩=${off.inner} < 0`);
@@ -1254,14 +1384,25 @@ describe('JT.Thm2-margin: gradient flow, w_prod/∏‖W_k‖_F → ū', () => {
   const flowCase = fc.constantFrom<LossName>('exponential', 'logistic').chain((lossName) => marginCase(marginLosses[lossName]).map((c) => ({ c, lossName })));
 
   test(
-    claimTitle('JT.Thm2-margin', 'INEQ γ(w_prod) ≤ γ̄ + EXACT d/dt‖W_1Π_⊥‖² = −2⟨Π_⊥w_prod, ∇R⟩ + Lemma 4 along the flow at t = 2^j; TREND angle to ū shrinks (sign test)'),
+    claimTitle(
+      'JT.Thm2-margin',
+      'INEQ γ(w_prod) ≤ γ̄ + EXACT d/dt‖W_1Π_⊥‖² = −2⟨Π_⊥w_prod, ∇R⟩ + Lemma 4 along the flow at t = 2^j; TREND angle to ū shrinks (sign test)',
+    ),
     () => {
       for (const loss of [logistic, exponential]) expect(jtA1(loss).holds, jtA1(loss).reason).toBe(true);
       const reports: MarginReport[] = [];
-      assertClaim('JT.Thm2-margin', fc.property(flowCase, ({ c, lossName }) => {
-        reports.push(checkFlowMargin(c, lossName, FLOW_TIME));
-      }), { numRuns: runs(40) });
-      const line = assertTrend('JT.Thm2-margin', 'sin∠(w_prod, ū)', reports.map((r) => r.verdict));
+      assertClaim(
+        'JT.Thm2-margin',
+        fc.property(flowCase, ({ c, lossName }) => {
+          reports.push(checkFlowMargin(c, lossName, FLOW_TIME));
+        }),
+        { numRuns: runs(40) },
+      );
+      const line = assertTrend(
+        'JT.Thm2-margin',
+        'sin∠(w_prod, ū)',
+        reports.map((r) => r.verdict),
+      );
       const away = reports.filter((r) => r.verdict === 'away').map((r) => r.angles);
       console.log(
         `JT.Thm2-margin: ${reports.length} flows to t=${FLOW_TIME}; ${line}; ${reports.reduce((s, r) => s + r.lemma4Steps, 0)} checkpoints in Lemma 4's region` +
@@ -1274,9 +1415,13 @@ describe('JT.Thm2-margin: gradient flow, w_prod/∏‖W_k‖_F → ū', () => {
   test(
     claimTitle('JT.Thm2-margin', `twin: fails when the flow's vector field has ${faultName(SCALE_G1)}`),
     () => {
-      findCounterexample('JT.Thm2-margin', fc.property(flowCase, ({ c, lossName }) => {
-        checkFlowMargin(c, lossName, 4, brokenGradient(SCALE_G1));
-      }), { numRuns: runs(100), label: `twin, ${faultName(SCALE_G1)}` });
+      findCounterexample(
+        'JT.Thm2-margin',
+        fc.property(flowCase, ({ c, lossName }) => {
+          checkFlowMargin(c, lossName, 4, brokenGradient(SCALE_G1));
+        }),
+        { numRuns: runs(100), label: `twin, ${faultName(SCALE_G1)}` },
+      );
     },
     timeout(2000, false),
   );
@@ -1331,7 +1476,9 @@ function checkDescentMargin(c: TrainCase, steps: number, trainerGradient?: Gradi
       const change = b.sq - a.sq;
       const predicted = -2 * eta * a.inner + eta * eta * a.gradSq;
       if (!(Math.abs(change - predicted) <= allowance))
-        fail(`F8 fails at t=${prev.t}: ‖W_1'Π_⊥‖² − ‖W_1Π_⊥‖² = ${change} but −2η⟨Π_⊥w, ∇R⟩ + η²‖G_1Π_⊥‖² = ${predicted} (allowance ${allowance.toExponential(2)})`);
+        fail(
+          `F8 fails at t=${prev.t}: ‖W_1'Π_⊥‖² − ‖W_1Π_⊥‖² = ${change} but −2η⟨Π_⊥w, ∇R⟩ + η²‖G_1Π_⊥‖² = ${predicted} (allowance ${allowance.toExponential(2)})`,
+        );
       if (a.prodAlong >= 0 && a.prodOffNorm > tau) {
         lemma4Steps++;
         if (!(change <= eta * eta * a.gradSq + allowance))
@@ -1351,14 +1498,25 @@ describe('JT.Thm4-margin: GD with the A4 step (logistic), w_prod/∏‖W_k‖_F 
   const cases = marginCase(logistic);
 
   test(
-    claimTitle('JT.Thm4-margin', 'EXACT F8 at every step + Lemma 4 along the run + INEQ γ(w_prod) ≤ γ̄ (and the SVM) at geometric checkpoints; TREND angle to ū shrinks (sign test)'),
+    claimTitle(
+      'JT.Thm4-margin',
+      'EXACT F8 at every step + Lemma 4 along the run + INEQ γ(w_prod) ≤ γ̄ (and the SVM) at geometric checkpoints; TREND angle to ū shrinks (sign test)',
+    ),
     () => {
       for (const h of [jtA1(logistic), jtA3(logistic)]) expect(h.holds, h.reason).toBe(true);
       const reports: MarginReport[] = [];
-      assertClaim('JT.Thm4-margin', fc.property(cases, (c) => {
-        reports.push(checkDescentMargin(c, MARGIN_STEPS));
-      }), { numRuns: runs(64), toSpec: ([c]) => specOf(c, 'logistic', A4, MARGIN_STEPS), classify: ([c]) => trainClass(c) });
-      const line = assertTrend('JT.Thm4-margin', 'sin∠(w_prod, ū)', reports.map((r) => r.verdict));
+      assertClaim(
+        'JT.Thm4-margin',
+        fc.property(cases, (c) => {
+          reports.push(checkDescentMargin(c, MARGIN_STEPS));
+        }),
+        { numRuns: runs(64), toSpec: ([c]) => specOf(c, 'logistic', A4, MARGIN_STEPS), classify: ([c]) => trainClass(c) },
+      );
+      const line = assertTrend(
+        'JT.Thm4-margin',
+        'sin∠(w_prod, ū)',
+        reports.map((r) => r.verdict),
+      );
       const away = reports.filter((r) => r.verdict === 'away').map((r) => r.angles);
       console.log(
         `JT.Thm4-margin: ${reports.length} runs × ${MARGIN_STEPS} steps; ${line}; ${reports.reduce((s, r) => s + r.lemma4Steps, 0)} steps in Lemma 4's region` +
@@ -1371,9 +1529,13 @@ describe('JT.Thm4-margin: GD with the A4 step (logistic), w_prod/∏‖W_k‖_F 
   test(
     claimTitle('JT.Thm4-margin', `twin: F8 fails when the trainer has ${faultName(SCALE_G1)}`),
     () => {
-      findCounterexample('JT.Thm4-margin', fc.property(cases, (c) => {
-        checkDescentMargin(c, 16, brokenGradient(SCALE_G1));
-      }), { numRuns: runs(100), label: `twin, ${faultName(SCALE_G1)}` });
+      findCounterexample(
+        'JT.Thm4-margin',
+        fc.property(cases, (c) => {
+          checkDescentMargin(c, 16, brokenGradient(SCALE_G1));
+        }),
+        { numRuns: runs(100), label: `twin, ${faultName(SCALE_G1)}` },
+      );
     },
     timeout(2000, false),
   );
@@ -1415,9 +1577,18 @@ function checkSmoothedMargin(c: TrainCase, steps: number, trainerGradient?: Grad
       const storage = euclidean(prev.layerGradSq.map((g2, k) => updateRounding(LL_ETA, Math.sqrt(g2), Math.sqrt(cur.layerSq[k]))));
       const allowance =
         smoothedMarginRounding({ scale: prev.scale, logSumLoss: lse, thetaNormSquared: thetaPrev, degree: L, entries, value: before, storage: 0 }) +
-        smoothedMarginRounding({ scale: cur.scale, logSumLoss: logSumLoss(cur.margins, n), thetaNormSquared: thetaCur, degree: L, entries, value: after, storage });
+        smoothedMarginRounding({
+          scale: cur.scale,
+          logSumLoss: logSumLoss(cur.margins, n),
+          thetaNormSquared: thetaCur,
+          degree: L,
+          entries,
+          value: after,
+          storage,
+        });
       report.checked++;
-      if (after < before - allowance) fail(`MONO fails at t=${prev.t}: γ̃ fell from ${before} to ${after} (allowance ${allowance.toExponential(2)}) with ℒ=${Math.exp(lse)} < 1`);
+      if (after < before - allowance)
+        fail(`MONO fails at t=${prev.t}: γ̃ fell from ${before} to ${after} (allowance ${allowance.toExponential(2)}) with ℒ=${Math.exp(lse)} < 1`);
       if (after - before <= allowance) report.unresolved++;
     },
   });
@@ -1430,9 +1601,13 @@ describe('LL.smoothed-margin: the smoothed margin is monotone (extension)', () =
     claimTitle('LL.smoothed-margin', `MONO: γ̃(t+1) ≥ γ̃(t) at every step with ℒ < 1, exponential sum loss, constant step η = ${LL_ETA} on the mean risk`),
     () => {
       const reports: SmoothedReport[] = [];
-      assertClaim('LL.smoothed-margin', fc.property(exponentialCase, (c) => {
-        reports.push(checkSmoothedMargin(c, LL_STEPS));
-      }), { numRuns: runs(24), toSpec: ([c]) => specOf(c, 'exponential', { kind: 'constant', eta: LL_ETA }, LL_STEPS), classify: ([c]) => trainClass(c) });
+      assertClaim(
+        'LL.smoothed-margin',
+        fc.property(exponentialCase, (c) => {
+          reports.push(checkSmoothedMargin(c, LL_STEPS));
+        }),
+        { numRuns: runs(24), toSpec: ([c]) => specOf(c, 'exponential', { kind: 'constant', eta: LL_ETA }, LL_STEPS), classify: ([c]) => trainClass(c) },
+      );
       console.log(
         `LL.smoothed-margin: ${reports.length} runs × ${LL_STEPS} steps; ${reports.reduce((s, r) => s + r.checked, 0)} steps with ℒ < 1 checked, ` +
           `${reports.reduce((s, r) => s + r.unresolved, 0)} with an increase below the rounding level (unresolved)`,
@@ -1444,9 +1619,13 @@ describe('LL.smoothed-margin: the smoothed margin is monotone (extension)', () =
   test(
     claimTitle('LL.smoothed-margin', `twin: fails when the trainer has ${faultName(ASCENT_G1)}`),
     () => {
-      findCounterexample('LL.smoothed-margin', fc.property(exponentialCase, (c) => {
-        checkSmoothedMargin(c, 512, brokenGradient(ASCENT_G1));
-      }), { numRuns: runs(100), label: `twin, ${faultName(ASCENT_G1)}` });
+      findCounterexample(
+        'LL.smoothed-margin',
+        fc.property(exponentialCase, (c) => {
+          checkSmoothedMargin(c, 512, brokenGradient(ASCENT_G1));
+        }),
+        { numRuns: runs(100), label: `twin, ${faultName(ASCENT_G1)}` },
+      );
     },
     timeout(2000, false),
   );
@@ -1504,7 +1683,10 @@ const LOSS_ROUNDINGS_FOR_SADDLE = 4;
 
 describe('JT.A2-necessary: dropping A2 can stop the risk from vanishing', () => {
   test(
-    claimTitle('JT.A2-necessary', `CEX: L = 2, d = n = 1, z = 1, w_1 = a, w_2 = −a violates JT.A2 and GD goes to the saddle: w_2 = −w_1 and R ≥ ℓ(0) at every step, |w_1| and R − ℓ(0) fall toward 0 across geometric checkpoints`),
+    claimTitle(
+      'JT.A2-necessary',
+      `CEX: L = 2, d = n = 1, z = 1, w_1 = a, w_2 = −a violates JT.A2 and GD goes to the saddle: w_2 = −w_1 and R ≥ ℓ(0) at every step, |w_1| and R − ℓ(0) fall toward 0 across geometric checkpoints`,
+    ),
     () => {
       const a = 1 / 2;
       const c: TrainCase = { x: [[1]], y: [1], weights: [[[a]], [[-a]]] };
@@ -1561,7 +1743,11 @@ describe('JT ablations (CLAIMS §7)', () => {
           )
           .map((c) => orientForA2(c, logistic))
           .filter((c) => jtA2(networkOf(c), dataOf(c), logistic).holds);
-        const found = findCounterexample('JT.Thm1-risk', fc.property(cases, (c) => riskFallsBelowLevel(c, logistic, A4, 1024)), { numRuns: runs(50), label: ab.label, toSpec: ([c]) => specOf(c, 'logistic', A4, 1024) });
+        const found = findCounterexample(
+          'JT.Thm1-risk',
+          fc.property(cases, (c) => riskFallsBelowLevel(c, logistic, A4, 1024)),
+          { numRuns: runs(50), label: ab.label, toSpec: ([c]) => specOf(c, 'logistic', A4, 1024) },
+        );
         // bounded away from 0 for every t, not only at the horizon: some margin is ≤ 0, so R ≥ ℓ(0)/n
         const [c] = found.counterexample;
         expect(maxMarginDirection(signedSamples(dataOf(c)), c.x.length, c.x[0].length)).toBeNull();
@@ -1577,13 +1763,23 @@ describe('JT ablations (CLAIMS §7)', () => {
       () => {
         // L = 2, d = n = 1 with w_2 = −w_1 + k/8 and no A2 filter: fast-check must find the mirror k = 0
         const cases = fc
-          .record({ a: fc.integer({ min: 1, max: 8 }), offset: fc.integer({ min: -4, max: 4 }), x: fc.integer({ min: 0, max: 7 }), sx: fc.constantFrom(1, -1), y: fc.constantFrom<1 | -1>(1, -1) })
+          .record({
+            a: fc.integer({ min: 1, max: 8 }),
+            offset: fc.integer({ min: -4, max: 4 }),
+            x: fc.integer({ min: 0, max: 7 }),
+            sx: fc.constantFrom(1, -1),
+            y: fc.constantFrom<1 | -1>(1, -1),
+          })
           .map(({ a, offset, x, sx, y }): TrainCase => ({ x: [[(sx * (8 - x)) / 8]], y: [y], weights: [[[a / 8]], [[(-a + offset) / 8 + 0]]] }));
-        const found = findCounterexample('JT.Thm1-risk', fc.property(cases, (c) => riskFallsBelowLevel(c, logistic, A4, 2048)), {
-          numRuns: runs(200),
-          label: ab.label,
-          toSpec: ([c]) => specOf(c, 'logistic', A4, 2048),
-        });
+        const found = findCounterexample(
+          'JT.Thm1-risk',
+          fc.property(cases, (c) => riskFallsBelowLevel(c, logistic, A4, 2048)),
+          {
+            numRuns: runs(200),
+            label: ab.label,
+            toSpec: ([c]) => specOf(c, 'logistic', A4, 2048),
+          },
+        );
         const [c] = found.counterexample;
         // the shrunk case is JT.A2-necessary's up to the symmetry (z, w_2) ↦ (−z, −w_2): |z| = 1, |w_2| = |w_1| and
         // z·w_1·w_2 < 0, so the margin is −w_1² forever
@@ -1635,9 +1831,15 @@ describe('JT ablations (CLAIMS §7)', () => {
           });
           return ok;
         };
-        const found = findCounterexample('JT.Thm1-risk', fc.property(cases, normsKeepGrowing), { numRuns: runs(100), label: ab.label, toSpec: ([c]) => specOf(c, 'squared', { kind: 'constant', eta: 1 / 8 }, 256) });
+        const found = findCounterexample('JT.Thm1-risk', fc.property(cases, normsKeepGrowing), {
+          numRuns: runs(100),
+          label: ab.label,
+          toSpec: ([c]) => specOf(c, 'squared', { kind: 'constant', eta: 1 / 8 }, 256),
+        });
         normsKeepGrowing(found.counterexample[0]);
-        console.log(`JT.Thm1-risk ${ab.label}: with every margin positive a layer norm fell; norms after 256 steps stay bounded: ${finalNorms.map((v) => v.toPrecision(4)).join(', ')}`);
+        console.log(
+          `JT.Thm1-risk ${ab.label}: with every margin positive a layer norm fell; norms after 256 steps stay bounded: ${finalNorms.map((v) => v.toPrecision(4)).join(', ')}`,
+        );
       },
       timeout(2000, false),
     );
@@ -1690,12 +1892,17 @@ describe('JT ablations (CLAIMS §7)', () => {
         const nearlyBalanced = separableDataset({ maxDim: 3, maxSamples: 8 }).chain((ds) =>
           architecture({ minDepth: 2, maxDepth: 3, maxWidth: 3, minInputDim: ds.x[0].length, maxInputDim: ds.x[0].length }).chain((arch) =>
             fc
-              .tuple(balancedInit(arch, { minScale: 1 / 2, maxScale: 1 }), fc.constantFrom(1 / 8, 1 / 32, 1 / 128).chain((e) => gaussianInit(arch, { scale: e })))
-              .map(([b, p]): TrainCase => ({
-                x: ds.x,
-                y: ds.y.map((v) => (v > 0 ? 1 : -1)),
-                weights: b.map((W, k) => W.map((row, i) => row.map((v, j) => v + p[k][i][j]))),
-              })),
+              .tuple(
+                balancedInit(arch, { minScale: 1 / 2, maxScale: 1 }),
+                fc.constantFrom(1 / 8, 1 / 32, 1 / 128).chain((e) => gaussianInit(arch, { scale: e })),
+              )
+              .map(
+                ([b, p]): TrainCase => ({
+                  x: ds.x,
+                  y: ds.y.map((v) => (v > 0 ? 1 : -1)),
+                  weights: b.map((W, k) => W.map((row, i) => row.map((v, j) => v + p[k][i][j]))),
+                }),
+              ),
           ),
         );
         const cases = fc.tuple(nearlyBalanced, fc.constantFrom(16, 32));
@@ -1731,10 +1938,14 @@ describe('JT ablations (CLAIMS §7)', () => {
       `${ab.title} (threshold: ‖Π_⊥w‖ = f·τ with f < 1)`,
       () => {
         const below = fc.integer({ min: 0, max: 15 }).map((k) => k / 16);
-        findCounterexample('JT.Lem4', fc.property(lemma4Case(nonNegativeAlong, below), (c) => {
-          const r = lemma4Value(c);
-          return r.value >= -r.allowance;
-        }), { numRuns: runs(200), label: `${ab.label} (threshold)` });
+        findCounterexample(
+          'JT.Lem4',
+          fc.property(lemma4Case(nonNegativeAlong, below), (c) => {
+            const r = lemma4Value(c);
+            return r.value >= -r.allowance;
+          }),
+          { numRuns: runs(200), label: `${ab.label} (threshold)` },
+        );
       },
       timeout(2000, false),
     );
@@ -1742,10 +1953,14 @@ describe('JT ablations (CLAIMS §7)', () => {
       `${ab.title} (⟨w, ū⟩ < 0)`,
       () => {
         const negative = fc.integer({ min: 1, max: 14 }).map((k) => -(2 ** (k - 4)));
-        findCounterexample('JT.Lem4', fc.property(lemma4Case(negative, beyondThreshold), (c) => {
-          const r = lemma4Value(c);
-          return r.value >= -r.allowance;
-        }), { numRuns: runs(200), label: `${ab.label} (⟨w, ū⟩ < 0)` });
+        findCounterexample(
+          'JT.Lem4',
+          fc.property(lemma4Case(negative, beyondThreshold), (c) => {
+            const r = lemma4Value(c);
+            return r.value >= -r.allowance;
+          }),
+          { numRuns: runs(200), label: `${ab.label} (⟨w, ū⟩ < 0)` },
+        );
       },
       timeout(2000, false),
     );
@@ -1781,12 +1996,15 @@ describe('JT ablations (CLAIMS §7)', () => {
           const v = trendVerdict(points, angleResolution(networkOf(c).dims));
           if (v === 'toward') toward++;
           if (v === 'away') away++;
-          lines.push(`  support vectors [${g.mm.supportVectors.join(', ')}] of n=${g.data.n}, d=${g.data.d}: sin∠(w_prod, ū) ${points.map((p) => p.value.toExponential(1)).join(' ')} (${v})`);
+          lines.push(
+            `  support vectors [${g.mm.supportVectors.join(', ')}] of n=${g.data.n}, d=${g.data.d}: sin∠(w_prod, ū) ${points.map((p) => p.value.toExponential(1)).join(' ')} (${v})`,
+          );
         }
-        console.log(`JT.Thm4-margin ${ab.label}: ${toward} runs toward ū, ${away} away, ${lines.length - toward - away} inconclusive over ${MARGIN_STEPS} A4 steps\n${lines.join('\n')}`);
+        console.log(
+          `JT.Thm4-margin ${ab.label}: ${toward} runs toward ū, ${away} away, ${lines.length - toward - away} inconclusive over ${MARGIN_STEPS} A4 steps\n${lines.join('\n')}`,
+        );
       },
       timeout(2000),
     );
   }
 });
-

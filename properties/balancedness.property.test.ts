@@ -64,7 +64,9 @@ const caseClass = (c: StepCase): string => `${c.loss} L=${c.weights.length}`;
 /** Weights with entries k/denominator, |k| ≤ maxEntry·denominator, shrinking toward 0 (readable cases). */
 function gridWeights(dims: readonly number[], maxEntry: number, denominator: number): fc.Arbitrary<Weights> {
   const entry = fc.integer({ min: -maxEntry * denominator, max: maxEntry * denominator }).map((k) => k / denominator);
-  return fc.tuple(...dims.slice(1).map((rows, k) => fc.array(fc.array(entry, { minLength: dims[k], maxLength: dims[k] }), { minLength: rows, maxLength: rows })));
+  return fc.tuple(
+    ...dims.slice(1).map((rows, k) => fc.array(fc.array(entry, { minLength: dims[k], maxLength: dims[k] }), { minLength: rows, maxLength: rows })),
+  );
 }
 
 /** Dyadic weights k/8 in [−maxEntry, maxEntry]. */
@@ -92,17 +94,27 @@ interface StepCaseConstraints {
 /** Any loss (margin losses need d_L = 1; squared gets d_L up to 3), any data, weights and step. */
 function stepCase(c: StepCaseConstraints): fc.Arbitrary<StepCase> {
   return fc
-    .record({ loss: fc.constantFrom<LossName>('squared', 'logistic', 'exponential', 'expression'), activation: fc.constantFrom(...c.activations), outputs: fc.integer({ min: 1, max: 3 }) })
+    .record({
+      loss: fc.constantFrom<LossName>('squared', 'logistic', 'exponential', 'expression'),
+      activation: fc.constantFrom(...c.activations),
+      outputs: fc.integer({ min: 1, max: 3 }),
+    })
     .chain(({ loss, activation, outputs }) =>
-      architecture({ minDepth: c.minDepth ?? 2, maxDepth: c.maxDepth ?? 4, maxWidth: c.maxWidth ?? 3, maxInputDim: 3, minOutputDim: 1, maxOutputDim: loss === 'squared' ? outputs : 1 }).chain(
-        ({ dims }) =>
-          fc.record({
-            loss: fc.constant(loss),
-            activation: fc.constant(activation),
-            data: dataFor(dims, loss),
-            weights: dyadicWeights(dims),
-            eta: stepSize({ min: c.minStep ?? 2 ** -6, max: c.maxStep ?? 4 }),
-          }),
+      architecture({
+        minDepth: c.minDepth ?? 2,
+        maxDepth: c.maxDepth ?? 4,
+        maxWidth: c.maxWidth ?? 3,
+        maxInputDim: 3,
+        minOutputDim: 1,
+        maxOutputDim: loss === 'squared' ? outputs : 1,
+      }).chain(({ dims }) =>
+        fc.record({
+          loss: fc.constant(loss),
+          activation: fc.constant(activation),
+          data: dataFor(dims, loss),
+          weights: dyadicWeights(dims),
+          eta: stepSize({ min: c.minStep ?? 2 ** -6, max: c.maxStep ?? 4 }),
+        }),
       ),
     )
     .map(({ loss, activation, data, weights, eta }) => ({ loss, activation, x: data.x, y: data.y, weights, eta }));
@@ -134,7 +146,13 @@ const twinFaults: readonly GradientFault[] = [
 ];
 
 const LINEAR: Activation = { kind: 'linear' };
-const HOMOGENEOUS: readonly Activation[] = [{ kind: 'relu' }, { kind: 'leaky', slope: 0.01 }, { kind: 'leaky', slope: 0.3 }, { kind: 'leaky', slope: 0.5 }, LINEAR];
+const HOMOGENEOUS: readonly Activation[] = [
+  { kind: 'relu' },
+  { kind: 'leaky', slope: 0.01 },
+  { kind: 'leaky', slope: 0.3 },
+  { kind: 'leaky', slope: 0.5 },
+  LINEAR,
+];
 const TANH: Activation = { kind: 'tanh' };
 const SOFTPLUS: Activation = { kind: 'softplus' };
 
@@ -146,15 +164,23 @@ describe('DHL.Thm2.2 and DHL.MF: F2, one GD step', () => {
   const linearCase = stepCase({ activations: [LINEAR] });
 
   test(claimTitle('DHL.Thm2.2', 'EXACT: D_k(t+1) − D_k(t) = η²(G_kG_kᵀ − G_{k+1}ᵀG_{k+1}) to the rounding bound, any loss/data/step/output size'), () => {
-    assertClaim('DHL.Thm2.2', fc.property(linearCase, (c) => balanceStepRatio(stepOf(c), 'matrix') <= 1), { numRuns: runs(150), toSpec: ([c]) => specOf(c), classify: ([c]) => caseClass(c) });
+    assertClaim(
+      'DHL.Thm2.2',
+      fc.property(linearCase, (c) => balanceStepRatio(stepOf(c), 'matrix') <= 1),
+      { numRuns: runs(150), toSpec: ([c]) => specOf(c), classify: ([c]) => caseClass(c) },
+    );
   });
 
   for (const fault of twinFaults)
     test(claimTitle('DHL.Thm2.2', `twin: F2 fails when ${faultName(fault)}`), () => {
-      findCounterexample('DHL.Thm2.2', fc.property(linearCase, (c) => balanceStepRatio(stepOf(c, brokenGradient(fault)), 'matrix') <= 1), {
-        numRuns: runs(100),
-        label: `twin, ${faultName(fault)}`,
-      });
+      findCounterexample(
+        'DHL.Thm2.2',
+        fc.property(linearCase, (c) => balanceStepRatio(stepOf(c, brokenGradient(fault)), 'matrix') <= 1),
+        {
+          numRuns: runs(100),
+          label: `twin, ${faultName(fault)}`,
+        },
+      );
     });
 });
 
@@ -167,11 +193,22 @@ interface RationalCase {
 }
 
 const rationalCase: fc.Arbitrary<RationalCase> = architecture({ minDepth: 2, maxDepth: 3, maxWidth: 3, maxInputDim: 3, maxOutputDim: 2 }).chain(({ dims }) =>
-  fc.record({
-    data: regressionDataset({ integerValued: true, maxEntry: 2, maxTarget: 2, maxSamples: 3, minDim: dims[0], maxDim: dims[0], minOutputDim: dims[dims.length - 1], maxOutputDim: dims[dims.length - 1] }),
-    weights: gridWeights(dims, 2, 1),
-    eta: fc.record({ p: fc.integer({ min: 1, max: 4 }), q: fc.integer({ min: 1, max: 9 }) }),
-  }).map(({ data, weights, eta }) => ({ x: data.x, y: data.y, weights, eta })),
+  fc
+    .record({
+      data: regressionDataset({
+        integerValued: true,
+        maxEntry: 2,
+        maxTarget: 2,
+        maxSamples: 3,
+        minDim: dims[0],
+        maxDim: dims[0],
+        minOutputDim: dims[dims.length - 1],
+        maxOutputDim: dims[dims.length - 1],
+      }),
+      weights: gridWeights(dims, 2, 1),
+      eta: fc.record({ p: fc.integer({ min: 1, max: 4 }), q: fc.integer({ min: 1, max: 9 }) }),
+    })
+    .map(({ data, weights, eta }) => ({ x: data.x, y: data.y, weights, eta })),
 );
 
 function rationalStepOf(c: RationalCase, fault?: GradientFault): RationalStep {
@@ -222,7 +259,10 @@ function factorizationResidual(c: FactorizationCase, fault?: GradientFault): Fra
   const Mstar = targetMatrix(c.target);
   const Q = sub(matmul(U, Vt), Mstar);
   const imbalance = (u: FractionMatrix, v: FractionMatrix) => sub(matmul(transpose(u), u), matmul(transpose(v), v));
-  const predicted = scale(sub(matmul(matmul(transpose(V), transpose(Q)), matmul(Q, V)), matmul(matmul(transpose(U), Q), matmul(transpose(Q), U))), eta.mul(eta));
+  const predicted = scale(
+    sub(matmul(matmul(transpose(V), transpose(Q)), matmul(Q, V)), matmul(matmul(transpose(U), Q), matmul(transpose(Q), U))),
+    eta.mul(eta),
+  );
   return sub(sub(imbalance(U1, V1), imbalance(U, V)), predicted);
 }
 
@@ -242,15 +282,27 @@ function targetMatrix(target: readonly (readonly number[])[]): FractionMatrix {
 
 describe('DHL.Thm2.2 and DHL.MF: exact arithmetic and the factorization form', () => {
   test(claimTitle('DHL.Thm2.2', 'EXACT in rationals (mathjs Fraction): integer squared-loss cases, step p/q, F2 residual exactly 0'), () => {
-    assertClaim('DHL.Thm2.2', fc.property(rationalCase, (c) => allZero(rationalBalanceStepResiduals(rationalStepOf(c)))), { numRuns: runs(60) });
+    assertClaim(
+      'DHL.Thm2.2',
+      fc.property(rationalCase, (c) => allZero(rationalBalanceStepResiduals(rationalStepOf(c)))),
+      { numRuns: runs(60) },
+    );
   });
 
   test(claimTitle('DHL.Thm2.2', 'twin: the rational F2 residual is nonzero when G_1 is scaled by 1.01'), () => {
-    findCounterexample('DHL.Thm2.2', fc.property(rationalCase, (c) => allZero(rationalBalanceStepResiduals(rationalStepOf(c, twinFaults[0])))), { numRuns: runs(60), label: 'rational twin, G_1 scaled by 1.01' });
+    findCounterexample(
+      'DHL.Thm2.2',
+      fc.property(rationalCase, (c) => allZero(rationalBalanceStepResiduals(rationalStepOf(c, twinFaults[0])))),
+      { numRuns: runs(60), label: 'rational twin, G_1 scaled by 1.01' },
+    );
   });
 
   test(claimTitle('DHL.MF', 'EXACT in rationals: UᵀU − VᵀV changes by exactly η²(VᵀQᵀQV − UᵀQQᵀU)'), () => {
-    assertClaim('DHL.MF', fc.property(factorizationCase, (c) => isZero(factorizationResidual(c))), { numRuns: runs(60) });
+    assertClaim(
+      'DHL.MF',
+      fc.property(factorizationCase, (c) => isZero(factorizationResidual(c))),
+      { numRuns: runs(60) },
+    );
   });
 
   test(claimTitle('DHL.MF', 'EXACT in floats: the trainer’s step on ½‖UVᵀ − M*‖² satisfies F2 to the rounding bound'), () => {
@@ -265,12 +317,18 @@ describe('DHL.Thm2.2 and DHL.MF: exact arithmetic and the factorization form', (
   });
 
   test(claimTitle('DHL.MF', 'twins: the exact and the float forms fail when ∇_V f is scaled by 1.01'), () => {
-    findCounterexample('DHL.MF', fc.property(factorizationCase, (c) => isZero(factorizationResidual(c, twinFaults[0]))), { numRuns: runs(60), label: 'rational twin, ∇_V scaled by 1.01' });
+    findCounterexample(
+      'DHL.MF',
+      fc.property(factorizationCase, (c) => isZero(factorizationResidual(c, twinFaults[0]))),
+      { numRuns: runs(60), label: 'rational twin, ∇_V scaled by 1.01' },
+    );
     findCounterexample(
       'DHL.MF',
       fc.property(factorizationCase, (c) => {
         const data = factorizationData(c.target);
-        return balanceStepRatio(recordBalanceStep(networkFromArrays(c.weights, LINEAR), data, squared, c.eta * data.n, brokenGradient(twinFaults[0])), 'matrix') <= 1;
+        return (
+          balanceStepRatio(recordBalanceStep(networkFromArrays(c.weights, LINEAR), data, squared, c.eta * data.n, brokenGradient(twinFaults[0])), 'matrix') <= 1
+        );
       }),
       { numRuns: runs(100), label: 'float twin, ∇_V scaled by 1.01' },
     );
@@ -386,46 +444,68 @@ function halving(c: StepCase, gradient?: GradientFn): HalvingOutcome {
 describe('DHL.Thm2.2: gradient flow and small steps', () => {
   const flowCase = stepCase({ activations: [LINEAR], maxDepth: 3 });
 
-  test(claimTitle('DHL.Thm2.2', `INEQ: under ODEX gradient flow (tol ${FLOW_TOLERANCE}, T = ${FLOW_TIME}) the drift of D_k is within the integrator's error budget`), () => {
-    assertClaim('DHL.Thm2.2', fc.property(flowCase, (c) => flowDrift(c) <= 1), { numRuns: runs(12) });
-  });
+  test(
+    claimTitle(
+      'DHL.Thm2.2',
+      `INEQ: under ODEX gradient flow (tol ${FLOW_TOLERANCE}, T = ${FLOW_TIME}) the drift of D_k is within the integrator's error budget`,
+    ),
+    () => {
+      assertClaim(
+        'DHL.Thm2.2',
+        fc.property(flowCase, (c) => flowDrift(c) <= 1),
+        { numRuns: runs(12) },
+      );
+    },
+  );
 
   test(claimTitle('DHL.Thm2.2', 'twin: the flow of a gradient with G_1 scaled by 1.01 drifts beyond the budget'), () => {
-    findCounterexample('DHL.Thm2.2', fc.property(flowCase, (c) => flowDrift(c, brokenGradient(twinFaults[0])) <= 1), { numRuns: runs(12), label: 'flow twin, G_1 scaled by 1.01' });
-  });
-
-  test(claimTitle('DHL.Thm2.2', 'TREND (sharp): at horizon τ = 1/8 the GD drift halves when η halves, within the band derived from the O(η²) remainder'), () => {
-    const bands: number[] = [];
-    const deviations: number[] = [];
-    const skipped = { static: 0, uninformative: 0 };
-    assertClaim(
-      'DHL.Thm2.2',
-      fc.property(halvingCase, (c) => {
-        const out = halving(c);
-        if (out.kind !== 'measured') skipped[out.kind]++;
-        fc.pre(out.kind === 'measured');
-        bands.push(out.band);
-        deviations.push(Math.abs(out.observed - 0.5));
-        return out.ratio <= 1;
-      }),
-      { numRuns: runs(10), toSpec: ([c]) => specOf(c, Math.round(HALVING_HORIZON / c.eta)) },
-    );
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]?.toExponential(1);
-    console.log(
-      `DHL.Thm2.2 halving: ${bands.length} measured (median band ±${median(bands)}, median |r − 1/2| ${median(deviations)}), skipped ${skipped.static} with static D and ${skipped.uninformative} with a band wider than 1/4`,
-    );
-  }, timeout(10_000));
-
-  test(claimTitle('DHL.Thm2.2', 'twin: with G_1 scaled by 1.01 the drift no longer halves'), () => {
     findCounterexample(
       'DHL.Thm2.2',
-      fc.property(halvingCase, (c) => {
-        const out = halving(c, brokenGradient(twinFaults[0]));
-        return out.kind !== 'measured' || out.ratio <= 1;
-      }),
-      { numRuns: runs(10), label: 'halving twin, G_1 scaled by 1.01' },
+      fc.property(flowCase, (c) => flowDrift(c, brokenGradient(twinFaults[0])) <= 1),
+      { numRuns: runs(12), label: 'flow twin, G_1 scaled by 1.01' },
     );
-  }, timeout(10_000));
+  });
+
+  test(
+    claimTitle('DHL.Thm2.2', 'TREND (sharp): at horizon τ = 1/8 the GD drift halves when η halves, within the band derived from the O(η²) remainder'),
+    () => {
+      const bands: number[] = [];
+      const deviations: number[] = [];
+      const skipped = { static: 0, uninformative: 0 };
+      assertClaim(
+        'DHL.Thm2.2',
+        fc.property(halvingCase, (c) => {
+          const out = halving(c);
+          if (out.kind !== 'measured') skipped[out.kind]++;
+          fc.pre(out.kind === 'measured');
+          bands.push(out.band);
+          deviations.push(Math.abs(out.observed - 0.5));
+          return out.ratio <= 1;
+        }),
+        { numRuns: runs(10), toSpec: ([c]) => specOf(c, Math.round(HALVING_HORIZON / c.eta)) },
+      );
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]?.toExponential(1);
+      console.log(
+        `DHL.Thm2.2 halving: ${bands.length} measured (median band ±${median(bands)}, median |r − 1/2| ${median(deviations)}), skipped ${skipped.static} with static D and ${skipped.uninformative} with a band wider than 1/4`,
+      );
+    },
+    timeout(10_000),
+  );
+
+  test(
+    claimTitle('DHL.Thm2.2', 'twin: with G_1 scaled by 1.01 the drift no longer halves'),
+    () => {
+      findCounterexample(
+        'DHL.Thm2.2',
+        fc.property(halvingCase, (c) => {
+          const out = halving(c, brokenGradient(twinFaults[0]));
+          return out.kind !== 'measured' || out.ratio <= 1;
+        }),
+        { numRuns: runs(10), label: 'halving twin, G_1 scaled by 1.01' },
+      );
+    },
+    timeout(10_000),
+  );
 });
 
 // ---------------------------------------------------------------------------
@@ -436,19 +516,35 @@ describe('DHL.Thm2.1 and DHL.Cor2.1: homogeneous activations', () => {
   const homogeneousCase = stepCase({ activations: HOMOGENEOUS, maxDepth: 3 });
 
   test(claimTitle('DHL.Thm2.1', 'EXACT: one GD step changes ‖W_k[i,:]‖² − ‖W_{k+1}[:,i]‖² by η²(‖∂R/∂a‖² − ‖∂R/∂b‖²) (F4), ReLU and leaky ReLU'), () => {
-    assertClaim('DHL.Thm2.1', fc.property(homogeneousCase, (c) => balanceStepRatio(stepOf(c), 'diagonal') <= 1), { numRuns: runs(150), toSpec: ([c]) => specOf(c), classify: ([c]) => caseClass(c) });
+    assertClaim(
+      'DHL.Thm2.1',
+      fc.property(homogeneousCase, (c) => balanceStepRatio(stepOf(c), 'diagonal') <= 1),
+      { numRuns: runs(150), toSpec: ([c]) => specOf(c), classify: ([c]) => caseClass(c) },
+    );
   });
 
   test(claimTitle('DHL.Thm2.1', 'twin: F4 fails when G_1 is scaled by 1.01'), () => {
-    findCounterexample('DHL.Thm2.1', fc.property(homogeneousCase, (c) => balanceStepRatio(stepOf(c, brokenGradient(twinFaults[0])), 'diagonal') <= 1), { numRuns: runs(100), label: 'twin, G_1 scaled by 1.01' });
+    findCounterexample(
+      'DHL.Thm2.1',
+      fc.property(homogeneousCase, (c) => balanceStepRatio(stepOf(c, brokenGradient(twinFaults[0])), 'diagonal') <= 1),
+      { numRuns: runs(100), label: 'twin, G_1 scaled by 1.01' },
+    );
   });
 
   test(claimTitle('DHL.Cor2.1', 'EXACT: ‖W_k‖_F² − ‖W_{k+1}‖_F² changes by η²(‖G_k‖² − ‖G_{k+1}‖²) per step (layer sum of F4)'), () => {
-    assertClaim('DHL.Cor2.1', fc.property(homogeneousCase, (c) => layerSumStepRatio(stepOf(c)) <= 1), { numRuns: runs(150), toSpec: ([c]) => specOf(c), classify: ([c]) => caseClass(c) });
+    assertClaim(
+      'DHL.Cor2.1',
+      fc.property(homogeneousCase, (c) => layerSumStepRatio(stepOf(c)) <= 1),
+      { numRuns: runs(150), toSpec: ([c]) => specOf(c), classify: ([c]) => caseClass(c) },
+    );
   });
 
   test(claimTitle('DHL.Cor2.1', 'twin: the layer sum fails when G_2 is dropped'), () => {
-    findCounterexample('DHL.Cor2.1', fc.property(homogeneousCase, (c) => layerSumStepRatio(stepOf(c, brokenGradient(twinFaults[2]))) <= 1), { numRuns: runs(100), label: 'twin, G_2 dropped' });
+    findCounterexample(
+      'DHL.Cor2.1',
+      fc.property(homogeneousCase, (c) => layerSumStepRatio(stepOf(c, brokenGradient(twinFaults[2]))) <= 1),
+      { numRuns: runs(100), label: 'twin, G_2 dropped' },
+    );
   });
 });
 
@@ -522,7 +618,14 @@ function imbalanceInto(W1: Float64Array, W2: Float64Array, dims: readonly number
     }
 }
 
-function balanceRun(weights: Weights, target: readonly (readonly number[])[], schedule: ScheduleSpec, steps: number, gradient?: GradientFn, stopAbove = Infinity): BalanceRun {
+function balanceRun(
+  weights: Weights,
+  target: readonly (readonly number[])[],
+  schedule: ScheduleSpec,
+  steps: number,
+  gradient?: GradientFn,
+  stopAbove = Infinity,
+): BalanceRun {
   const net = networkFromArrays(weights, LINEAR);
   const data = factorizationData(target);
   const maxDim = Math.max(...net.dims, data.n);
@@ -561,7 +664,10 @@ function balanceRun(weights: Weights, target: readonly (readonly number[])[], sc
         maxImbalance = Math.max(maxImbalance, imbalance);
         if (maxImbalance >= stopAbove) throw new Decided();
         if (schedule.kind === 'decaying' && v.t > 0)
-          budgetRatio = Math.max(budgetRatio, energyBoundRatio({ drift, energy: v.energy, rounding: rounding + evaluation(v.weights), steps: v.t, c, delta, supGradSquared: supGrad }));
+          budgetRatio = Math.max(
+            budgetRatio,
+            energyBoundRatio({ drift, energy: v.energy, rounding: rounding + evaluation(v.weights), steps: v.t, c, delta, supGradSquared: supGrad }),
+          );
         supGrad = Math.max(supGrad, v.gradSquared);
         if (v.t < steps) rounding += energyRoundingPerStep(v.weights, v.grads, v.eta, v.risk, maxDim, data.n);
       },
@@ -625,29 +731,66 @@ const lem31Event = (schedule: ScheduleSpec, gradient?: GradientFn) => (w: Weight
   balanceRun(w, LEM31.target, schedule, LEM31.steps, gradient, LEM31.epsilon).maxImbalance < LEM31.epsilon;
 
 describe('DHL.Lem3.1: decaying steps', () => {
-  test(claimTitle('DHL.Lem3.1', 'INEQ: on every run, drift ≤ S(t) ≤ c²(1 + 1/(2δ))·sup‖∇f‖² (factorization, η_t = c(t+1)^{−(1/2+δ)})'), () => {
-    assertClaim('DHL.Lem3.1', fc.property(budgetCase, (c) => budgetRatioOf(c) <= 1), {
-      numRuns: runs(30),
-      toSpec: ([c]) => factorizationSpec(c.target, c.weights, { kind: 'decaying', eta0: c.c * c.target[0].length, delta: c.delta }, BUDGET_STEPS),
-    });
-  }, timeout(10_000));
+  test(
+    claimTitle('DHL.Lem3.1', 'INEQ: on every run, drift ≤ S(t) ≤ c²(1 + 1/(2δ))·sup‖∇f‖² (factorization, η_t = c(t+1)^{−(1/2+δ)})'),
+    () => {
+      assertClaim(
+        'DHL.Lem3.1',
+        fc.property(budgetCase, (c) => budgetRatioOf(c) <= 1),
+        {
+          numRuns: runs(30),
+          toSpec: ([c]) => factorizationSpec(c.target, c.weights, { kind: 'decaying', eta0: c.c * c.target[0].length, delta: c.delta }, BUDGET_STEPS),
+        },
+      );
+    },
+    timeout(10_000),
+  );
 
-  test(claimTitle('DHL.Lem3.1', 'twin: with ∇_V f scaled by 1.01 the drift exceeds S(t)'), () => {
-    findCounterexample('DHL.Lem3.1', fc.property(budgetCase, (c) => budgetRatioOf(c, brokenGradient(twinFaults[0])) <= 1), { numRuns: runs(30), label: 'twin, ∇_V scaled by 1.01' });
-  }, timeout(10_000));
+  test(
+    claimTitle('DHL.Lem3.1', 'twin: with ∇_V f scaled by 1.01 the drift exceeds S(t)'),
+    () => {
+      findCounterexample(
+        'DHL.Lem3.1',
+        fc.property(budgetCase, (c) => budgetRatioOf(c, brokenGradient(twinFaults[0])) <= 1),
+        { numRuns: runs(30), label: 'twin, ∇_V scaled by 1.01' },
+      );
+    },
+    timeout(10_000),
+  );
 
-  test(claimTitle('DHL.Lem3.1', `STAT: P(sup_t ‖UᵀU − VᵀV‖_F < ${LEM31.epsilon}) ≥ ${LEM31.claimed} over N(0, ${LEM31.sigma}²) inits (one-sided binomial test, level ${LEM31.level})`), () => {
-    let seen: StatOutcome | undefined;
-    const experiment = statExperiment(lem31Init, LEM31.draws, LEM31.claimed, lem31Event(lem31Schedule(LEM31.delta)));
-    assertClaim('DHL.Lem3.1', fc.property(seedArbitrary, (seed) => (seen = experiment(seed)).pValue >= LEM31.level), { numRuns: 1 });
-    const s = seen!;
-    console.log(`DHL.Lem3.1 STAT: ${s.draws - s.failures}/${s.draws} draws kept the imbalance below ε=${LEM31.epsilon} (observed ${((1 - s.failures / s.draws) * 100).toFixed(1)}%, claimed ≥ ${LEM31.claimed * 100}%, binomial p = ${s.pValue.toPrecision(3)})`);
-  }, timeout(10_000));
+  test(
+    claimTitle(
+      'DHL.Lem3.1',
+      `STAT: P(sup_t ‖UᵀU − VᵀV‖_F < ${LEM31.epsilon}) ≥ ${LEM31.claimed} over N(0, ${LEM31.sigma}²) inits (one-sided binomial test, level ${LEM31.level})`,
+    ),
+    () => {
+      let seen: StatOutcome | undefined;
+      const experiment = statExperiment(lem31Init, LEM31.draws, LEM31.claimed, lem31Event(lem31Schedule(LEM31.delta)));
+      assertClaim(
+        'DHL.Lem3.1',
+        fc.property(seedArbitrary, (seed) => (seen = experiment(seed)).pValue >= LEM31.level),
+        { numRuns: 1 },
+      );
+      const s = seen!;
+      console.log(
+        `DHL.Lem3.1 STAT: ${s.draws - s.failures}/${s.draws} draws kept the imbalance below ε=${LEM31.epsilon} (observed ${((1 - s.failures / s.draws) * 100).toFixed(1)}%, claimed ≥ ${LEM31.claimed * 100}%, binomial p = ${s.pValue.toPrecision(3)})`,
+      );
+    },
+    timeout(10_000),
+  );
 
-  test(claimTitle('DHL.Lem3.1', 'twin: the STAT test rejects a trainer that drops ∇_U f'), () => {
-    const experiment = statExperiment(lem31Init, LEM31.draws, LEM31.claimed, lem31Event(lem31Schedule(LEM31.delta), brokenGradient(twinFaults[2])));
-    findCounterexample('DHL.Lem3.1', fc.property(seedArbitrary, (seed) => experiment(seed).pValue >= LEM31.level), { numRuns: 1, label: 'STAT twin, ∇_U dropped' });
-  }, timeout(10_000));
+  test(
+    claimTitle('DHL.Lem3.1', 'twin: the STAT test rejects a trainer that drops ∇_U f'),
+    () => {
+      const experiment = statExperiment(lem31Init, LEM31.draws, LEM31.claimed, lem31Event(lem31Schedule(LEM31.delta), brokenGradient(twinFaults[2])));
+      findCounterexample(
+        'DHL.Lem3.1',
+        fc.property(seedArbitrary, (seed) => experiment(seed).pValue >= LEM31.level),
+        { numRuns: 1, label: 'STAT twin, ∇_U dropped' },
+      );
+    },
+    timeout(10_000),
+  );
 });
 
 // ---------------------------------------------------------------------------
@@ -741,18 +884,39 @@ function geometricAfterBurnIn(w: Weights, gradient?: GradientFn): { ok: boolean;
 }
 
 describe('DHL.Thm3.2: rank one, small init', () => {
-  test(claimTitle('DHL.Thm3.2', `STAT: log(‖u_t‖²/‖v_t‖²) stays in the band fixed at initialization with probability ≥ ${THM32.claimed} (binomial test, level ${THM32.level})`), () => {
-    let seen: StatOutcome | undefined;
-    const experiment = statExperiment(thm32Init, THM32.draws, THM32.claimed, (w) => staysInBand(w));
-    assertClaim('DHL.Thm3.2', fc.property(seedArbitrary, (seed) => (seen = experiment(seed)).pValue >= THM32.level), { numRuns: 1 });
-    const s = seen!;
-    console.log(`DHL.Thm3.2 STAT: ${s.draws - s.failures}/${s.draws} draws stayed in the band (observed ${((1 - s.failures / s.draws) * 100).toFixed(1)}%, claimed ≥ ${THM32.claimed * 100}%, binomial p = ${s.pValue.toPrecision(3)})`);
-  }, timeout(10_000));
+  test(
+    claimTitle(
+      'DHL.Thm3.2',
+      `STAT: log(‖u_t‖²/‖v_t‖²) stays in the band fixed at initialization with probability ≥ ${THM32.claimed} (binomial test, level ${THM32.level})`,
+    ),
+    () => {
+      let seen: StatOutcome | undefined;
+      const experiment = statExperiment(thm32Init, THM32.draws, THM32.claimed, (w) => staysInBand(w));
+      assertClaim(
+        'DHL.Thm3.2',
+        fc.property(seedArbitrary, (seed) => (seen = experiment(seed)).pValue >= THM32.level),
+        { numRuns: 1 },
+      );
+      const s = seen!;
+      console.log(
+        `DHL.Thm3.2 STAT: ${s.draws - s.failures}/${s.draws} draws stayed in the band (observed ${((1 - s.failures / s.draws) * 100).toFixed(1)}%, claimed ≥ ${THM32.claimed * 100}%, binomial p = ${s.pValue.toPrecision(3)})`,
+      );
+    },
+    timeout(10_000),
+  );
 
-  test(claimTitle('DHL.Thm3.2', 'twin: the band test rejects a trainer that drops ∇_v'), () => {
-    const experiment = statExperiment(thm32Init, THM32.draws, THM32.claimed, (w) => staysInBand(w, brokenGradient({ kind: 'drop', layer: 0 })));
-    findCounterexample('DHL.Thm3.2', fc.property(seedArbitrary, (seed) => experiment(seed).pValue >= THM32.level), { numRuns: 1, label: 'STAT twin, ∇_v dropped' });
-  }, timeout(10_000));
+  test(
+    claimTitle('DHL.Thm3.2', 'twin: the band test rejects a trainer that drops ∇_v'),
+    () => {
+      const experiment = statExperiment(thm32Init, THM32.draws, THM32.claimed, (w) => staysInBand(w, brokenGradient({ kind: 'drop', layer: 0 })));
+      findCounterexample(
+        'DHL.Thm3.2',
+        fc.property(seedArbitrary, (seed) => experiment(seed).pValue >= THM32.level),
+        { numRuns: 1, label: 'STAT twin, ∇_v dropped' },
+      );
+    },
+    timeout(10_000),
+  );
 
   test(claimTitle('DHL.Thm3.2', 'TREND: after a burn-in the loss falls geometrically (fitted rate < 1) down to the float floor within T'), () => {
     const rates: number[] = [];
@@ -785,10 +949,19 @@ describe('DHL.Thm3.2: rank one, small init', () => {
 
 /** Balanced weights (balancedInit: D_k = 0 exactly for dyadic frames, to a few ulps for rational ones), any loss and data. */
 const balancedCase: fc.Arbitrary<StepCase> = fc
-  .record({ loss: fc.constantFrom<LossName>('squared', 'logistic', 'exponential', 'expression'), frames: fc.constantFrom('dyadic' as const, 'rational' as const), outputs: fc.integer({ min: 1, max: 2 }) })
+  .record({
+    loss: fc.constantFrom<LossName>('squared', 'logistic', 'exponential', 'expression'),
+    frames: fc.constantFrom('dyadic' as const, 'rational' as const),
+    outputs: fc.integer({ min: 1, max: 2 }),
+  })
   .chain(({ loss, frames, outputs }) =>
     architecture({ minDepth: 2, maxDepth: 4, maxWidth: 3, maxInputDim: 3, maxOutputDim: loss === 'squared' ? outputs : 1 }).chain(({ dims }) =>
-      fc.record({ loss: fc.constant(loss), data: dataFor(dims, loss), weights: balancedInit({ dims }, { frames }), eta: stepSize({ min: 2 ** -8, max: 2 ** -4 }) }),
+      fc.record({
+        loss: fc.constant(loss),
+        data: dataFor(dims, loss),
+        weights: balancedInit({ dims }, { frames }),
+        eta: stepSize({ min: 2 ** -8, max: 2 ** -4 }),
+      }),
     ),
   )
   .map(({ loss, data, weights, eta }) => ({ loss, activation: LINEAR, x: data.x, y: data.y, weights, eta }));
@@ -844,35 +1017,53 @@ function quartering(c: StepCase, gradient?: GradientFn) {
 
 describe('ACH.Thm1: end-to-end dynamics at balanced points', () => {
   test(claimTitle('ACH.Thm1', 'EXACT: at balanced points −Σ_k A_kG_kB_k = −Σ_j (PPᵀ)^{(j−1)/L} E (PᵀP)^{(L−j)/L} to the derived tolerance'), () => {
-    assertClaim('ACH.Thm1', fc.property(balancedCase, (c) => endToEndCheck(c).ratio <= 1), { numRuns: runs(100), toSpec: ([c]) => specOf(c, 0), classify: ([c]) => caseClass(c) });
+    assertClaim(
+      'ACH.Thm1',
+      fc.property(balancedCase, (c) => endToEndCheck(c).ratio <= 1),
+      { numRuns: runs(100), toSpec: ([c]) => specOf(c, 0), classify: ([c]) => caseClass(c) },
+    );
   });
 
   test(claimTitle('ACH.Thm1', 'twin: the identity fails when G_1 is scaled by 1.01'), () => {
-    findCounterexample('ACH.Thm1', fc.property(balancedCase, (c) => endToEndCheck(c, brokenGradient(twinFaults[0])).ratio <= 1), { numRuns: runs(100), label: 'twin, G_1 scaled by 1.01' });
+    findCounterexample(
+      'ACH.Thm1',
+      fc.property(balancedCase, (c) => endToEndCheck(c, brokenGradient(twinFaults[0])).ratio <= 1),
+      { numRuns: runs(100), label: 'twin, G_1 scaled by 1.01' },
+    );
   });
 
-  test(claimTitle('ACH.Thm1', 'GD: the one-step discrepancy P(W − ηG) − P − η·V_ACH is O(η²): it quarters when η halves, within the band of the degree-L step polynomial'), () => {
-    // a band wider than 1/8 cannot tell 1/4 from a first-order 1/2 (Δ at rounding level, e.g. E ≈ 0 or C_2 ≈ 0): counted, not hidden
-    const observed: number[] = [];
-    let uninformative = 0;
-    assertClaim(
+  test(
+    claimTitle(
       'ACH.Thm1',
-      fc.property(balancedCase, (c) => {
-        const q = quartering(c);
-        if (q.band <= 1 / 8 && Number.isFinite(q.observed)) observed.push(q.observed);
-        else uninformative++;
-        return q.ratio <= 1;
-      }),
-      { numRuns: runs(100), toSpec: ([c]) => specOf(c) },
-    );
-    observed.sort((a, b) => a - b);
-    console.log(
-      `ACH.Thm1 GD: ‖Δ(η/2)‖/‖Δ(η)‖ from ${observed[0]?.toFixed(4)} to ${observed[observed.length - 1]?.toFixed(4)} over ${observed.length} cases with a band ≤ 1/8 (1/4 predicted); ${uninformative} with a wider band`,
-    );
-  });
+      'GD: the one-step discrepancy P(W − ηG) − P − η·V_ACH is O(η²): it quarters when η halves, within the band of the degree-L step polynomial',
+    ),
+    () => {
+      // a band wider than 1/8 cannot tell 1/4 from a first-order 1/2 (Δ at rounding level, e.g. E ≈ 0 or C_2 ≈ 0): counted, not hidden
+      const observed: number[] = [];
+      let uninformative = 0;
+      assertClaim(
+        'ACH.Thm1',
+        fc.property(balancedCase, (c) => {
+          const q = quartering(c);
+          if (q.band <= 1 / 8 && Number.isFinite(q.observed)) observed.push(q.observed);
+          else uninformative++;
+          return q.ratio <= 1;
+        }),
+        { numRuns: runs(100), toSpec: ([c]) => specOf(c) },
+      );
+      observed.sort((a, b) => a - b);
+      console.log(
+        `ACH.Thm1 GD: ‖Δ(η/2)‖/‖Δ(η)‖ from ${observed[0]?.toFixed(4)} to ${observed[observed.length - 1]?.toFixed(4)} over ${observed.length} cases with a band ≤ 1/8 (1/4 predicted); ${uninformative} with a wider band`,
+      );
+    },
+  );
 
   test(claimTitle('ACH.Thm1', 'twin: with G_1 scaled by 1.01 the discrepancy is first order (halves instead of quartering)'), () => {
-    findCounterexample('ACH.Thm1', fc.property(balancedCase, (c) => quartering(c, brokenGradient(twinFaults[0])).ratio <= 1), { numRuns: runs(100), label: 'GD twin, G_1 scaled by 1.01' });
+    findCounterexample(
+      'ACH.Thm1',
+      fc.property(balancedCase, (c) => quartering(c, brokenGradient(twinFaults[0])).ratio <= 1),
+      { numRuns: runs(100), label: 'GD twin, G_1 scaled by 1.01' },
+    );
   });
 });
 
@@ -899,11 +1090,15 @@ function maxAbs(ms: readonly Float64Array[]): number {
 describe('ablations (CLAIMS.md §7)', () => {
   const tanhF2 = ablationTest('DHL.Thm2.2', 'linear', 'tanh between the two layers makes the one-step F2 residual O(η), not O(η²)');
   test(tanhF2.title, () => {
-    const found = findCounterexample('DHL.Thm2.2', fc.property(stepCase({ activations: [TANH], maxDepth: 2 }), (c) => balanceStepRatio(stepOf(c), 'matrix') <= 1), {
-      numRuns: runs(100),
-      label: tanhF2.label,
-      toSpec: ([c]) => specOf(c),
-    });
+    const found = findCounterexample(
+      'DHL.Thm2.2',
+      fc.property(stepCase({ activations: [TANH], maxDepth: 2 }), (c) => balanceStepRatio(stepOf(c), 'matrix') <= 1),
+      {
+        numRuns: runs(100),
+        label: tanhF2.label,
+        toSpec: ([c]) => specOf(c),
+      },
+    );
     // D is quadratic in W, so the residual is exactly −η(X + Xᵀ), X = G_1W_1ᵀ − W_2ᵀG_2 ≠ 0 for tanh: residual/η² doubles when η halves
     const [c] = found.counterexample;
     const scaled = [1, 4, 16, 64].map((m) => {
@@ -914,50 +1109,83 @@ describe('ablations (CLAIMS.md §7)', () => {
     for (let i = 1; i < scaled.length; i++) expect(scaled[i] / scaled[i - 1]).toBeGreaterThan(3.9); // ×4 per quartering of η: ∝ 1/η
   });
 
-  for (const [name, act] of [['tanh', TANH], ['softplus', SOFTPLUS]] as const) {
+  for (const [name, act] of [
+    ['tanh', TANH],
+    ['softplus', SOFTPLUS],
+  ] as const) {
     const ab = ablationTest('DHL.Thm2.1', 'homogeneous', `with ${name} the per-neuron quantity ‖a‖² − ‖b‖² changes at first order`);
     test(ab.title, () => {
-      findCounterexample('DHL.Thm2.1', fc.property(stepCase({ activations: [act], maxDepth: 3 }), (c) => balanceStepRatio(stepOf(c), 'diagonal') <= 1), {
-        numRuns: runs(100),
-        label: ab.label,
-        toSpec: ([c]) => specOf(c),
-      });
+      findCounterexample(
+        'DHL.Thm2.1',
+        fc.property(stepCase({ activations: [act], maxDepth: 3 }), (c) => balanceStepRatio(stepOf(c), 'diagonal') <= 1),
+        {
+          numRuns: runs(100),
+          label: ab.label,
+          toSpec: ([c]) => specOf(c),
+        },
+      );
     });
   }
 
   const steps = ablationTest('DHL.Thm2.1', 'equalSteps', 'per-layer step sizes η_k = (1, 2)·η break F4 for ReLU');
   test(steps.title, () => {
-    findCounterexample('DHL.Thm2.1', fc.property(stepCase({ activations: HOMOGENEOUS.slice(0, 4), maxDepth: 3 }), (c) => balanceStepRatio(stepOf(c, perLayerSteps([1, 2])), 'diagonal') <= 1), {
-      numRuns: runs(100),
-      label: steps.label,
-    });
+    findCounterexample(
+      'DHL.Thm2.1',
+      fc.property(stepCase({ activations: HOMOGENEOUS.slice(0, 4), maxDepth: 3 }), (c) => balanceStepRatio(stepOf(c, perLayerSteps([1, 2])), 'diagonal') <= 1),
+      {
+        numRuns: runs(100),
+        label: steps.label,
+      },
+    );
   });
 
   // counterexamples must be inits the claimed schedule handles: (claimed schedule keeps balance) ⇒ (ablated schedule does)
   const deltaZero = ablationTest('DHL.Lem3.1', 'decayingStep', `δ = 0 (η_t = 2(t+1)^{−1/2}) lets the imbalance grow past ε = ${LEM31.epsilon}`);
-  test(deltaZero.title, () => {
-    const claimed = lem31Event(lem31Schedule(LEM31.delta));
-    const ablated = lem31Event(lem31Schedule(0));
-    findCounterexample('DHL.Lem3.1', fc.property(lem31Init, (w) => !claimed(w) || ablated(w)), { numRuns: runs(100), label: deltaZero.label });
-  }, timeout(10_000));
+  test(
+    deltaZero.title,
+    () => {
+      const claimed = lem31Event(lem31Schedule(LEM31.delta));
+      const ablated = lem31Event(lem31Schedule(0));
+      findCounterexample(
+        'DHL.Lem3.1',
+        fc.property(lem31Init, (w) => !claimed(w) || ablated(w)),
+        { numRuns: runs(100), label: deltaZero.label },
+      );
+    },
+    timeout(10_000),
+  );
 
   const bigStep = ablationTest('DHL.Lem3.1', 'decayingStep', `a large constant step (η = 1 on f) lets the imbalance grow past ε = ${LEM31.epsilon}`);
-  test(bigStep.title, () => {
-    const claimed = lem31Event(lem31Schedule(LEM31.delta));
-    const ablated = lem31Event({ kind: 'constant', eta: 3 * 1 });
-    findCounterexample('DHL.Lem3.1', fc.property(lem31Init, (w) => !claimed(w) || ablated(w)), { numRuns: runs(100), label: bigStep.label });
-  }, timeout(10_000));
+  test(
+    bigStep.title,
+    () => {
+      const claimed = lem31Event(lem31Schedule(LEM31.delta));
+      const ablated = lem31Event({ kind: 'constant', eta: 3 * 1 });
+      findCounterexample(
+        'DHL.Lem3.1',
+        fc.property(lem31Init, (w) => !claimed(w) || ablated(w)),
+        { numRuns: runs(100), label: bigStep.label },
+      );
+    },
+    timeout(10_000),
+  );
 
   const unbalancedInit = ablationTest('ACH.Thm1', 'balanced', 'at an unbalanced init the identity misses by the order of ‖D(0)‖');
   test(unbalancedInit.title, () => {
     const unbalanced = architecture({ minDepth: 2, maxDepth: 3, maxWidth: 3, maxInputDim: 3, maxOutputDim: 1 })
       .chain(({ dims }) => fc.record({ data: dataFor(dims, 'squared'), weights: dyadicWeights(dims) }))
       .map(({ data, weights }): StepCase => ({ loss: 'squared', activation: LINEAR, x: data.x, y: data.y, weights, eta: 1 }));
-    const found = findCounterexample('ACH.Thm1', fc.property(unbalanced, (c) => endToEndCheck(c).ratio <= 1), { numRuns: runs(100), label: unbalancedInit.label, toSpec: ([c]) => specOf(c, 0), classify: ([c]) => caseClass(c) });
+    const found = findCounterexample(
+      'ACH.Thm1',
+      fc.property(unbalanced, (c) => endToEndCheck(c).ratio <= 1),
+      { numRuns: runs(100), label: unbalancedInit.label, toSpec: ([c]) => specOf(c, 0), classify: ([c]) => caseClass(c) },
+    );
     const [c] = found.counterexample;
     const out = endToEndCheck(c);
     const net = networkFromArrays(c.weights, LINEAR);
     const imbalance = frobenius(balanceMatrices(net.weights, net.dims).map(frobenius));
-    console.log(`ACH.Thm1 unbalanced ablation: ‖V_chain − V_ACH‖_F = ${out.difference.toExponential(3)} with ‖D(0)‖_F = ${imbalance.toExponential(3)}, ‖E‖_F = ${frobenius(out.E).toExponential(3)} (tolerance ${out.bound.toExponential(2)})`);
+    console.log(
+      `ACH.Thm1 unbalanced ablation: ‖V_chain − V_ACH‖_F = ${out.difference.toExponential(3)} with ‖D(0)‖_F = ${imbalance.toExponential(3)}, ‖E‖_F = ${frobenius(out.E).toExponential(3)} (tolerance ${out.bound.toExponential(2)})`,
+    );
   });
 });

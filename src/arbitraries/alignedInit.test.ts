@@ -24,18 +24,30 @@ function initProblem(init: AlignedInit, c: AlignedInitConstraints): string | und
   return undefined;
 }
 
-const initVariants: AlignedInitConstraints[] = [{}, { sameEnds: true }, { positive: true, descending: true }, { balanced: true, maxDepth: 4 }, { dims: [3, 2, 3], householderRange: 0 }];
+const initVariants: AlignedInitConstraints[] = [
+  {},
+  { sameEnds: true },
+  { positive: true, descending: true },
+  { balanced: true, maxDepth: 4 },
+  { dims: [3, 2, 3], householderRange: 0 },
+];
 
 describe('alignedInit (RNBU.Def2 aligned initializations)', () => {
-  test.each(initVariants.map((c) => [JSON.stringify(c), c] as const))('contract %s: same seed ⇒ same value; every value and every shrink keeps the promise', (_, c) => {
-    const arb = alignedInit(c);
-    expect(fc.sample(arb, { seed: 5, numRuns: 10 })).toEqual(fc.sample(arb, { seed: 5, numRuns: 10 }));
-    for (const v of fc.sample(arb, { seed: 9, numRuns: 40 })) expect(initProblem(v, c), JSON.stringify(v)).toBeUndefined();
-    for (const seed of [1, 2, 3]) for (const v of shrinkWalk(arb, seed)) expect(initProblem(v, c), JSON.stringify(v)).toBeUndefined();
-  });
+  test.each(initVariants.map((c) => [JSON.stringify(c), c] as const))(
+    'contract %s: same seed ⇒ same value; every value and every shrink keeps the promise',
+    (_, c) => {
+      const arb = alignedInit(c);
+      expect(fc.sample(arb, { seed: 5, numRuns: 10 })).toEqual(fc.sample(arb, { seed: 5, numRuns: 10 }));
+      for (const v of fc.sample(arb, { seed: 9, numRuns: 40 })) expect(initProblem(v, c), JSON.stringify(v)).toBeUndefined();
+      for (const seed of [1, 2, 3]) for (const v of shrinkWalk(arb, seed)) expect(initProblem(v, c), JSON.stringify(v)).toBeUndefined();
+    },
+  );
 
   test('an always-failing property shrinks to the identity basis, one 1×1 layer and σ = 0', () => {
-    const r = fc.check(fc.property(alignedInit(), () => false), { seed: 1 });
+    const r = fc.check(
+      fc.property(alignedInit(), () => false),
+      { seed: 1 },
+    );
     expect(r.counterexample?.[0]).toEqual({
       dims: [1, 1],
       bases: [

@@ -58,7 +58,9 @@ export function rationalBasis(size: number, householderRange = 2): fc.Arbitrary<
     householderRange === 0 || size === 1
       ? fc.constant(null)
       : fc.option(
-          fc.array(fc.integer({ min: -householderRange, max: householderRange }), { minLength: size, maxLength: size }).map((v) => (v.every((x) => x === 0) ? null : v)),
+          fc
+            .array(fc.integer({ min: -householderRange, max: householderRange }), { minLength: size, maxLength: size })
+            .map((v) => (v.every((x) => x === 0) ? null : v)),
           { nil: null, freq: 2 },
         );
   return fc.record({ code: lehmer, signs, householder: house }).map(({ code, signs, householder }) => {

@@ -57,7 +57,5 @@ export function alignedRankOneInit(arch: Architecture, constraints: AlignedRankO
       scales: fixedArray(signedScale, L - 1),
       directions: fc.tuple(...directions),
     })
-    .map(({ a, scales, directions: p }): Weights =>
-      dims.slice(1).map((_, k) => (k === 0 ? outer(p[0], a) : outer(p[k], p[k - 1], scales[k - 1]))),
-    );
+    .map(({ a, scales, directions: p }): Weights => dims.slice(1).map((_, k) => (k === 0 ? outer(p[0], a) : outer(p[k], p[k - 1], scales[k - 1]))));
 }

@@ -3,7 +3,14 @@ import { describe, expect, test } from 'vitest';
 import { format, matmul, transpose } from '../exact/fractionMatrix.js';
 import { basisFractions } from '../exact/rationalBasis.js';
 import { alignedInit, type AlignedInit } from './alignedInit.js';
-import { alignmentData, alignmentMoments, alignmentProblemFloat, alignmentProblemFractions, type AlignmentData, type AlignmentDataKind } from './alignmentData.js';
+import {
+  alignmentData,
+  alignmentMoments,
+  alignmentProblemFloat,
+  alignmentProblemFractions,
+  type AlignmentData,
+  type AlignmentDataKind,
+} from './alignmentData.js';
 import { shrinkWalk } from './_internals/shrinkWalk.js';
 
 /** The promise of alignmentData: Λ, Γ (or every U_LᵀA_jU_0) exactly diagonal for the invariant kinds; ‖x_i‖ ≤ 1. */
@@ -39,7 +46,15 @@ const problemArb = (kind: AlignmentDataKind, descending: boolean) =>
   );
 
 describe('alignmentData (RNBU.Thm1 data)', () => {
-  test.each(kinds.flatMap((k) => [[k, false], [k, true]] as const))('contract %s (descending %s): same seed ⇒ same value; values and shrinks keep the promise', (kind, descending) => {
+  test.each(
+    kinds.flatMap(
+      (k) =>
+        [
+          [k, false],
+          [k, true],
+        ] as const,
+    ),
+  )('contract %s (descending %s): same seed ⇒ same value; values and shrinks keep the promise', (kind, descending) => {
     const arb = problemArb(kind, descending);
     expect(fc.sample(arb, { seed: 5, numRuns: 10 })).toEqual(fc.sample(arb, { seed: 5, numRuns: 10 }));
     for (const v of fc.sample(arb, { seed: 9, numRuns: 30 })) expect(dataProblem(v.data, v.init, descending), JSON.stringify(v)).toBeUndefined();

@@ -20,8 +20,20 @@ import { rationalBasis } from './alignedInit.js';
  * that every sample has ‖x_i‖ ≤ 1. Shrinks toward few samples and small numerators.
  */
 export type AlignmentData =
-  | { readonly kind: 'autoencoding'; readonly input: RationalBasis; readonly mixing: RationalBasis; readonly scales: readonly number[]; readonly denominator: number }
-  | { readonly kind: 'factorization'; readonly input: RationalBasis; readonly output: RationalBasis; readonly target: readonly number[]; readonly denominator: number }
+  | {
+      readonly kind: 'autoencoding';
+      readonly input: RationalBasis;
+      readonly mixing: RationalBasis;
+      readonly scales: readonly number[];
+      readonly denominator: number;
+    }
+  | {
+      readonly kind: 'factorization';
+      readonly input: RationalBasis;
+      readonly output: RationalBasis;
+      readonly target: readonly number[];
+      readonly denominator: number;
+    }
   | {
       readonly kind: 'sensing';
       readonly input: RationalBasis;
@@ -71,7 +83,9 @@ export function alignmentData(c: AlignmentDataConstraints): fc.Arbitrary<Alignme
   switch (c.kind) {
     case 'autoencoding': {
       if (!sameBasis(c.input, c.output))
-        throw new RangeError('alignmentData kind=autoencoding: output basis must equal input basis (Y = X lives in the input space); use alignedInit({ sameEnds: true })');
+        throw new RangeError(
+          'alignmentData kind=autoencoding: output basis must equal input basis (Y = X lives in the input space); use alignedInit({ sameEnds: true })',
+        );
       return fc.integer({ min: minN, max: maxN }).chain((n) =>
         fc.record({
           kind: fc.constant('autoencoding' as const),

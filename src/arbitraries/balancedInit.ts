@@ -56,14 +56,12 @@ export function balancedInit(arch: Architecture, constraints: BalancedInitConstr
 
   const frame = (d: number): fc.Arbitrary<number[][]> =>
     frames === 'dyadic'
-      ? fc
-          .record({ on: fc.boolean(), offset: fc.integer({ min: 0, max: d - 1 }), negative: fixedArray(fc.boolean(), 4) })
-          .map(({ on, offset, negative }) => {
-            const v = new Array<number>(d).fill(0);
-            // ‖v‖² = 4, so I − 2vvᵀ/‖v‖² = I − vvᵀ/2 has entries in {0, ±1/2, 1}
-            if (on && d >= 4) negative.forEach((neg, i) => (v[(offset + i) % d] = neg ? -1 : 1));
-            return householder(v);
-          })
+      ? fc.record({ on: fc.boolean(), offset: fc.integer({ min: 0, max: d - 1 }), negative: fixedArray(fc.boolean(), 4) }).map(({ on, offset, negative }) => {
+          const v = new Array<number>(d).fill(0);
+          // ‖v‖² = 4, so I − 2vvᵀ/‖v‖² = I − vvᵀ/2 has entries in {0, ±1/2, 1}
+          if (on && d >= 4) negative.forEach((neg, i) => (v[(offset + i) % d] = neg ? -1 : 1));
+          return householder(v);
+        })
       : fixedArray(fc.integer({ min: -2, max: 2 }), d).map(householder);
 
   return fc
@@ -74,13 +72,13 @@ export function balancedInit(arch: Architecture, constraints: BalancedInitConstr
       negative: fixedArray(fixedArray(fc.boolean(), maxPaths), L),
       frames: fc.tuple(...dims.map(frame)),
     })
-    .map(({ paths, scales, offsets, negative, frames: h }): Weights =>
-      dims.slice(1).map((rows, k) => {
-        // layer k+1 in CLAIMS numbering: d_{k+1} × d_k
-        const core = zeros(rows, dims[k]);
-        for (let j = 0; j < paths; j++)
-          core[(offsets[k + 1] + j) % rows][(offsets[k] + j) % dims[k]] = (negative[k][j] ? -1 : 1) * scales[j];
-        return matMul(matMul(h[k + 1], core), h[k]).map((row) => row.map(clean));
-      }),
+    .map(
+      ({ paths, scales, offsets, negative, frames: h }): Weights =>
+        dims.slice(1).map((rows, k) => {
+          // layer k+1 in CLAIMS numbering: d_{k+1} × d_k
+          const core = zeros(rows, dims[k]);
+          for (let j = 0; j < paths; j++) core[(offsets[k + 1] + j) % rows][(offsets[k] + j) % dims[k]] = (negative[k][j] ? -1 : 1) * scales[j];
+          return matMul(matMul(h[k + 1], core), h[k]).map((row) => row.map(clean));
+        }),
     );
 }

@@ -30,10 +30,7 @@ export function boundedDouble(constraints: BoundedDoubleConstraints = {}): fc.Ar
   ordered(API, 'constraints.min', min, 'constraints.max', max);
   if (min === max) return fc.constant(min + 0);
   const maxAbs = Math.max(Math.abs(min), Math.abs(max));
-  const bits =
-    constraints.gridBits === undefined
-      ? fittingBits(maxAbs, 16)
-      : integerIn(API, 'constraints.gridBits', constraints.gridBits, -960, 60);
+  const bits = constraints.gridBits === undefined ? fittingBits(maxAbs, 16) : integerIn(API, 'constraints.gridBits', constraints.gridBits, -960, 60);
   const { lo, hi } = gridNumerators(API, min, max, bits);
   return dyadicValue(lo, hi, bits);
 }

@@ -252,7 +252,7 @@ interface Case<T> {
   /** size, compared lexicographically: a shrink must not be larger */
   size(v: T): number[];
 }
-const entry = <T,>(c: Case<T>) => c as unknown as Case<unknown>;
+const entry = <T>(c: Case<T>) => c as unknown as Case<unknown>;
 
 const defaults = { minDepth: 1, maxDepth: profile.maxDepth, minWidth: 1, maxWidth: profile.maxWidth };
 const archSize = (a: Architecture) => [a.dims.length, a.dims.reduce((s, d) => s + d, 0)];
@@ -295,7 +295,12 @@ const cases: Case<unknown>[] = [
     problem: nonSeparableProblem({ maxSamples: Math.max(profile.maxSamples, 4), kinds: allKinds }),
     size: nonSepSize,
   }),
-  entry({ name: "nonSeparableDataset(kinds ['xor'])", arb: nonSeparableDataset(xorOnly), problem: nonSeparableProblem({ maxSamples: 6, kinds: ['xor'] }), size: nonSepSize }),
+  entry({
+    name: "nonSeparableDataset(kinds ['xor'])",
+    arb: nonSeparableDataset(xorOnly),
+    problem: nonSeparableProblem({ maxSamples: 6, kinds: ['xor'] }),
+    size: nonSepSize,
+  }),
   entry({ name: 'regressionDataset()', arb: regressionDataset(), problem: regressionProblem(realReg), size: regSize }),
   entry({
     name: 'regressionDataset(integerValued)',
@@ -329,8 +334,18 @@ const cases: Case<unknown>[] = [
     size: (s: GeneratedSchedule) => (s.kind === 'constant' ? [0, s.eta, 0] : [1, s.eta0, s.delta]),
   }),
   entry({ name: 'boundedDouble()', arb: boundedDouble(), problem: doubleProblem(-1, 1, 16), size: (v: number) => [Math.abs(v)] }),
-  entry({ name: 'boundedDouble([0.25, 0.3])', arb: boundedDouble({ min: 0.25, max: 0.3 }), problem: doubleProblem(0.25, 0.3, 16), size: (v: number) => [Math.abs(v)] }),
-  entry({ name: 'boundedDouble([−3, −2])', arb: boundedDouble({ min: -3, max: -2, gridBits: 4 }), problem: doubleProblem(-3, -2, 4), size: (v: number) => [Math.abs(v)] }),
+  entry({
+    name: 'boundedDouble([0.25, 0.3])',
+    arb: boundedDouble({ min: 0.25, max: 0.3 }),
+    problem: doubleProblem(0.25, 0.3, 16),
+    size: (v: number) => [Math.abs(v)],
+  }),
+  entry({
+    name: 'boundedDouble([−3, −2])',
+    arb: boundedDouble({ min: -3, max: -2, gridBits: 4 }),
+    problem: doubleProblem(-3, -2, 4),
+    size: (v: number) => [Math.abs(v)],
+  }),
   entry({
     name: 'boundedDouble([−1e6, 1e6])',
     arb: boundedDouble({ min: -1e6, max: 1e6 }),
@@ -437,9 +452,39 @@ describe('arbitraries shrink to readable minimal cases', () => {
     ['nonSeparableDataset()', nonSeparableDataset(), { x: [[0.0625], [-0.0625]], y: [1, 1], kind: 'antipodal', certificate: [1, 1] }],
     ['regressionDataset()', regressionDataset(), { x: [[0]], y: [[0]] }],
     ['factorizationTarget()', factorizationTarget(), { target: [[1]], rank: 1, left: [[1]], right: [[1]] }],
-    ['gaussianInit([2,2,1])', gaussianInit({ dims: [2, 2, 1] }, { scale: 1 }), [[[0, 0], [0, 0]], [[0, 0]]]],
-    ['balancedInit([2,2,1])', balancedInit({ dims: [2, 2, 1] }), [[[0.25, 0], [0, 0]], [[0.25, 0]]]],
-    ['alignedRankOneInit([2,2,1])', alignedRankOneInit({ dims: [2, 2, 1] }), [[[0, 0], [0, 0]], [[0.25, 0]]]],
+    [
+      'gaussianInit([2,2,1])',
+      gaussianInit({ dims: [2, 2, 1] }, { scale: 1 }),
+      [
+        [
+          [0, 0],
+          [0, 0],
+        ],
+        [[0, 0]],
+      ],
+    ],
+    [
+      'balancedInit([2,2,1])',
+      balancedInit({ dims: [2, 2, 1] }),
+      [
+        [
+          [0.25, 0],
+          [0, 0],
+        ],
+        [[0.25, 0]],
+      ],
+    ],
+    [
+      'alignedRankOneInit([2,2,1])',
+      alignedRankOneInit({ dims: [2, 2, 1] }),
+      [
+        [
+          [0, 0],
+          [0, 0],
+        ],
+        [[0.25, 0]],
+      ],
+    ],
     ['stepSize()', stepSize(), 2 ** -10],
     ['schedule()', schedule(), { kind: 'constant', eta: 2 ** -10 }],
     ['boundedDouble()', boundedDouble(), 0],
@@ -460,7 +505,7 @@ describe('arbitraries shrink to readable minimal cases', () => {
 // ---------------------------------------------------------------- reach and distribution
 
 describe('arbitraries reach', () => {
-  const count = <T,>(values: T[], key: (v: T) => number) => {
+  const count = <T>(values: T[], key: (v: T) => number) => {
     const m = new Map<number, number>();
     for (const v of values) m.set(key(v), (m.get(key(v)) ?? 0) + 1);
     return [...m.entries()].sort((a, b) => a[0] - b[0]);
@@ -471,7 +516,10 @@ describe('arbitraries reach', () => {
   it('architectures cover every depth and width of the profile', () => {
     const archs = fc.sample(architecture(), { seed: 13, numRuns: 300 });
     const depths = count(archs, (a) => a.dims.length - 1);
-    const widths = count(archs.flatMap((a) => a.dims.slice(0, -1)), (w) => w);
+    const widths = count(
+      archs.flatMap((a) => a.dims.slice(0, -1)),
+      (w) => w,
+    );
     console.log(line('depth', depths), '|', line('width', widths));
     expect(depths.map(([k]) => k)).toEqual(range(1, profile.maxDepth));
     expect(widths.map(([k]) => k)).toEqual(range(1, profile.maxWidth));
@@ -495,7 +543,12 @@ describe('arbitraries reach', () => {
     const data = fc.sample(nonSeparableDataset(), { seed: 19, numRuns: 200 });
     const kinds = new Map<string, number>();
     for (const s of data) kinds.set(s.kind, (kinds.get(s.kind) ?? 0) + 1);
-    console.log(`kinds: ${[...kinds].map(([k, v]) => `${k}×${v}`).join(' ')} | ${line('n', count(data, (s) => s.x.length))}`);
+    console.log(
+      `kinds: ${[...kinds].map(([k, v]) => `${k}×${v}`).join(' ')} | ${line(
+        'n',
+        count(data, (s) => s.x.length),
+      )}`,
+    );
     expect([...kinds.keys()].sort()).toEqual(['antipodal', 'triangle', 'xor']);
   });
 

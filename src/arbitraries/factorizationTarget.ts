@@ -50,7 +50,13 @@ export function factorizationTarget(constraints: FactorizationTargetConstraints 
   const [minCols, maxCols] = sizeRange(API, constraints, 'Cols', profile.maxWidth, 1024);
   const minRank = integerIn(API, 'constraints.minRank', constraints.minRank ?? 1, 1, 1024);
   if (minRank > Math.min(minRows, minCols))
-    fail(API, 'constraints.minRank', minRank, `exceeds min(minRows, minCols)=${Math.min(minRows, minCols)}, so some shapes cannot have that rank`, 'raise minRows and minCols or lower minRank');
+    fail(
+      API,
+      'constraints.minRank',
+      minRank,
+      `exceeds min(minRows, minCols)=${Math.min(minRows, minCols)}, so some shapes cannot have that rank`,
+      'raise minRows and minCols or lower minRank',
+    );
   const maxRank = integerIn(API, 'constraints.maxRank', constraints.maxRank ?? Math.min(maxRows, maxCols), 1, 1024);
   if (maxRank > Math.min(maxRows, maxCols))
     fail(API, 'constraints.maxRank', maxRank, `exceeds min(maxRows, maxCols)=${Math.min(maxRows, maxCols)}`, 'lower maxRank or raise maxRows and maxCols');

@@ -88,8 +88,7 @@ export function nonSeparableDataset(constraints: NonSeparableDatasetConstraints 
   let h = Math.floor(unit / Math.sqrt(maxDim));
   while (maxDim * h * h > unit * unit) h--;
   const needed = kinds.includes('xor') ? 2 : 1;
-  if (h < needed)
-    fail(API, 'constraints.gridBits', bits, `is too coarse for maxDim=${maxDim} (box half-side ${h}·2^${-bits})`, 'raise gridBits');
+  if (h < needed) fail(API, 'constraints.gridBits', bits, `is too coarse for maxDim=${maxDim} (box half-side ${h}·2^${-bits})`, 'raise gridBits');
   const scale = 1 / unit;
 
   const coord = fc.integer({ min: -h, max: h });
@@ -130,12 +129,7 @@ export function nonSeparableDataset(constraints: NonSeparableDatasetConstraints 
         const plus = p.map((v, j) => v + q[j]);
         const minus = p.map((v, j) => v - q[j]);
         // z = y·x: +(p+q), +(−p−q), −(p−q), −(q−p) sum to 0
-        core.push(
-          { z: plus, y: 1 },
-          { z: plus.map((v) => -v), y: 1 },
-          { z: minus.map((v) => -v), y: -1 },
-          { z: minus, y: -1 },
-        );
+        core.push({ z: plus, y: 1 }, { z: plus.map((v) => -v), y: 1 }, { z: minus.map((v) => -v), y: -1 }, { z: minus, y: -1 });
       }
       const at = Math.min(position, extras.length);
       const rows = [

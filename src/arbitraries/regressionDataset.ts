@@ -63,7 +63,13 @@ export function regressionDataset(constraints: RegressionDatasetConstraints = {}
     const unit = 2 ** bits;
     xMax = Math.floor(unit / Math.sqrt(maxDim));
     while (maxDim * xMax * xMax > unit * unit) xMax--;
-    const maxTarget = numberWhere(API, 'constraints.maxTarget', constraints.maxTarget ?? 1, (v) => v >= 0 && v * unit < 2 ** 31, 'must be ≥ 0 and < 2^(31−gridBits)');
+    const maxTarget = numberWhere(
+      API,
+      'constraints.maxTarget',
+      constraints.maxTarget ?? 1,
+      (v) => v >= 0 && v * unit < 2 ** 31,
+      'must be ≥ 0 and < 2^(31−gridBits)',
+    );
     yMax = Math.floor(maxTarget * unit);
     scale = 1 / unit;
   }

@@ -14,11 +14,17 @@ import { probe } from './_internals/lossProbe.js';
 
 /** The logistic loss with one of its functions replaced: each breaks exactly one part of a hypothesis. */
 function variant(name: string, over: Partial<Pick<MarginLoss, 'value' | 'derivative'>>): MarginLoss {
-  return { kind: 'margin', name, value: over.value ?? logistic.value, derivative: over.derivative ?? logistic.derivative, logValue: (u) => Math.log((over.value ?? logistic.value)(u)) };
+  return {
+    kind: 'margin',
+    name,
+    value: over.value ?? logistic.value,
+    derivative: over.derivative ?? logistic.derivative,
+    logValue: (u) => Math.log((over.value ?? logistic.value)(u)),
+  };
 }
 
 describe('JT.A1 reports which part fails', () => {
-  test('ℓ\' not finite on the grid', () => {
+  test("ℓ' not finite on the grid", () => {
     const r = jtA1(variant('nan-at-3', { derivative: (u) => (u === 3 ? Number.NaN : logistic.derivative(u)) }));
     expect(r).toEqual({ holds: false, reason: "JT.A1: ℓ'(3) of loss=nan-at-3 is not a finite number" });
   });
@@ -41,13 +47,13 @@ describe('JT.A1 reports which part fails', () => {
 });
 
 describe('JT.A3 reports which part fails', () => {
-  test('ℓ\' not finite far out', () => {
+  test("ℓ' not finite far out", () => {
     const r = jtA3(variant('blowup', { derivative: (u) => (u < -400 ? Number.NEGATIVE_INFINITY : logistic.derivative(u)) }));
     expect(r.holds).toBe(false);
     expect(r.reason).toMatch(/^JT\.A3: ℓ'\(-\d+\) of loss=blowup is not a finite number$/);
   });
 
-  test('ℓ\' bounded but wiggling faster outside [−64, 64]: no global β', () => {
+  test("ℓ' bounded but wiggling faster outside [−64, 64]: no global β", () => {
     const r = jtA3(variant('wiggle', { derivative: (u) => (Math.abs(u) > 100 ? -0.5 - 0.25 * Math.sin(10 * u) : logistic.derivative(u)) }));
     expect(r.holds).toBe(false);
     expect(r.reason).toMatch(/^JT\.A3: loss=wiggle has no global β: ℓ' changes at rate 0\.25\d* on \[−64, 64\] but /);
@@ -72,7 +78,15 @@ describe('JT.A2 within rounding is not established', () => {
 
 describe('JT.A4 inside the rounding band of the ball', () => {
   const lipschitz = { beta: 0.25, G: 1 };
-  const step = (radius: number) => ({ depth: 2, lipschitz, eta: Math.min(1 / jiTelgarskySmoothness(2, radius, lipschitz), 1), radius, maxFrobenius: 4, entries: 4, previousRadius: 5 });
+  const step = (radius: number) => ({
+    depth: 2,
+    lipschitz,
+    eta: Math.min(1 / jiTelgarskySmoothness(2, radius, lipschitz), 1),
+    radius,
+    maxFrobenius: 4,
+    entries: 4,
+    previousRadius: 5,
+  });
   test('on the boundary of B(R_{t−1} − 1) either branch is accepted, a third radius is not', () => {
     expect(jtA4(step(5)).holds).toBe(true);
     const r = jtA4(step(7));
@@ -82,9 +96,11 @@ describe('JT.A4 inside the rounding band of the ball', () => {
 
 describe('probes and JT.A5 inputs', () => {
   test('a probe turns throws and non-numbers into NaN', () => {
-    expect(probe(() => {
-      throw new Error('x');
-    }, 0)).toBeNaN();
+    expect(
+      probe(() => {
+        throw new Error('x');
+      }, 0),
+    ).toBeNaN();
     expect(probe(() => ({ re: 1, im: 1 }) as unknown as number, 0)).toBeNaN();
     expect(probe((u) => 2 * u, 3)).toBe(6);
   });

@@ -42,7 +42,10 @@ export const hypotheses: Readonly<Record<string, HypothesisCheck>> = {
       for (let j = 0; j < s.data.d; j++) q += s.data.x[i * s.data.d + j] ** 2;
       worst = Math.max(worst, Math.sqrt(q));
     }
-    return { holds: worst <= 1, reason: `unitData: max_i ‖x_i‖ = ${worst.toPrecision(6)}${worst <= 1 ? ' ≤ 1' : ' > 1: the smoothness constants assume ‖x_i‖ ≤ 1'}` };
+    return {
+      holds: worst <= 1,
+      reason: `unitData: max_i ‖x_i‖ = ${worst.toPrecision(6)}${worst <= 1 ? ' ≤ 1' : ' > 1: the smoothness constants assume ‖x_i‖ ≤ 1'}`,
+    };
   },
   homogeneous: (s) => ({
     holds: isHomogeneous(s.network.activation),
@@ -61,7 +64,10 @@ export const hypotheses: Readonly<Record<string, HypothesisCheck>> = {
       for (const v of weights[k + 1]) w += v * v;
       worst = Math.max(worst, Math.sqrt(f) / (gamma(Math.max(...dims)) * w || 1));
     });
-    return { holds: worst <= 1, reason: `balanced: max_k ‖D_k(0)‖_F is ${worst.toPrecision(3)}× its rounding level${worst <= 1 ? '' : ': the init is not balanced'}` };
+    return {
+      holds: worst <= 1,
+      reason: `balanced: max_k ‖D_k(0)‖_F is ${worst.toPrecision(3)}× its rounding level${worst <= 1 ? '' : ': the init is not balanced'}`,
+    };
   },
   decayingStep: (s) => ({ holds: s.schedule.kind === 'decaying', reason: `decayingStep: schedule.kind=${s.schedule.kind}` }),
   equalSteps: (s) => ({ holds: true, reason: `equalSteps: a spec has one step size for every layer (${s.schedule.kind})` }),
@@ -88,6 +94,8 @@ export function evaluateHypotheses(names: readonly string[], setup: TrainingSetu
     const check = hypotheses[name];
     if (!check) throw new RangeError(`hypothesis ${name} has no check in src/assumptions/hypotheses.ts; add one`);
     const r = check(setup);
-    return r === null ? { name, holds: null, reason: `${name}: a property of the generator or the whole run, not decidable from one spec` } : { name, holds: r.holds, reason: r.reason };
+    return r === null
+      ? { name, holds: null, reason: `${name}: a property of the generator or the whole run, not decidable from one spec` }
+      : { name, holds: r.holds, reason: r.reason };
   });
 }

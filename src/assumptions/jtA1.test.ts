@@ -24,7 +24,7 @@ describe('jtA1', () => {
     expect(jtA1(squared)).toMatchObject({ holds: false, reason: expect.stringContaining('squared') });
   });
 
-  test('fails for ½(1 − u)² written as a margin loss: ℓ\'(u) ≥ 0 for u ≥ 1', () => {
+  test("fails for ½(1 − u)² written as a margin loss: ℓ'(u) ≥ 0 for u ≥ 1", () => {
     const r = jtA1(expressionLoss('(1 - u)^2 / 2'));
     expect(r.holds).toBe(false);
     expect(r.reason).toMatch(/is not < 0/);
@@ -36,7 +36,7 @@ describe('jtA1', () => {
     expect(r.reason).toMatch(/u → −∞ not confirmed/);
   });
 
-  test('fails when ℓ\' jumps (located by bisection)', () => {
+  test("fails when ℓ' jumps (located by bisection)", () => {
     const r = jtA1(kinked);
     expect(r.holds).toBe(false);
     expect(r.reason).toMatch(/jumps between u=-0\.015625 and u=0/);

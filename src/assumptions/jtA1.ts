@@ -52,7 +52,7 @@ function jumpPersists(loss: MarginLoss, a: number, b: number, fa: number, fb: nu
  */
 export function jtA1(loss: Loss): AssumptionResult {
   if (loss.kind === 'squared')
-    return { holds: false, reason: 'JT.A1: the squared loss is not a decreasing margin loss (as ℓ(u) = ½(1 − u)², ℓ\'(u) = u − 1 ≥ 0 for u ≥ 1)' };
+    return { holds: false, reason: "JT.A1: the squared loss is not a decreasing margin loss (as ℓ(u) = ½(1 − u)², ℓ'(u) = u − 1 ≥ 0 for u ≥ 1)" };
   const grid = probeGrid(64);
   const { values, badAt } = derivativeOnGrid(loss, grid);
   if (badAt !== null) return { holds: false, reason: `JT.A1: ℓ'(${badAt}) of loss=${loss.name} is not a finite number` };

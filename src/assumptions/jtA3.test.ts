@@ -20,7 +20,7 @@ describe('jtA3', () => {
     expect(r.constants?.G).toBe(1);
   });
 
-  test('fails for the exponential loss: no global G (sup|ℓ\'| grows with the window)', () => {
+  test("fails for the exponential loss: no global G (sup|ℓ'| grows with the window)", () => {
     const r = jtA3(exponential);
     expect(r.holds).toBe(false);
     expect(r.reason).toMatch(/no global G/);

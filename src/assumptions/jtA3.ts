@@ -40,7 +40,7 @@ function estimate(loss: MarginLoss, grid: readonly number[]): LipschitzEstimate 
  */
 export function jtA3(loss: Loss): AssumptionResult & { readonly constants?: { readonly beta: number; readonly G: number } } {
   if (loss.kind === 'squared')
-    return { holds: false, reason: 'JT.A3: the squared loss is not a margin loss; as ℓ(u) = ½(1 − u)² its |ℓ\'(u)| = |u − 1| is unbounded' };
+    return { holds: false, reason: "JT.A3: the squared loss is not a margin loss; as ℓ(u) = ½(1 − u)² its |ℓ'(u)| = |u − 1| is unbounded" };
   const wide = estimate(loss, probeGrid(512));
   if ('badAt' in wide) return { holds: false, reason: `JT.A3: ℓ'(${wide.badAt}) of loss=${loss.name} is not a finite number` };
   const declared = loss.lipschitz;
@@ -54,9 +54,15 @@ export function jtA3(loss: Loss): AssumptionResult & { readonly constants?: { re
   const narrow = estimate(loss, probeGrid(64));
   if ('badAt' in narrow) return { holds: false, reason: `JT.A3: ℓ'(${narrow.badAt}) of loss=${loss.name} is not a finite number` };
   if (wide.G > narrow.G * (1 + gamma(LOSS_ROUNDINGS + 1)))
-    return { holds: false, reason: `JT.A3: loss=${loss.name} has no global G: sup|ℓ'| grows from ${narrow.G.toPrecision(4)} on [−64, 64] to ${wide.G.toPrecision(4)} on [−512, 512]` };
+    return {
+      holds: false,
+      reason: `JT.A3: loss=${loss.name} has no global G: sup|ℓ'| grows from ${narrow.G.toPrecision(4)} on [−64, 64] to ${wide.G.toPrecision(4)} on [−512, 512]`,
+    };
   if (wide.beta > narrow.beta + wide.rounding)
-    return { holds: false, reason: `JT.A3: loss=${loss.name} has no global β: ℓ' changes at rate ${narrow.beta.toPrecision(4)} on [−64, 64] but ${wide.beta.toPrecision(4)} on [−512, 512]` };
+    return {
+      holds: false,
+      reason: `JT.A3: loss=${loss.name} has no global β: ℓ' changes at rate ${narrow.beta.toPrecision(4)} on [−64, 64] but ${wide.beta.toPrecision(4)} on [−512, 512]`,
+    };
   return {
     holds: true,
     reason: `JT.A3: loss=${loss.name} declares no constants; estimated β≈${wide.beta.toPrecision(4)}, G≈${wide.G.toPrecision(4)} (the same on [−64, 64] and [−512, 512])`,

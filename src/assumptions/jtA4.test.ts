@@ -15,8 +15,24 @@ function maxFrobenius(weights: readonly Float64Array[]): number {
 
 describe('jtA4', () => {
   test('holds at every step of a ji-telgarsky run, including the radius updates', () => {
-    const data = datasetFromArrays([[1 / 2, 1 / 4], [1 / 4, -1 / 2], [-1 / 8, 1 / 2]], [1, 1, -1]);
-    const net = networkFromArrays([[[1, 1 / 2], [-1 / 2, 1]], [[1, 1 / 4]]], linear);
+    const data = datasetFromArrays(
+      [
+        [1 / 2, 1 / 4],
+        [1 / 4, -1 / 2],
+        [-1 / 8, 1 / 2],
+      ],
+      [1, 1, -1],
+    );
+    const net = networkFromArrays(
+      [
+        [
+          [1, 1 / 2],
+          [-1 / 2, 1],
+        ],
+        [[1, 1 / 4]],
+      ],
+      linear,
+    );
     let previousRadius: number | undefined;
     let checked = 0;
     gradientDescent({
@@ -27,7 +43,15 @@ describe('jtA4', () => {
       steps: 3000,
       onStep(v) {
         if (Number.isNaN(v.eta)) return;
-        const r = jtA4({ depth: 2, lipschitz, eta: v.eta, radius: v.radius, maxFrobenius: maxFrobenius(v.weights), entries: 4, ...(previousRadius === undefined ? {} : { previousRadius }) });
+        const r = jtA4({
+          depth: 2,
+          lipschitz,
+          eta: v.eta,
+          radius: v.radius,
+          maxFrobenius: maxFrobenius(v.weights),
+          entries: 4,
+          ...(previousRadius === undefined ? {} : { previousRadius }),
+        });
         expect(r.holds, `t=${v.t}: ${r.reason}`).toBe(true);
         previousRadius = v.radius;
         checked++;

@@ -32,8 +32,7 @@ export function jtA4(step: A4Step): AssumptionResult {
   const { depth, lipschitz, eta, radius, maxFrobenius, entries, previousRadius } = step;
   if (!(radius >= 1)) return { holds: false, reason: `JT.A4: R_t=${radius} must be ≥ 1` };
   const slack = 2 * gamma(entries + 1) * maxFrobenius + UNIT_ROUNDOFF * radius;
-  if (maxFrobenius > radius - 1 + slack)
-    return { holds: false, reason: `JT.A4: max_k‖W_k(t)‖_F=${maxFrobenius} > R_t − 1=${radius - 1}: W(t) ∉ B(R_t − 1)` };
+  if (maxFrobenius > radius - 1 + slack) return { holds: false, reason: `JT.A4: max_k‖W_k(t)‖_F=${maxFrobenius} > R_t − 1=${radius - 1}: W(t) ∉ B(R_t − 1)` };
   const expected = Math.min(1 / jiTelgarskySmoothness(depth, radius, lipschitz), 1);
   if (Math.abs(eta - expected) > gamma(STEP_ROUNDINGS) * expected)
     return { holds: false, reason: `JT.A4: η_t=${eta} ≠ min{1/β(R_t), 1}=${expected} at R_t=${radius}, L=${depth}` };
@@ -51,4 +50,7 @@ export function jtA4(step: A4Step): AssumptionResult {
 }
 
 // a constant: jtA4 runs once per GD step, and the passing case needs no formatting
-const HOLDS: AssumptionResult = { holds: true, reason: 'JT.A4: η_t = min{1/β(R_t), 1}, R_t ≥ 1 and W(t) ∈ B(R_t − 1), the radius kept or enlarged by the rule' };
+const HOLDS: AssumptionResult = {
+  holds: true,
+  reason: 'JT.A4: η_t = min{1/β(R_t), 1}, R_t ≥ 1 and W(t) ∈ B(R_t − 1), the radius kept or enlarged by the rule',
+};

@@ -10,7 +10,8 @@ import type { AssumptionResult } from './assumption.js';
 export function jtA5(data: Dataset, mm?: MaxMargin | null): AssumptionResult & { readonly maxMargin: MaxMargin | null } {
   if (data.task !== 'classification') throw new TypeError('jtA5: data.task must be classification (JT.A5 concerns the SVM of z_i = y_i x_i)');
   const found = mm === undefined ? maxMarginDirection(signedSamples(data), data.n, data.d) : mm;
-  if (!found) return { holds: false, reason: 'JT.A5: the data are not linearly separable through the origin, so there is no ū and no support vectors', maxMargin: null };
+  if (!found)
+    return { holds: false, reason: 'JT.A5: the data are not linearly separable through the origin, so there is no ū and no support vectors', maxMargin: null };
   const sv = `[${found.supportVectors.join(', ')}]`;
   return found.supportSpans
     ? { holds: true, reason: `JT.A5: support vectors ${sv} span ℝ^${data.d}`, maxMargin: found }

@@ -1,5 +1,17 @@
 import { describe, expect, test } from 'vitest';
-import { baseReportProblems, invocationProblems, invocations, optionValues, parseWorkflow, shardProblems, shellWords, simpleCommands, unpinnedUses, type Provided, type Workflow } from './workflowCheck.js';
+import {
+  baseReportProblems,
+  invocationProblems,
+  invocations,
+  optionValues,
+  parseWorkflow,
+  shardProblems,
+  shellWords,
+  simpleCommands,
+  unpinnedUses,
+  type Provided,
+  type Workflow,
+} from './workflowCheck.js';
 
 const SHA = 'a'.repeat(40);
 const provided: Provided = {
@@ -44,11 +56,19 @@ describe('run scripts: what they start', () => {
   });
 
   test('whatever does not exist is a problem that names the command', () => {
-    expect(problems('npm run lint && npm run typecheck && npm ci && node bin/dlncheck.mjs report --vitest a --compare=b && npx tsc && .github/scripts/fetch-base-report.sh')).toEqual([]);
+    expect(
+      problems(
+        'npm run lint && npm run typecheck && npm ci && node bin/dlncheck.mjs report --vitest a --compare=b && npx tsc && .github/scripts/fetch-base-report.sh',
+      ),
+    ).toEqual([]);
     expect(problems('npm run lnt')).toEqual(['`npm run lnt`: package.json has no script "lnt"']);
-    expect(problems('npm publish')).toEqual(['`npm publish`: npm publish is not one of the npm commands the workflows may use (ci, install, test, version, ls)']);
+    expect(problems('npm publish')).toEqual([
+      '`npm publish`: npm publish is not one of the npm commands the workflows may use (ci, install, test, version, ls)',
+    ]);
     expect(problems('node bin/dlncheck.mjs reprot')).toEqual(['`node bin/dlncheck.mjs reprot`: dlncheck has no command "reprot"']);
-    expect(problems('node bin/dlncheck.mjs report --vitset a.json --compare=b')).toEqual(['`node bin/dlncheck.mjs report --vitset a.json --compare=b`: dlncheck report has no option --vitset']);
+    expect(problems('node bin/dlncheck.mjs report --vitset a.json --compare=b')).toEqual([
+      '`node bin/dlncheck.mjs report --vitset a.json --compare=b`: dlncheck report has no option --vitset',
+    ]);
     expect(problems('npx eslint .')).toEqual(['`npx eslint .`: eslint is not in node_modules/.bin (npx would download it)']);
     expect(problems('.ci/missing')).toEqual(['`.ci/missing`: .ci/missing does not exist']);
   });
@@ -75,7 +95,19 @@ describe('unpinnedUses', () => {
 });
 
 /** A sharded workflow; the parts are parameters so each test can break one. */
-function sharded(o: { shards?: string; total?: number; output?: string; uploadName?: string; uploadIf?: string; mergeIf?: string | null; pattern?: string; mergeMultiple?: boolean; merged?: string } = {}): Workflow {
+function sharded(
+  o: {
+    shards?: string;
+    total?: number;
+    output?: string;
+    uploadName?: string;
+    uploadIf?: string;
+    mergeIf?: string | null;
+    pattern?: string;
+    mergeMultiple?: boolean;
+    merged?: string;
+  } = {},
+): Workflow {
   const shards = o.shards ?? '[1, 2, 3]';
   const mergeIf = o.mergeIf === undefined ? '${{ !cancelled() }}' : o.mergeIf;
   return parseWorkflow(
@@ -119,16 +151,26 @@ describe('shardProblems', () => {
       'w.yml: job merge: `node bin/dlncheck.mjs report --vitest shards/vitest-1.json shards/vitest-2.json --out reports` merges [vitest-1.json, vitest-2.json] but the 3 shards write [vitest-1.json, vitest-2.json, vitest-3.json]',
     ]);
     expect(shardProblems(sharded({ merged: 'shards/vitest-1.json shards/vitest-2.json shards/vitest-2.json' }), 'w.yml')).toHaveLength(1);
-    expect(shardProblems(sharded({ pattern: 'vitest-shard-[12]' }), 'w.yml')).toEqual(['w.yml: job merge: download pattern vitest-shard-[12] misses vitest-shard-1, vitest-shard-2, vitest-shard-3']);
+    expect(shardProblems(sharded({ pattern: 'vitest-shard-[12]' }), 'w.yml')).toEqual([
+      'w.yml: job merge: download pattern vitest-shard-[12] misses vitest-shard-1, vitest-shard-2, vitest-shard-3',
+    ]);
     expect(shardProblems(sharded({ pattern: 'vitest-shard-?' }), 'w.yml')).toEqual([]);
-    expect(shardProblems(sharded({ mergeMultiple: false }), 'w.yml')).toEqual(['w.yml: job merge: download-artifact needs merge-multiple: true to put the shards\' files in one folder']);
-    expect(shardProblems(sharded({ mergeIf: null }), 'w.yml')).toEqual(['w.yml: job merge: must run when a shard fails (if: ${{ !cancelled() }}), or a failing night has no report']);
+    expect(shardProblems(sharded({ mergeMultiple: false }), 'w.yml')).toEqual([
+      "w.yml: job merge: download-artifact needs merge-multiple: true to put the shards' files in one folder",
+    ]);
+    expect(shardProblems(sharded({ mergeIf: null }), 'w.yml')).toEqual([
+      'w.yml: job merge: must run when a shard fails (if: ${{ !cancelled() }}), or a failing night has no report',
+    ]);
     expect(shardProblems(sharded({ uploadName: 'vitest-shard' }), 'w.yml')).toEqual([
       'w.yml: job shard: the artifact name vitest-shard must contain ${{ matrix.shard }}, or the shards overwrite one another',
       'w.yml: job merge: download pattern vitest-shard-* misses vitest-shard, vitest-shard, vitest-shard',
     ]);
-    expect(shardProblems(sharded({ uploadIf: 'success()' }), 'w.yml')).toEqual(["w.yml: job shard: the upload runs only if success(); a failed shard's JSON must be uploaded too (if: ${{ !cancelled() }})"]);
-    expect(shardProblems(sharded({ output: 'reports/vitest.json' }), 'w.yml')).toEqual(['w.yml: job shard: the shard step must write its vitest JSON to a file named by ${{ matrix.shard }} (--outputFile.json=…)']);
+    expect(shardProblems(sharded({ uploadIf: 'success()' }), 'w.yml')).toEqual([
+      "w.yml: job shard: the upload runs only if success(); a failed shard's JSON must be uploaded too (if: ${{ !cancelled() }})",
+    ]);
+    expect(shardProblems(sharded({ output: 'reports/vitest.json' }), 'w.yml')).toEqual([
+      'w.yml: job shard: the shard step must write its vitest JSON to a file named by ${{ matrix.shard }} (--outputFile.json=…)',
+    ]);
   });
 });
 
@@ -151,8 +193,13 @@ jobs:
   );
   test('the fetched artifact is uploaded by the named workflow and compared with afterwards', () => {
     expect(baseReportProblems('ci.yml', ci, new Map([['ci.yml', ci]]))).toEqual([]);
-    expect(baseReportProblems('ci.yml', ci, new Map())).toEqual(['ci.yml: job test: `.github/scripts/fetch-base-report.sh ci.yml dlncheck-report base`: no workflow ci.yml in .github/workflows']);
-    const other = parseWorkflow('jobs:\n  a:\n    steps:\n      - run: .github/scripts/fetch-base-report.sh ci.yml report base\n      - run: node bin/dlncheck.mjs report --compare old/claims.json\n', 'o.yml');
+    expect(baseReportProblems('ci.yml', ci, new Map())).toEqual([
+      'ci.yml: job test: `.github/scripts/fetch-base-report.sh ci.yml dlncheck-report base`: no workflow ci.yml in .github/workflows',
+    ]);
+    const other = parseWorkflow(
+      'jobs:\n  a:\n    steps:\n      - run: .github/scripts/fetch-base-report.sh ci.yml report base\n      - run: node bin/dlncheck.mjs report --compare old/claims.json\n',
+      'o.yml',
+    );
     expect(baseReportProblems('o.yml', other, new Map([['ci.yml', ci]]))).toEqual([
       'o.yml: job a: `.github/scripts/fetch-base-report.sh ci.yml report base`: ci.yml uploads no artifact report holding reports/claims.json',
       'o.yml: job a: `.github/scripts/fetch-base-report.sh ci.yml report base`: no later dlncheck report --compare base/claims.json',

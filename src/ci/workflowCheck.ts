@@ -79,7 +79,10 @@ export function simpleCommands(script: string): string[] {
     const code = line.replace(/(^|\s)#.*$/, '');
     for (const part of code.split(/&&|\|\||;|\|/)) {
       // shell keywords that prefix a command
-      const words = part.trim().replace(/^(if|then|else|elif|do|while|until|!)\s+/, '').trim();
+      const words = part
+        .trim()
+        .replace(/^(if|then|else|elif|do|while|until|!)\s+/, '')
+        .trim();
       if (words !== '' && !/^(fi|done|esac|else|then)$/.test(words)) out.push(words);
     }
   }
@@ -150,7 +153,9 @@ export interface Provided {
 export function invocationProblems(inv: Invocation, p: Provided): string[] {
   switch (inv.kind) {
     case 'npm-builtin':
-      return NPM_BUILTINS.includes(inv.command) ? [] : [`\`${inv.text}\`: npm ${inv.command} is not one of the npm commands the workflows may use (${NPM_BUILTINS.join(', ')})`];
+      return NPM_BUILTINS.includes(inv.command)
+        ? []
+        : [`\`${inv.text}\`: npm ${inv.command} is not one of the npm commands the workflows may use (${NPM_BUILTINS.join(', ')})`];
     case 'npm-script':
       return p.scripts.has(inv.script) ? [] : [`\`${inv.text}\`: package.json has no script "${inv.script}"`];
     case 'npx':
@@ -190,7 +195,12 @@ function needsOf(job: Job): string[] {
 
 /** A glob of upload/download-artifact (only `*` and `?` are used) as a regular expression. */
 function globRe(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 const SHARD_ALL = /\$\{\{\s*matrix\.shard\s*\}\}/g;
@@ -244,22 +254,26 @@ export function shardProblems(wf: Workflow, where: string): string[] {
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@') && norm(String(s.with?.path ?? '')).trim() === output);
     const uploadName = upload ? norm(String(upload.with?.name ?? '')) : '';
     if (!upload) problems.push(`${at}: no upload-artifact step uploads ${output.replace(TOKEN, '${{ matrix.shard }}')}`);
-    else if (!uploadName.includes(TOKEN)) problems.push(`${at}: the artifact name ${uploadName} must contain \${{ matrix.shard }}, or the shards overwrite one another`);
-    if (upload && upload.if !== undefined && !/!\s*cancelled\(\)|always\(\)/.test(upload.if)) problems.push(`${at}: the upload runs only if ${upload.if}; a failed shard's JSON must be uploaded too (if: \${{ !cancelled() }})`);
+    else if (!uploadName.includes(TOKEN))
+      problems.push(`${at}: the artifact name ${uploadName} must contain \${{ matrix.shard }}, or the shards overwrite one another`);
+    if (upload && upload.if !== undefined && !/!\s*cancelled\(\)|always\(\)/.test(upload.if))
+      problems.push(`${at}: the upload runs only if ${upload.if}; a failed shard's JSON must be uploaded too (if: \${{ !cancelled() }})`);
     const expectedFiles = shards.map((s) => basename(output.split(TOKEN).join(String(s))));
     const artifactNames = shards.map((s) => uploadName.split(TOKEN).join(String(s)));
     const mergers = Object.entries(wf.jobs).filter(([, j]) => needsOf(j).includes(jobId));
     if (mergers.length === 0) problems.push(`${at}: no job needs it to merge the shards`);
     for (const [mergeId, merge] of mergers) {
       const mat = `${where}: job ${mergeId}`;
-      if (merge.if === undefined || !/!\s*cancelled\(\)|always\(\)/.test(merge.if)) problems.push(`${mat}: must run when a shard fails (if: \${{ !cancelled() }}), or a failing night has no report`);
+      if (merge.if === undefined || !/!\s*cancelled\(\)|always\(\)/.test(merge.if))
+        problems.push(`${mat}: must run when a shard fails (if: \${{ !cancelled() }}), or a failing night has no report`);
       const download = (merge.steps ?? []).find((s) => s.uses?.startsWith('actions/download-artifact@'));
       const pattern = download ? String(download.with?.pattern ?? download.with?.name ?? '') : '';
       if (!download) problems.push(`${mat}: no download-artifact step fetches the shards`);
       else {
         const missed = artifactNames.filter((a) => !globRe(pattern).test(a));
         if (missed.length > 0) problems.push(`${mat}: download pattern ${pattern} misses ${missed.join(', ')}`);
-        if (download.with?.['merge-multiple'] !== true) problems.push(`${mat}: download-artifact needs merge-multiple: true to put the shards' files in one folder`);
+        if (download.with?.['merge-multiple'] !== true)
+          problems.push(`${mat}: download-artifact needs merge-multiple: true to put the shards' files in one folder`);
       }
       const reports = (merge.steps ?? []).flatMap((s) => (s.run ? invocations(s.run) : [])).filter((i) => i.kind === 'dlncheck' && i.command === 'report');
       if (reports.length === 0) problems.push(`${mat}: runs no dlncheck report`);
@@ -295,8 +309,17 @@ export function baseReportProblems(where: string, wf: Workflow, all: ReadonlyMap
           problems.push(`${at}: no workflow ${workflow} in .github/workflows`);
           continue;
         }
-        const uploads = Object.values(source.jobs).flatMap((j) => (j.steps ?? []).filter((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.name === artifact));
-        if (!uploads.some((u) => String(u.with?.path ?? '').split('\n').map((x) => x.trim()).includes('reports/claims.json')))
+        const uploads = Object.values(source.jobs).flatMap((j) =>
+          (j.steps ?? []).filter((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.name === artifact),
+        );
+        if (
+          !uploads.some((u) =>
+            String(u.with?.path ?? '')
+              .split('\n')
+              .map((x) => x.trim())
+              .includes('reports/claims.json'),
+          )
+        )
           problems.push(`${at}: ${workflow} uploads no artifact ${artifact} holding reports/claims.json`);
         const compares = steps
           .slice(i + 1)

@@ -3,12 +3,24 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildProgram } from '../cli/main.js';
 import { projectRoot } from '../projectRoot.js';
-import { baseReportProblems, FETCH_BASE, invocationProblems, invocations, parseWorkflow, shardProblems, unpinnedUses, type Invocation, type Workflow } from './workflowCheck.js';
+import {
+  baseReportProblems,
+  FETCH_BASE,
+  invocationProblems,
+  invocations,
+  parseWorkflow,
+  shardProblems,
+  unpinnedUses,
+  type Invocation,
+  type Workflow,
+} from './workflowCheck.js';
 
 // The repository's own workflows (.github/workflows), checked against the repository: what they run must exist.
 
 const dir = join(projectRoot, '.github', 'workflows');
-const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = readdirSync(dir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const texts = new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 const workflows = new Map<string, Workflow>(files.map((f) => [f, parseWorkflow(texts.get(f)!, `.github/workflows/${f}`)]));
 const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -41,20 +53,16 @@ describe('.github/workflows', () => {
     expect(thorough.schedule[0].cron).toMatch(/^\d+ \d+ \* \* \*$/);
   });
 
-  test(
-    'every command a run step starts exists: npm scripts, dlncheck commands and their options, npx binaries, repository files',
-    async () => {
-      const provided = {
-        scripts: new Set([...Object.keys(pkg.scripts), ...AWAITED_SCRIPTS]),
-        dlncheck: await dlncheckFlags(),
-        bins: new Set(readdirSync(join(projectRoot, 'node_modules', '.bin'))),
-        fileExists: (p: string) => existsSync(join(projectRoot, p)),
-      };
-      expect(all.length).toBeGreaterThan(10);
-      expect(all.flatMap(({ file, job, inv }) => invocationProblems(inv, provided).map((p) => `${file} ${job}: ${p}`))).toEqual([]);
-    },
-    30_000,
-  );
+  test('every command a run step starts exists: npm scripts, dlncheck commands and their options, npx binaries, repository files', async () => {
+    const provided = {
+      scripts: new Set([...Object.keys(pkg.scripts), ...AWAITED_SCRIPTS]),
+      dlncheck: await dlncheckFlags(),
+      bins: new Set(readdirSync(join(projectRoot, 'node_modules', '.bin'))),
+      fileExists: (p: string) => existsSync(join(projectRoot, p)),
+    };
+    expect(all.length).toBeGreaterThan(10);
+    expect(all.flatMap(({ file, job, inv }) => invocationProblems(inv, provided).map((p) => `${file} ${job}: ${p}`))).toEqual([]);
+  }, 30_000);
 
   test('every action is pinned to a full commit SHA with its version in a comment', () => {
     expect([...texts].flatMap(([f, t]) => unpinnedUses(t).map((u) => `${f}: ${u}`))).toEqual([]);
@@ -68,14 +76,19 @@ describe('.github/workflows', () => {
         const setup = steps.findIndex((s) => s.uses?.startsWith('actions/setup-node@'));
         expect(setup, `${f} ${id}`).toBeGreaterThanOrEqual(0);
         expect(steps[setup].with, `${f} ${id}`).toMatchObject({ 'node-version': 20, cache: 'npm' });
-        expect(steps.findIndex((s) => s.run === 'npm ci'), `${f} ${id}`).toBeGreaterThan(setup);
+        expect(
+          steps.findIndex((s) => s.run === 'npm ci'),
+          `${f} ${id}`,
+        ).toBeGreaterThan(setup);
       }
   });
 
   test('ci: lint, type check, npm test writing vitest JSON, the report compared with main, the HTML uploaded', () => {
     const steps = workflows.get('ci.yml')!.jobs.test.steps!;
     const runs = steps.map((s) => s.run ?? '');
-    const order = ['npm ci', 'npm run lint', 'npm run typecheck', 'npm test -- ', FETCH_BASE, 'node bin/dlncheck.mjs report'].map((p) => runs.findIndex((r) => r.includes(p)));
+    const order = ['npm ci', 'npm run lint', 'npm run typecheck', 'npm test -- ', FETCH_BASE, 'node bin/dlncheck.mjs report'].map((p) =>
+      runs.findIndex((r) => r.includes(p)),
+    );
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(runs.find((r) => r.startsWith('npm test'))).toContain('--outputFile.json=reports/vitest.json');

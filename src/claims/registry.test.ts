@@ -17,8 +17,18 @@ describe('claim registry', () => {
 
   test('ablation test titles and labels come from the registry', () => {
     const a = claim('JT.Thm1-risk').ablations.find((x) => x.breaks === 'separable')!;
-    expect(ablationTest('JT.Thm1-risk', 'separable')).toEqual({ title: `JT.Thm1-risk ablation drop=separable: ${a.expect}`, label: 'ablation drop=separable', expect: a.expect });
-    expect(ablationTest('JT.Thm1-risk', 'separable', 'XOR')).toEqual({ title: 'JT.Thm1-risk ablation drop=separable: XOR', label: 'ablation drop=separable: XOR', expect: a.expect });
-    expect(() => ablationTest('JT.Thm1-risk', 'JT.A9')).toThrow('claim JT.Thm1-risk has no ablation breaking JT.A9; the registry lists ["separable","JT.A2","JT.A1","JT.A4"]');
+    expect(ablationTest('JT.Thm1-risk', 'separable')).toEqual({
+      title: `JT.Thm1-risk ablation drop=separable: ${a.expect}`,
+      label: 'ablation drop=separable',
+      expect: a.expect,
+    });
+    expect(ablationTest('JT.Thm1-risk', 'separable', 'XOR')).toEqual({
+      title: 'JT.Thm1-risk ablation drop=separable: XOR',
+      label: 'ablation drop=separable: XOR',
+      expect: a.expect,
+    });
+    expect(() => ablationTest('JT.Thm1-risk', 'JT.A9')).toThrow(
+      'claim JT.Thm1-risk has no ablation breaking JT.A9; the registry lists ["separable","JT.A2","JT.A1","JT.A4"]',
+    );
   });
 });

@@ -32,7 +32,15 @@ const RNBU = 'properties/alignment-invariance.property.test.ts';
 
 export const claims: readonly Claim[] = [
   // Ji & Telgarsky 2019
-  { id: 'JT.Lem5', paper: 'JT', statement: 'logistic risk is β(R)-smooth on B(R) with β(R) = 2L²R^{2L−2}(β+G)', checks: ['INEQ'], hypotheses: ['JT.A3', 'unitData'], property: JT, ablations: [] },
+  {
+    id: 'JT.Lem5',
+    paper: 'JT',
+    statement: 'logistic risk is β(R)-smooth on B(R) with β(R) = 2L²R^{2L−2}(β+G)',
+    checks: ['INEQ'],
+    hypotheses: ['JT.A3', 'unitData'],
+    property: JT,
+    ablations: [],
+  },
   {
     id: 'JT.Thm1-risk',
     paper: 'JT',
@@ -47,7 +55,15 @@ export const claims: readonly Claim[] = [
       { breaks: 'JT.A4', expect: 'a constant step far above 1/β(R): a step where the risk rises' },
     ],
   },
-  { id: 'JT.Thm1-norms', paper: 'JT', statement: '‖W_k‖_F → ∞ for every k: F3 at every step, strict growth once all margins are positive', checks: ['EXACT', 'MONO'], hypotheses: ['JT.A1', 'JT.A2', 'separable'], property: JT, ablations: [] },
+  {
+    id: 'JT.Thm1-norms',
+    paper: 'JT',
+    statement: '‖W_k‖_F → ∞ for every k: F3 at every step, strict growth once all margins are positive',
+    checks: ['EXACT', 'MONO'],
+    hypotheses: ['JT.A1', 'JT.A2', 'separable'],
+    property: JT,
+    ablations: [],
+  },
   {
     id: 'JT.Thm1-rank1',
     paper: 'JT',
@@ -57,8 +73,24 @@ export const claims: readonly Claim[] = [
     property: JT,
     ablations: [{ breaks: 'S(t) term', expect: 'g_k > D at a finite t under large steps' }],
   },
-  { id: 'JT.Thm1-align', paper: 'JT', statement: '|⟨v_{k+1}, u_k⟩| → 1: F6 at every checkpoint', checks: ['INEQ'], hypotheses: ['JT.A1', 'JT.A2', 'separable'], property: JT, ablations: [] },
-  { id: 'JT.Thm1-prod', paper: 'JT', statement: '|⟨w_prod/∏‖W_k‖_F, v_1⟩| ≤ ∏ρ_k and → 1', checks: ['INEQ', 'TREND'], hypotheses: ['JT.A1', 'JT.A2', 'separable'], property: JT, ablations: [] },
+  {
+    id: 'JT.Thm1-align',
+    paper: 'JT',
+    statement: '|⟨v_{k+1}, u_k⟩| → 1: F6 at every checkpoint',
+    checks: ['INEQ'],
+    hypotheses: ['JT.A1', 'JT.A2', 'separable'],
+    property: JT,
+    ablations: [],
+  },
+  {
+    id: 'JT.Thm1-prod',
+    paper: 'JT',
+    statement: '|⟨w_prod/∏‖W_k‖_F, v_1⟩| ≤ ∏ρ_k and → 1',
+    checks: ['INEQ', 'TREND'],
+    hypotheses: ['JT.A1', 'JT.A2', 'separable'],
+    property: JT,
+    ablations: [],
+  },
   {
     id: 'JT.Lem4',
     paper: 'JT',
@@ -68,7 +100,15 @@ export const claims: readonly Claim[] = [
     property: JT,
     ablations: [{ breaks: 'threshold or ⟨w, ū⟩ ≥ 0', expect: '⟨Π_⊥w, ∇R(w)⟩ < 0' }],
   },
-  { id: 'JT.Thm2-margin', paper: 'JT', statement: 'GF: w_prod/∏‖W_k‖_F → ū (γ ≤ γ̄, F8, shrinking angle)', checks: ['INEQ', 'EXACT', 'TREND'], hypotheses: ['JT.A1', 'JT.A5', 'separable'], property: JT, ablations: [] },
+  {
+    id: 'JT.Thm2-margin',
+    paper: 'JT',
+    statement: 'GF: w_prod/∏‖W_k‖_F → ū (γ ≤ γ̄, F8, shrinking angle)',
+    checks: ['INEQ', 'EXACT', 'TREND'],
+    hypotheses: ['JT.A1', 'JT.A5', 'separable'],
+    property: JT,
+    ablations: [],
+  },
   {
     id: 'JT.Thm4-margin',
     paper: 'JT',
@@ -78,8 +118,24 @@ export const claims: readonly Claim[] = [
     property: JT,
     ablations: [{ breaks: 'JT.A5', expect: 'none expected: report what is seen', reportOnly: true }],
   },
-  { id: 'LL.smoothed-margin', paper: 'LL', statement: 'exponential sum loss: log(1/ℒ)/‖θ‖^L is non-decreasing once ℒ < 1', checks: ['MONO'], hypotheses: ['homogeneous', 'smallStep'], property: JT, ablations: [] },
-  { id: 'JT.A2-necessary', paper: 'JT', statement: 'without A2 the risk can stay at ℓ(0): w_2 = −w_1 goes to the saddle', checks: ['CEX'], hypotheses: [], property: JT, ablations: [] },
+  {
+    id: 'LL.smoothed-margin',
+    paper: 'LL',
+    statement: 'exponential sum loss: log(1/ℒ)/‖θ‖^L is non-decreasing once ℒ < 1',
+    checks: ['MONO'],
+    hypotheses: ['homogeneous', 'smallStep'],
+    property: JT,
+    ablations: [],
+  },
+  {
+    id: 'JT.A2-necessary',
+    paper: 'JT',
+    statement: 'without A2 the risk can stay at ℓ(0): w_2 = −w_1 goes to the saddle',
+    checks: ['CEX'],
+    hypotheses: [],
+    property: JT,
+    ablations: [],
+  },
   // Du, Hu & Lee 2018
   {
     id: 'DHL.Thm2.1',
@@ -93,7 +149,15 @@ export const claims: readonly Claim[] = [
       { breaks: 'equalSteps', expect: 'per-layer step sizes: first-order change of ‖a‖² − ‖b‖²' },
     ],
   },
-  { id: 'DHL.Cor2.1', paper: 'DHL', statement: '‖W_k‖_F² − ‖W_{k+1}‖_F² changes only at second order (layer sum of F4)', checks: ['EXACT'], hypotheses: ['homogeneous'], property: DHL, ablations: [] },
+  {
+    id: 'DHL.Cor2.1',
+    paper: 'DHL',
+    statement: '‖W_k‖_F² − ‖W_{k+1}‖_F² changes only at second order (layer sum of F4)',
+    checks: ['EXACT'],
+    hypotheses: ['homogeneous'],
+    property: DHL,
+    ablations: [],
+  },
   {
     id: 'DHL.Thm2.2',
     paper: 'DHL',
@@ -103,7 +167,15 @@ export const claims: readonly Claim[] = [
     property: DHL,
     ablations: [{ breaks: 'linear', expect: 'tanh between layers: one-step residual O(η), not O(η²)' }],
   },
-  { id: 'DHL.MF', paper: 'DHL', statement: 'factorization: UᵀU − VᵀV changes by η²(VᵀQᵀQV − UᵀQQᵀU)', checks: ['EXACT'], hypotheses: ['linear'], property: DHL, ablations: [] },
+  {
+    id: 'DHL.MF',
+    paper: 'DHL',
+    statement: 'factorization: UᵀU − VᵀV changes by η²(VᵀQᵀQV − UᵀQQᵀU)',
+    checks: ['EXACT'],
+    hypotheses: ['linear'],
+    property: DHL,
+    ablations: [],
+  },
   {
     id: 'DHL.Lem3.1',
     paper: 'DHL',
@@ -113,7 +185,15 @@ export const claims: readonly Claim[] = [
     property: DHL,
     ablations: [{ breaks: 'decayingStep', expect: 'δ = 0 or a large constant step: imbalance grows past ε' }],
   },
-  { id: 'DHL.Thm3.2', paper: 'DHL', statement: 'rank one, small init and step: log(‖u‖²/‖v‖²) stays in a band, loss falls geometrically', checks: ['STAT', 'TREND'], hypotheses: ['smallInit', 'smallStep'], property: DHL, ablations: [] },
+  {
+    id: 'DHL.Thm3.2',
+    paper: 'DHL',
+    statement: 'rank one, small init and step: log(‖u‖²/‖v‖²) stays in a band, loss falls geometrically',
+    checks: ['STAT', 'TREND'],
+    hypotheses: ['smallInit', 'smallStep'],
+    property: DHL,
+    ablations: [],
+  },
   {
     id: 'ACH.Thm1',
     paper: 'ACH',
@@ -124,7 +204,15 @@ export const claims: readonly Claim[] = [
     ablations: [{ breaks: 'balanced', expect: 'discrepancy of order ‖D(0)‖' }],
   },
   // Radhakrishnan, Nichani, Bernstein & Uhler
-  { id: 'RNBU.Def2', paper: 'RNBU', statement: 'a net is aligned if orthogonal U_k make every U_kᵀW_kU_{k−1} diagonal', checks: ['EXACT'], hypotheses: [], property: RNBU, ablations: [] },
+  {
+    id: 'RNBU.Def2',
+    paper: 'RNBU',
+    statement: 'a net is aligned if orthogonal U_k make every U_kᵀW_kU_{k−1} diagonal',
+    checks: ['EXACT'],
+    hypotheses: [],
+    property: RNBU,
+    ablations: [],
+  },
   {
     id: 'RNBU.1D',
     paper: 'RNBU',
@@ -143,7 +231,15 @@ export const claims: readonly Claim[] = [
     property: RNBU,
     ablations: [{ breaks: 'diagonalMoments', expect: 'generic (X, Y): off-diagonal of U_kᵀW_kU_{k−1} of order η after one step' }],
   },
-  { id: 'RNBU.Cor1', paper: 'RNBU', statement: 'invariant alignment: matrix GD equals the scalar recursion on singular values', checks: ['EXACT'], hypotheses: ['alignedInit', 'diagonalMoments'], property: RNBU, ablations: [] },
+  {
+    id: 'RNBU.Cor1',
+    paper: 'RNBU',
+    statement: 'invariant alignment: matrix GD equals the scalar recursion on singular values',
+    checks: ['EXACT'],
+    hypotheses: ['alignedInit', 'diagonalMoments'],
+    property: RNBU,
+    ablations: [],
+  },
   {
     id: 'RNBU.Prop1',
     paper: 'RNBU',
@@ -162,7 +258,15 @@ export const claims: readonly Claim[] = [
     property: RNBU,
     ablations: [{ breaks: 'orthonormalBasis', expect: 'zero-padded convolution vs plain projection: residual of order 1e-1' }],
   },
-  { id: 'RNBU.Thm3', paper: 'RNBU', statement: 'constrained layers: alignment is not invariant once n is large relative to the constraint dimension', checks: ['CEX'], hypotheses: [], property: RNBU, ablations: [] },
+  {
+    id: 'RNBU.Thm3',
+    paper: 'RNBU',
+    statement: 'constrained layers: alignment is not invariant once n is large relative to the constraint dimension',
+    checks: ['CEX'],
+    hypotheses: [],
+    property: RNBU,
+    ablations: [],
+  },
 ];
 
 const byId = new Map(claims.map((c) => [c.id, c]));

@@ -54,18 +54,23 @@ describe('constrained layers (RNBU.Proj)', () => {
 
   test('exact: Σ⟨G,B_m⟩B_m = c²·P_S(G) for circulant and diagonal bases; ≠ for zero-padded convolution', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 4 }).chain((k) => fc.tuple(fc.constant(k), fc.array(small, { minLength: k * k, maxLength: k * k }))), ([k, G]) => {
-        for (const b of [circulantBasis(k), diagonalBasis(k)]) {
-          const c2 = equalNormSquared(b) as number;
-          const { param, projected } = exactUpdates(b, G);
-          expect(param).toEqual(projected.map((p) => fraction(p).mul(c2).toFraction()));
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 4 }).chain((k) => fc.tuple(fc.constant(k), fc.array(small, { minLength: k * k, maxLength: k * k }))),
+        ([k, G]) => {
+          for (const b of [circulantBasis(k), diagonalBasis(k)]) {
+            const c2 = equalNormSquared(b) as number;
+            const { param, projected } = exactUpdates(b, G);
+            expect(param).toEqual(projected.map((p) => fraction(p).mul(c2).toFraction()));
+          }
+        },
+      ),
     );
     // a gradient with weight on the centre and a side tap: no scalar s makes the two equal
     const conv = convolutionBasis({ width: 3, filterWidth: 3 });
     const { param, projected } = exactUpdates(conv, [1, 0, 0, 1, 1, 0, 0, 0, 1]);
-    const ratios = new Set(param.map((p, i) => (fraction(projected[i]).equals(0) ? null : fraction(p).div(fraction(projected[i])).toFraction())).filter((r) => r !== null));
+    const ratios = new Set(
+      param.map((p, i) => (fraction(projected[i]).equals(0) ? null : fraction(p).div(fraction(projected[i])).toFraction())).filter((r) => r !== null),
+    );
     expect([...ratios].sort()).toEqual(['2', '3']);
   });
 
@@ -86,10 +91,27 @@ describe('constrained layers (RNBU.Proj)', () => {
     const W2 = composeLayer(b, [0.25, 0, 0.5]);
     const rowsOf = (W: Float64Array) => [0, 1, 2].map((i) => Array.from(W.subarray(i * k, (i + 1) * k)));
     const net = networkFromArrays([rowsOf(W1), rowsOf(W2)], { kind: 'linear' });
-    const data = datasetFromArrays([[1, 0, 0.5], [0, -0.5, 0.25]], [[0.5, 0.25, 0], [0, 1, -0.5]], 'regression');
+    const data = datasetFromArrays(
+      [
+        [1, 0, 0.5],
+        [0, -0.5, 0.25],
+      ],
+      [
+        [0.5, 0.25, 0],
+        [0, 1, -0.5],
+      ],
+      'regression',
+    );
     const eta = 1 / 16;
     const a = parameterDescent({ network: net, data, loss: squared, layers: [b, b], eta, steps: 20 });
-    const p = gradientDescent({ network: net, data, loss: squared, schedule: { kind: 'constant', eta }, steps: 20, gradient: projectedGradient([b, b], [k, k]) });
+    const p = gradientDescent({
+      network: net,
+      data,
+      loss: squared,
+      schedule: { kind: 'constant', eta },
+      steps: 20,
+      gradient: projectedGradient([b, b], [k, k]),
+    });
     a.network.weights.forEach((W, l) => W.forEach((v, i) => expect(Math.abs(v - p.network.weights[l][i])).toBeLessThan(1e-14)));
     // coordinates come from a Cholesky solve of the Gram kI (α = c/k, ~3 roundings): residual ≤ ~3u
     expect(basisCoordinates(b, a.network.weights[0]).residual).toBeLessThan(4 * 2 ** -53);
@@ -101,7 +123,15 @@ describe('constrained layers (RNBU.Proj)', () => {
   test('errors teach', () => {
     expect(() => convolutionBasis({ width: 3, filterWidth: 2 })).toThrow(/must have odd sizes/);
     expect(() => convolutionBasis({ width: 2, filterWidth: 5 })).toThrow(/taps that never read a pixel/);
-    const net = networkFromArrays([[[1, 2], [3, 4]]], { kind: 'linear' });
+    const net = networkFromArrays(
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+      { kind: 'linear' },
+    );
     const data = datasetFromArrays([[1, 0]], [[1, 0]], 'regression');
     expect(() => parameterDescent({ network: net, data, loss: squared, layers: [circulantBasis(2)], eta: 0.1, steps: 1 })).toThrow(
       /weights\[0\] is not in the span of circulant\(2\)/,

@@ -21,7 +21,12 @@ export function convolutionBasis(c: ConvolutionConstraints): LayerBasis {
   const height = c.height ?? 1;
   const fh = c.filterHeight ?? 1;
   const { width, filterWidth: fw } = c;
-  for (const [name, v] of [['height', height], ['width', width], ['filterHeight', fh], ['filterWidth', fw]] as const)
+  for (const [name, v] of [
+    ['height', height],
+    ['width', width],
+    ['filterHeight', fh],
+    ['filterWidth', fw],
+  ] as const)
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`convolutionBasis: ${name}=${v} must be a positive integer`);
   if (fh > 2 * height - 1 || fw > 2 * width - 1)
     throw new RangeError(`convolutionBasis: filter ${fh}×${fw} on a ${height}×${width} image has taps that never read a pixel; use filter sizes ≤ 2·size − 1`);

@@ -13,7 +13,17 @@ import { projectedGradient } from './projectedGradient.js';
 import { createProjector } from './projection.js';
 
 const f = (...v: number[]) => Float64Array.from(v);
-const data = datasetFromArrays([[1, 0], [0, 1]], [[1, 0], [0, 2]], 'regression');
+const data = datasetFromArrays(
+  [
+    [1, 0],
+    [0, 1],
+  ],
+  [
+    [1, 0],
+    [0, 2],
+  ],
+  'regression',
+);
 const diag2 = diagonalBasis(2);
 
 describe('basis constructors reject sizes that make no layer', () => {
@@ -52,7 +62,20 @@ describe('checkLayerBasis and composeLayer', () => {
 });
 
 describe('parameterDescent and projectedGradient check their arguments', () => {
-  const net = () => networkFromArrays([[[1, 0], [0, 1]], [[0.5, 0], [0, 0.5]]], linear);
+  const net = () =>
+    networkFromArrays(
+      [
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [
+          [0.5, 0],
+          [0, 0.5],
+        ],
+      ],
+      linear,
+    );
   const run = (over: object) => () => parameterDescent({ network: net(), data, loss: squared, layers: [diag2, null], eta: 0.1, steps: 2, ...over });
 
   test.each([

@@ -53,7 +53,9 @@ export function parameterDescent(opts: ParameterDescentOptions): { network: Netw
       throw new RangeError(`parameterDescent: layers[${k}] (${b.name}) is ${b.rows}×${b.cols} but W_${k + 1} is ${net.dims[k + 1]}×${net.dims[k]}`);
     const { coefficients, residual } = basisCoordinates(b, net.weights[k]);
     if (residual > 1e-12)
-      throw new RangeError(`parameterDescent: network.weights[${k}] is not in the span of ${b.name} (relative residual ${residual.toExponential(2)}); build it with composeLayer`);
+      throw new RangeError(
+        `parameterDescent: network.weights[${k}] is not in the span of ${b.name} (relative residual ${residual.toExponential(2)}); build it with composeLayer`,
+      );
     composeLayer(b, coefficients, net.weights[k]);
     return coefficients;
   });

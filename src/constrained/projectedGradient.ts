@@ -9,7 +9,11 @@ import { createProjector } from './projection.js';
  * with step s_k η. s_k = c_k² (equalNormSquared) is the step that RNBU.Proj
  * says matches GD on the parameters; s_k = 1 is plain projected GD.
  */
-export function projectedGradient(layers: LayerConstraints, stepScales: readonly number[] = layers.map(() => 1), base: GradientFn = riskAndGradient): GradientFn {
+export function projectedGradient(
+  layers: LayerConstraints,
+  stepScales: readonly number[] = layers.map(() => 1),
+  base: GradientFn = riskAndGradient,
+): GradientFn {
   if (stepScales.length !== layers.length)
     throw new RangeError(`projectedGradient: stepScales has length ${stepScales.length}; give one per layer (${layers.length})`);
   const projectors = layers.map((b, k) => (b ? createProjector(b, `layers[${k}]`) : null));

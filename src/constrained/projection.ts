@@ -14,7 +14,8 @@ export function createProjector(b: LayerBasis, where = 'projector'): Projector {
   const M = b.elements.length;
   const g = basisGram(b);
   const chol = new CholeskyDecomposition(new Matrix(Array.from({ length: M }, (_, i) => Array.from(g.subarray(i * M, (i + 1) * M)))));
-  if (!chol.isPositiveDefinite()) throw new RangeError(`${where} (${b.name}): the basis matrices are linearly dependent (singular Gram); drop the redundant ones`);
+  if (!chol.isPositiveDefinite())
+    throw new RangeError(`${where} (${b.name}): the basis matrices are linearly dependent (singular Gram); drop the redundant ones`);
   const coeffs = new Float64Array(M);
   return (G, out) => {
     basisCoefficients(b, G, coeffs);

@@ -38,21 +38,25 @@ describe('unitRangeExponent and scaleToUnitRange', () => {
 
   test('property: the largest |entry| lands in [1, 2), and scaling back gives the data bit for bit', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e200, max: 1e200, noNaN: true }), { minLength: 1, maxLength: 8 }), fc.integer({ min: -300, max: 300 }), (raw, k) => {
-        // shift the magnitudes by 2^k; entries below 2^-1000 of the largest would become subnormal when scaled to
-        // unit range (then rounded), so they are set to 0
-        const shifted = raw.map((v) => v * 2 ** k);
-        const top0 = Math.max(...shifted.map(Math.abs));
-        const a = shifted.map((v) => (Math.abs(v) < top0 * 2 ** -1000 ? 0 : v));
-        const { scaled, exponent } = scaleToUnitRange(a);
-        const top = Math.max(...scaled.map(Math.abs));
-        if (top === 0) expect(exponent).toBe(0);
-        else {
-          expect(top).toBeGreaterThanOrEqual(1);
-          expect(top).toBeLessThan(2);
-        }
-        a.forEach((v, i) => expect(timesPowerOfTwo(scaled[i], exponent)).toBe(v));
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e200, max: 1e200, noNaN: true }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: -300, max: 300 }),
+        (raw, k) => {
+          // shift the magnitudes by 2^k; entries below 2^-1000 of the largest would become subnormal when scaled to
+          // unit range (then rounded), so they are set to 0
+          const shifted = raw.map((v) => v * 2 ** k);
+          const top0 = Math.max(...shifted.map(Math.abs));
+          const a = shifted.map((v) => (Math.abs(v) < top0 * 2 ** -1000 ? 0 : v));
+          const { scaled, exponent } = scaleToUnitRange(a);
+          const top = Math.max(...scaled.map(Math.abs));
+          if (top === 0) expect(exponent).toBe(0);
+          else {
+            expect(top).toBeGreaterThanOrEqual(1);
+            expect(top).toBeLessThan(2);
+          }
+          a.forEach((v, i) => expect(timesPowerOfTwo(scaled[i], exponent)).toBe(v));
+        },
+      ),
       { seed: 26112026 },
     );
   });

@@ -23,7 +23,11 @@ export function toMatrix(A: Float64Array, rows: number, cols: number): Matrix {
 
 /** Full SVD by ml-matrix (thin off, so U is rows×rows and V cols×cols). */
 export function svd(A: Float64Array, rows: number, cols: number): FullSvd {
-  const dec = new SingularValueDecomposition(toMatrix(A, rows, cols), { computeLeftSingularVectors: true, computeRightSingularVectors: true, autoTranspose: true });
+  const dec = new SingularValueDecomposition(toMatrix(A, rows, cols), {
+    computeLeftSingularVectors: true,
+    computeRightSingularVectors: true,
+    autoTranspose: true,
+  });
   return { sigmas: dec.diagonal, U: dec.leftSingularVectors, V: dec.rightSingularVectors };
 }
 

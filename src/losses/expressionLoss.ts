@@ -26,8 +26,7 @@ export function expressionLoss(expression: string, where = 'loss.expression'): M
     const sym = n as unknown as { isSymbolNode?: boolean; name: string };
     if (sym.isSymbolNode && path !== 'fn' && sym.name !== 'e' && sym.name !== 'pi') symbols.add(sym.name);
   });
-  for (const s of symbols)
-    if (s !== 'u') throw new RangeError(`${where}="${expression}" uses the variable ${s}; the only variable allowed is u`);
+  for (const s of symbols) if (s !== 'u') throw new RangeError(`${where}="${expression}" uses the variable ${s}; the only variable allowed is u`);
   let dnode: MathJs.MathNode;
   try {
     dnode = math().derivative(node, 'u');

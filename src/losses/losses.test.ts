@@ -30,14 +30,17 @@ describe('losses', () => {
   for (const loss of [logistic, exponential, expressionLoss('log(1 + exp(-u))'), expressionLoss('exp(-u)')])
     test(`${loss.name}: derivative matches central differences, ℓ' < 0 (JT.A1)`, () => {
       fc.assert(
-        fc.property(fc.integer({ min: -1000, max: 1000 }).map((k) => k / 100), (v) => {
-          // h = 1e-5: truncation h²|ℓ'''|/6 ≤ 2e-11·e^{10}, rounding 2ε|ℓ|/h ≤ 5e-11·e^{10}; scale the bound by max(1, ℓ(u))
-          const h = 1e-5;
-          const fd = (loss.value(v + h) - loss.value(v - h)) / (2 * h);
-          const scale = Math.max(1, loss.value(v));
-          expect(Math.abs(fd - loss.derivative(v))).toBeLessThanOrEqual(1e-9 * scale);
-          expect(loss.derivative(v)).toBeLessThan(0);
-        }),
+        fc.property(
+          fc.integer({ min: -1000, max: 1000 }).map((k) => k / 100),
+          (v) => {
+            // h = 1e-5: truncation h²|ℓ'''|/6 ≤ 2e-11·e^{10}, rounding 2ε|ℓ|/h ≤ 5e-11·e^{10}; scale the bound by max(1, ℓ(u))
+            const h = 1e-5;
+            const fd = (loss.value(v + h) - loss.value(v - h)) / (2 * h);
+            const scale = Math.max(1, loss.value(v));
+            expect(Math.abs(fd - loss.derivative(v))).toBeLessThanOrEqual(1e-9 * scale);
+            expect(loss.derivative(v)).toBeLessThan(0);
+          },
+        ),
       );
     });
 

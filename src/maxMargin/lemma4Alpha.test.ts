@@ -21,20 +21,30 @@ function mmOf(direction: number[], supportVectors: number[]): MaxMargin {
 /** α for rows z_i = (s, p_i) with ū = s·e_1 (s = ±1) and every row a support vector. */
 function alphaOfProjections(p: number[][], s = 1): number {
   const { z, n, d } = rows(p.map((q) => [s, ...q]));
-  return lemma4Alpha(z, n, d, mmOf([s, ...p[0].map(() => 0)], Array.from({ length: n }, (_, i) => i)));
+  return lemma4Alpha(
+    z,
+    n,
+    d,
+    mmOf(
+      [s, ...p[0].map(() => 0)],
+      Array.from({ length: n }, (_, i) => i),
+    ),
+  );
 }
 
 /** Rows (1, ±e_j) for j = first..first+pairs−1 (coordinates counted from 0), plus `zeros` rows e_0, in ℝ^d. */
 function crossPolytope(d: number, first: number, pairs: number, zeros = 0): number[][] {
   const out: number[][] = [];
-  for (let j = first; j < first + pairs; j++)
-    for (const s of [1, -1]) out.push(Array.from({ length: d }, (_, c) => (c === 0 ? 1 : c === j ? s : 0)));
+  for (let j = first; j < first + pairs; j++) for (const s of [1, -1]) out.push(Array.from({ length: d }, (_, c) => (c === 0 ? 1 : c === j ? s : 0)));
   for (let i = 0; i < zeros; i++) out.push(Array.from({ length: d }, (_, c) => (c === 0 ? 1 : 0)));
   return out;
 }
 
 describe('JT.Lem4 lemma4Alpha: input validation, full messages', () => {
-  const { z, n, d } = rows([[1, 0], [0, 1]]);
+  const { z, n, d } = rows([
+    [1, 0],
+    [0, 1],
+  ]);
   const mm = mmOf([Math.SQRT1_2, Math.SQRT1_2], [0, 1]);
 
   test('no support vectors', () => {
@@ -62,9 +72,31 @@ describe('JT.Lem4 lemma4Alpha: input validation, full messages', () => {
 
 describe('JT.Lem4 lemma4Alpha: the hand-made mm below is the one maxMarginDirection finds', () => {
   test.each([
-    ['d = 2, (1, 2), (1, −1)', [[1, 2], [1, -1]]],
-    ['d = 3, square with ū = −e_1', [[-1, 1, 0], [-1, -1, 0], [-1, 0, 1], [-1, 0, -1]]],
-    ['d = 3, kite', [[1, 1, 0], [1, -0.5, 0], [1, 0, 0.5], [1, 0, -1]]],
+    [
+      'd = 2, (1, 2), (1, −1)',
+      [
+        [1, 2],
+        [1, -1],
+      ],
+    ],
+    [
+      'd = 3, square with ū = −e_1',
+      [
+        [-1, 1, 0],
+        [-1, -1, 0],
+        [-1, 0, 1],
+        [-1, 0, -1],
+      ],
+    ],
+    [
+      'd = 3, kite',
+      [
+        [1, 1, 0],
+        [1, -0.5, 0],
+        [1, 0, 0.5],
+        [1, 0, -1],
+      ],
+    ],
   ])('%s', (_, r) => {
     const { z, n, d } = rows(r);
     const mm = maxMarginDirection(z, n, d)!;
@@ -104,25 +136,71 @@ describe('JT.Lem4 lemma4Alpha, d ≥ 3: α is the distance from 0 to the nearest
   const TOL = 8 * EPS;
 
   test('square (±1, 0), (0, ±1) with ū = −e_1: α = 1/√2 (the Householder basis of ū^⊥ for u_1 < 0)', () => {
-    expect(Math.abs(alphaOfProjections([[1, 0], [-1, 0], [0, 1], [0, -1]], -1) - Math.SQRT1_2)).toBeLessThanOrEqual(TOL);
+    expect(
+      Math.abs(
+        alphaOfProjections(
+          [
+            [1, 0],
+            [-1, 0],
+            [0, 1],
+            [0, -1],
+          ],
+          -1,
+        ) - Math.SQRT1_2,
+      ),
+    ).toBeLessThanOrEqual(TOL);
   });
 
   test('square (±1, 0), (0, ±1) with ū = e_1 exactly: α = 1/√2', () => {
-    expect(Math.abs(alphaOfProjections([[1, 0], [-1, 0], [0, 1], [0, -1]]) - Math.SQRT1_2)).toBeLessThanOrEqual(TOL);
+    expect(
+      Math.abs(
+        alphaOfProjections([
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+        ]) - Math.SQRT1_2,
+      ),
+    ).toBeLessThanOrEqual(TOL);
   });
 
   test('square plus a support vector on the ū axis (p = 0): α = 1/√2', () => {
-    expect(Math.abs(alphaOfProjections([[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]]) - Math.SQRT1_2)).toBeLessThanOrEqual(TOL);
+    expect(
+      Math.abs(
+        alphaOfProjections([
+          [0, 0],
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+        ]) - Math.SQRT1_2,
+      ),
+    ).toBeLessThanOrEqual(TOL);
   });
 
   test('kite (1, 0), (−1/2, 0), (0, 1/2), (0, −1): the nearest edge joins the 2nd and 3rd points, α = √2/4', () => {
     // edges: x + 2y = 1 and 2x + y = −1 at 1/√5, x − y = 1 at 1/√2, −x + y = 1/2 at 1/(2√2)
-    expect(Math.abs(alphaOfProjections([[1, 0], [-0.5, 0], [0, 0.5], [0, -1]]) - Math.SQRT2 / 4)).toBeLessThanOrEqual(TOL);
+    expect(
+      Math.abs(
+        alphaOfProjections([
+          [1, 0],
+          [-0.5, 0],
+          [0, 0.5],
+          [0, -1],
+        ]) -
+          Math.SQRT2 / 4,
+      ),
+    ).toBeLessThanOrEqual(TOL);
   });
 
   test('square scaled by 2^-40: α = 2^-40/√2 (the tests scale with the data)', () => {
     const s = 2 ** -40;
-    const alpha = alphaOfProjections([[s, 0], [-s, 0], [0, s], [0, -s]]);
+    const alpha = alphaOfProjections([
+      [s, 0],
+      [-s, 0],
+      [0, s],
+      [0, -s],
+    ]);
     expect(Math.abs(alpha - s * Math.SQRT1_2)).toBeLessThanOrEqual(TOL * s);
   });
 
@@ -130,7 +208,13 @@ describe('JT.Lem4 lemma4Alpha, d ≥ 3: α is the distance from 0 to the nearest
     // the pair (1, 0), (1 − 2^-46, 0) spans the line y = 0 through 0, but its normal is known only to
     // 2ε·(2 + 2·2^46) ≈ 2^-4 (normalError > √ε), so it is skipped. The other near-edge (1 − 2^-46, 0)–(0, 1) may pass as a facet: its
     // offset is below 1/√2 by about 2^-46/(2√2) < 2^-47.
-    const alpha = alphaOfProjections([[1, 0], [1 - 2 ** -46, 0], [-1, 0], [0, 1], [0, -1]]);
+    const alpha = alphaOfProjections([
+      [1, 0],
+      [1 - 2 ** -46, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ]);
     expect(Math.abs(alpha - Math.SQRT1_2)).toBeLessThanOrEqual(2 ** -47 + TOL);
   });
 
@@ -143,7 +227,12 @@ describe('JT.Lem4 lemma4Alpha, d ≥ 3: α is the distance from 0 to the nearest
   test('d = 4, tetrahedron whose nearest facet x = −1/4 needs a pivot swap in its normal: α = 1/4', () => {
     // base (−1/4, −1/2, −1/2), (−1/4, −1/2, 1), (−1/4, 1, −1/2), apex (1, 0, 0): the base differences (0, 0, 3/2),
     // (0, 3/2, 0) give the cofactor minor [[0, 3/2], [3/2, 0]]. Side facets lie at 2/√29 (twice) and 2/√54.
-    const p = [[-0.25, -0.5, -0.5], [-0.25, -0.5, 1], [-0.25, 1, -0.5], [1, 0, 0]];
+    const p = [
+      [-0.25, -0.5, -0.5],
+      [-0.25, -0.5, 1],
+      [-0.25, 1, -0.5],
+      [1, 0, 0],
+    ];
     expect(Math.abs(alphaOfProjections(p) - 0.25)).toBeLessThanOrEqual(TOL);
   });
 
@@ -151,7 +240,17 @@ describe('JT.Lem4 lemma4Alpha, d ≥ 3: α is the distance from 0 to the nearest
     const d = 60;
     const z = new Float64Array(d * d);
     for (let i = 0; i < d; i++) z[i * d] = 1;
-    expect(lemma4Alpha(z, d, d, mmOf([1, ...new Array<number>(d - 1).fill(0)], Array.from({ length: d }, (_, i) => i)))).toBe(0);
+    expect(
+      lemma4Alpha(
+        z,
+        d,
+        d,
+        mmOf(
+          [1, ...new Array<number>(d - 1).fill(0)],
+          Array.from({ length: d }, (_, i) => i),
+        ),
+      ),
+    ).toBe(0);
   });
 });
 
@@ -182,7 +281,16 @@ describe('JT.Lem4 lemma4Alpha: a point outside a facet by at most the slack FACE
 describe('JT.Lem4 lemma4Alpha: a candidate normal is used while its error is at most √ε', () => {
   // m = 2, S = 2 (the points (±1, 0), (0, 1)). A bottom edge y = −1/4 is spanned only by a short pair (∓ℓ/2, −1/4);
   // its normal error is m·ε·(H/‖a‖)·(m + S/ℓ) = 2ε·(2 + 2/ℓ) (H = ‖a‖ = ℓ). The point (0, −1/4 − 2^-30) lies just below it.
-  const withPair = (l: number): number[][] => [[-0.5, -0.25], [-l / 2, -0.25], [l / 2, -0.25], [0.5, -0.25], [0, -0.25 - 2 ** -30], [1, 0], [0, 1], [-1, 0]];
+  const withPair = (l: number): number[][] => [
+    [-0.5, -0.25],
+    [-l / 2, -0.25],
+    [l / 2, -0.25],
+    [0.5, -0.25],
+    [0, -0.25 - 2 ** -30],
+    [1, 0],
+    [0, 1],
+    [-1, 0],
+  ];
 
   test('ℓ = 2^-23: error ≈ 2^-27 ≤ √ε, the pair is a facet, and its slack 8·(2^-27 + 2ε)·2 ≈ 2^-23 covers the point: α = 1/4', () => {
     expect(alphaOfProjections(withPair(2 ** -23))).toBe(0.25);
@@ -200,13 +308,33 @@ describe('JT.Lem4 lemma4Alpha: the cost cap MAX_FACET_FLOPS = 2e8 of the facet e
   test('d = 39, k = 39: C(39, 38)·38·37³/3 ≈ 2.5e7 flops is allowed; P is flat, α = 0', () => {
     const { z, n, d } = rows(crossPolytope(39, 3, 19, 1));
     expect(n).toBe(39);
-    expect(lemma4Alpha(z, n, d, mmOf([1, ...new Array<number>(d - 1).fill(0)], Array.from({ length: n }, (_, i) => i)))).toBe(0);
+    expect(
+      lemma4Alpha(
+        z,
+        n,
+        d,
+        mmOf(
+          [1, ...new Array<number>(d - 1).fill(0)],
+          Array.from({ length: n }, (_, i) => i),
+        ),
+      ),
+    ).toBe(0);
   });
 
   test('d = 59, k = 59: C(59, 58)·58·57³/3 ≈ 2.11e8 flops is refused', () => {
     const { z, n, d } = rows(crossPolytope(59, 3, 29, 1));
     expect(n).toBe(59);
-    expect(() => lemma4Alpha(z, n, d, mmOf([1, ...new Array<number>(d - 1).fill(0)], Array.from({ length: n }, (_, i) => i)))).toThrow(
+    expect(() =>
+      lemma4Alpha(
+        z,
+        n,
+        d,
+        mmOf(
+          [1, ...new Array<number>(d - 1).fill(0)],
+          Array.from({ length: n }, (_, i) => i),
+        ),
+      ),
+    ).toThrow(
       new RangeError(
         'lemma4Alpha: d=59 with k=59 support vectors needs C(k, d−1)=59 facet candidates (~2.1e+8 flops, above 200000000); α is computed by facet enumeration, so use a smaller d or fewer support vectors',
       ),

@@ -22,11 +22,9 @@ import { EPS, FACET_RATIO, MAX_FACET_FLOPS, NORMAL_ERROR_MAX, normalError } from
 export function lemma4Alpha(z: Float64Array, n: number, d: number, mm: MaxMargin): number {
   checkData('lemma4Alpha', z, n, d);
   const u = mm.direction;
-  if (u.length !== d)
-    throw new RangeError(`lemma4Alpha: mm.direction.length=${u.length} must equal d=${d}; pass maxMarginDirection(z, n, d)`);
+  if (u.length !== d) throw new RangeError(`lemma4Alpha: mm.direction.length=${u.length} must equal d=${d}; pass maxMarginDirection(z, n, d)`);
   const sv = mm.supportVectors;
-  if (sv.length === 0)
-    throw new RangeError('lemma4Alpha: mm.supportVectors=[] must not be empty; pass maxMarginDirection(z, n, d)');
+  if (sv.length === 0) throw new RangeError('lemma4Alpha: mm.supportVectors=[] must not be empty; pass maxMarginDirection(z, n, d)');
   for (const i of sv)
     if (!Number.isInteger(i) || i < 0 || i >= n)
       throw new RangeError(`lemma4Alpha: mm.supportVectors contains ${i}, must be a row index in [0, ${n}); pass maxMarginDirection(z, n, d)`);

@@ -128,7 +128,9 @@ function bruteForce(z: Float64Array, n: number, d: number): { u: number[]; gamma
       K.set(a, k, 1);
       K.set(k, a, 1);
     }
-    const lam = solve(K, Matrix.columnVector([...new Array<number>(k).fill(0), 1])).getColumn(0).slice(0, k);
+    const lam = solve(K, Matrix.columnVector([...new Array<number>(k).fill(0), 1]))
+      .getColumn(0)
+      .slice(0, k);
     const p = new Array<number>(d).fill(0);
     T.forEach((_, t) => S[t].forEach((v, j) => (p[j] += lam[t] * v)));
     const pp = dot(p, p);
@@ -194,7 +196,10 @@ function expectClose(actual: ArrayLike<number>, expected: number[], unit: number
 
 describe('maxMarginDirection: ū and γ̄ of CLAIMS §0 on hand-made data', () => {
   test('z = {(1,0), (0,1)}: ū = (1,1)/√2, γ̄ = 1/√2, both support vectors', () => {
-    const { z, n, d } = rows([[1, 0], [0, 1]]);
+    const { z, n, d } = rows([
+      [1, 0],
+      [0, 1],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expectClose(mm.direction, [Math.SQRT1_2, Math.SQRT1_2], EPS);
     expectClose([mm.margin], [Math.SQRT1_2], EPS);
@@ -215,7 +220,11 @@ describe('maxMarginDirection: ū and γ̄ of CLAIMS §0 on hand-made data', () =
   });
 
   test('a point off the margin is not a support vector: z = {(1,0), (0,1), (2,2)}', () => {
-    const { z, n, d } = rows([[1, 0], [0, 1], [2, 2]]);
+    const { z, n, d } = rows([
+      [1, 0],
+      [0, 1],
+      [2, 2],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expectClose(mm.direction, [Math.SQRT1_2, Math.SQRT1_2], EPS);
     expectClose([mm.margin], [Math.SQRT1_2], EPS);
@@ -223,7 +232,12 @@ describe('maxMarginDirection: ū and γ̄ of CLAIMS §0 on hand-made data', () =
   });
 
   test('3-D: z = {e1, e2, e3, (2,2,2)} gives ū = (1,1,1)/√3, γ̄ = 1/√3, support vectors e1, e2, e3', () => {
-    const { z, n, d } = rows([[1, 0, 0], [0, 1, 0], [0, 0, 1], [2, 2, 2]]);
+    const { z, n, d } = rows([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+      [2, 2, 2],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     const s = 1 / Math.sqrt(3);
     expectClose(mm.direction, [s, s, s], EPS);
@@ -234,7 +248,11 @@ describe('maxMarginDirection: ū and γ̄ of CLAIMS §0 on hand-made data', () =
 
   test('points on the margin with zero multiplier are support vectors: z = {(1,0), (1,1), (1,−1)}', () => {
     // ū = e1 needs only the multiplier of (1,0); (1,±1) also lie on the margin ⟨ū, z⟩ = 1
-    const { z, n, d } = rows([[1, 0], [1, 1], [1, -1]]);
+    const { z, n, d } = rows([
+      [1, 0],
+      [1, 1],
+      [1, -1],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expectClose(mm.direction, [1, 0], EPS);
     expectClose([mm.margin], [1], EPS);
@@ -243,7 +261,11 @@ describe('maxMarginDirection: ū and γ̄ of CLAIMS §0 on hand-made data', () =
   });
 
   test('duplicate rows share their status: z = {(1,0), (0,1), (1,0)}', () => {
-    const { z, n, d } = rows([[1, 0], [0, 1], [1, 0]]);
+    const { z, n, d } = rows([
+      [1, 0],
+      [0, 1],
+      [1, 0],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expectClose(mm.direction, [Math.SQRT1_2, Math.SQRT1_2], EPS);
     expect(mm.supportVectors).toEqual([0, 1, 2]);
@@ -256,7 +278,11 @@ describe('maxMarginDirection: ū and γ̄ of CLAIMS §0 on hand-made data', () =
     fc.assert(
       fc.property(separableData, fc.integer({ min: -960, max: 960 }), ({ z, n, d }, k) => {
         const ref = maxMarginDirection(z, n, d);
-        const scaled = maxMarginDirection(z.map((v) => v * 2 ** k), n, d);
+        const scaled = maxMarginDirection(
+          z.map((v) => v * 2 ** k),
+          n,
+          d,
+        );
         expect(ref).not.toBeNull();
         expect(scaled!.direction).toEqual(ref!.direction);
         expect(scaled!.margin).toBe(ref!.margin * 2 ** k);
@@ -288,7 +314,10 @@ describe('maxMarginDirection: ū and γ̄ of CLAIMS §0 on hand-made data', () =
 describe('maxMarginDirection: the iteration budget (options.maxIterations)', () => {
   // z = {(1,0), (0,1)}: quadprog makes 3 passes over the q = 2 constraints (two adds, then the optimality check),
   // 6 reads of its right-hand side and no drop; a budget B allows B(q + 1) = 3B reads.
-  const { z, n, d } = rows([[1, 0], [0, 1]]);
+  const { z, n, d } = rows([
+    [1, 0],
+    [0, 1],
+  ]);
 
   test('B = 2 allows the 6 reads the solve needs', () => {
     const mm = maxMarginDirection(z, n, d, { maxIterations: 2 });
@@ -311,10 +340,36 @@ describe('maxMarginDirection: the iteration budget (options.maxIterations)', () 
 
 describe('maxMarginDirection: not separable through the origin → null', () => {
   test.each([
-    ['z and −z', [[1, 0], [-1, 0]]],
-    ['a zero row', [[1, 0], [0, 0]]],
-    ['0 inside the hull', [[1, 0], [0, 1], [-1, -1]]],
-    ['only weakly separable (γ̄ = 0)', [[1, 0], [-1, 0], [0, 1]]],
+    [
+      'z and −z',
+      [
+        [1, 0],
+        [-1, 0],
+      ],
+    ],
+    [
+      'a zero row',
+      [
+        [1, 0],
+        [0, 0],
+      ],
+    ],
+    [
+      '0 inside the hull',
+      [
+        [1, 0],
+        [0, 1],
+        [-1, -1],
+      ],
+    ],
+    [
+      'only weakly separable (γ̄ = 0)',
+      [
+        [1, 0],
+        [-1, 0],
+        [0, 1],
+      ],
+    ],
     ['1-D with both signs', [[1], [-2]]],
   ])('%s', (_, r) => {
     const { z, n, d } = rows(r);
@@ -423,21 +478,17 @@ describe('maxMarginDirection: optimality on random separable integer data', () =
 
   test('property (JT.Thm4-margin solver check): γ(w) = min_i ⟨w, z_i⟩/‖w‖ ≤ γ̄ for every w ≠ 0, and the teacher', () => {
     fc.assert(
-      fc.property(
-        separableData,
-        fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 4, maxLength: 4 }),
-        ({ z, n, d, teacher }, raw) => {
-          const mm = maxMarginDirection(z, n, d)!;
-          const unit = marginUnit(d, maxRowNorm(z, n, d), mm.margin);
-          for (const w of [raw.slice(0, d), teacher]) {
-            const wn = Math.hypot(...w);
-            if (wn === 0) continue;
-            let g = Infinity;
-            for (let i = 0; i < n; i++) g = Math.min(g, dot(w, rowOf(z, i, d)) / wn);
-            expect((g / mm.margin - 1) / unit).toBeLessThanOrEqual(RATIO_MAX);
-          }
-        },
-      ),
+      fc.property(separableData, fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 4, maxLength: 4 }), ({ z, n, d, teacher }, raw) => {
+        const mm = maxMarginDirection(z, n, d)!;
+        const unit = marginUnit(d, maxRowNorm(z, n, d), mm.margin);
+        for (const w of [raw.slice(0, d), teacher]) {
+          const wn = Math.hypot(...w);
+          if (wn === 0) continue;
+          let g = Infinity;
+          for (let i = 0; i < n; i++) g = Math.min(g, dot(w, rowOf(z, i, d)) / wn);
+          expect((g / mm.margin - 1) / unit).toBeLessThanOrEqual(RATIO_MAX);
+        }
+      }),
       { numRuns: 300 },
     );
   });
@@ -445,7 +496,15 @@ describe('maxMarginDirection: optimality on random separable integer data', () =
   test('degenerate data (many margin points, one far point) finish and pass the certificate', () => {
     // Every row (1, k) lies on the margin of ū = e1; the far point (10^6, 0) makes R/γ̄ = 10^6. Such ties made
     // the unperturbed active-set method cycle (see PERTURBATION in maxMargin.ts).
-    const { z, n, d } = rows([[1, -2], [1, 2], [1, 0], [1, 1], [1, -1], [1, 2], [1e6, 0]]);
+    const { z, n, d } = rows([
+      [1, -2],
+      [1, 2],
+      [1, 0],
+      [1, 1],
+      [1, -1],
+      [1, 2],
+      [1e6, 0],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expectClose(mm.direction, [1, 0], marginUnit(d, 1e6, 1));
     expect(mm.supportVectors).toEqual([0, 1, 2, 3, 4, 5]);
@@ -479,7 +538,12 @@ describe('maxMarginDirection: optimality on random separable integer data', () =
   });
 
   test('a point off the margin by a relative 2^-30 is not a support vector; its twin on the margin is', () => {
-    const { z, n, d } = rows([[1, 0], [0, 1], [1 + 2 ** -30, 0], [0, 1]]);
+    const { z, n, d } = rows([
+      [1, 0],
+      [0, 1],
+      [1 + 2 ** -30, 0],
+      [0, 1],
+    ]);
     expect(maxMarginDirection(z, n, d)!.supportVectors).toEqual([0, 1, 3]);
   });
 });
@@ -503,7 +567,10 @@ describe('maxMarginDirection: robustness paths (perturbation, polishing, fallbac
 
   test('2-D, z = {(1,0), (1 + 2^-43, 0)}: ū = e1, γ̄ = 1 exactly, only the first row is a support vector', () => {
     // the 1-D case embedded in ℝ², where the rejected polished w' = (1, 0) has a zero entry
-    const { z, n, d } = rows([[1, 0], [1 + g, 0]]);
+    const { z, n, d } = rows([
+      [1, 0],
+      [1 + g, 0],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expect(Array.from(mm.direction)).toEqual([1, 0]);
     expectClose([mm.margin], [1], EPS);
@@ -512,7 +579,11 @@ describe('maxMarginDirection: robustness paths (perturbation, polishing, fallbac
   });
 
   test('2-D, z = {(1,0), (0,1), (1 + 2^-43, 0)}: ū = (1,1)/√2, γ̄ = 1/√2, the third row is off the margin', () => {
-    const { z, n, d } = rows([[1, 0], [0, 1], [1 + g, 0]]);
+    const { z, n, d } = rows([
+      [1, 0],
+      [0, 1],
+      [1 + g, 0],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expectClose(mm.direction, [Math.SQRT1_2, Math.SQRT1_2], EPS);
     expectClose([mm.margin], [Math.SQRT1_2], EPS);
@@ -522,7 +593,10 @@ describe('maxMarginDirection: robustness paths (perturbation, polishing, fallbac
   test('2-D, z = {(1,0), (1 + 2^-43, 1)}: ū = e1, γ̄ = 1; the second row would need a negative multiplier', () => {
     // solving ⟨w', a_c⟩ = b_c on both rows gives w' ∝ (1, −2^-43), whose multiplier on (1 + 2^-43, 1) is
     // −√2·2^-43·R, far below the rounding floor −16·k·ε·κ·max|λ| ≈ −2^-46·R: that is not the optimum
-    const { z, n, d } = rows([[1, 0], [1 + g, 1]]);
+    const { z, n, d } = rows([
+      [1, 0],
+      [1 + g, 1],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expectClose(mm.direction, [1, 0], EPS);
     expectClose([mm.margin], [1], EPS);
@@ -532,7 +606,11 @@ describe('maxMarginDirection: robustness paths (perturbation, polishing, fallbac
 
   test('3-D, z = {(1,1,0), (1 + 2^-43, 0, 1), (1,−1,0)}: ū = e1, γ̄ = 1, support vectors rows 0 and 2', () => {
     // as above with the spurious row entering the active set first (its perturbed right-hand side is the largest)
-    const { z, n, d } = rows([[1, 1, 0], [1 + g, 0, 1], [1, -1, 0]]);
+    const { z, n, d } = rows([
+      [1, 1, 0],
+      [1 + g, 0, 1],
+      [1, -1, 0],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expectClose(mm.direction, [1, 0, 0], EPS);
     expectClose([mm.margin], [1], 2 * EPS);
@@ -541,7 +619,10 @@ describe('maxMarginDirection: robustness paths (perturbation, polishing, fallbac
   });
 
   test('rows whose entries concatenate alike are distinct: z = {(1,11), (11,1)} gives ū = (1,1)/√2, γ̄ = 12/√2', () => {
-    const { z, n, d } = rows([[1, 11], [11, 1]]);
+    const { z, n, d } = rows([
+      [1, 11],
+      [11, 1],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expectClose(mm.direction, [Math.SQRT1_2, Math.SQRT1_2], EPS);
     expectClose([mm.margin], [12 * Math.SQRT1_2], 16 * EPS);
@@ -552,19 +633,31 @@ describe('maxMarginDirection: robustness paths (perturbation, polishing, fallbac
 
 describe('JT.A5 supportSpans', () => {
   test('true when the support vectors span ℝ^d', () => {
-    const { z, n, d } = rows([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    const { z, n, d } = rows([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     expect(maxMarginDirection(z, n, d)!.supportSpans).toBe(true);
   });
 
   test('false with a single support vector in ℝ²: z = {(1,0), (2,1), (2,−1)}', () => {
-    const { z, n, d } = rows([[1, 0], [2, 1], [2, -1]]);
+    const { z, n, d } = rows([
+      [1, 0],
+      [2, 1],
+      [2, -1],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expect(mm.supportVectors).toEqual([0]);
     expect(mm.supportSpans).toBe(false);
   });
 
   test('false with two support vectors in ℝ³: z = {e1, e2, (1,1,5)}', () => {
-    const { z, n, d } = rows([[1, 0, 0], [0, 1, 0], [1, 1, 5]]);
+    const { z, n, d } = rows([
+      [1, 0, 0],
+      [0, 1, 0],
+      [1, 1, 5],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expect(mm.supportVectors).toEqual([0, 1]);
     expect(mm.supportSpans).toBe(false);
@@ -574,7 +667,11 @@ describe('JT.A5 supportSpans', () => {
     // w = (3,3,4)/17 (⟨w, z_i⟩ = 1 for all three, w = (z_0 + z_1)/17), so ū = (3,3,4)/√34, γ̄ = √34/2;
     // (3,0,2) = 2·(2,1,2) − (1,2,2), so the support vectors have rank 2, and the computed smallest singular
     // value is rounding (about ε·σ_max), not exactly 0
-    const { z, n, d } = rows([[1, 2, 2], [2, 1, 2], [3, 0, 2]]);
+    const { z, n, d } = rows([
+      [1, 2, 2],
+      [2, 1, 2],
+      [3, 0, 2],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     const s = 1 / Math.sqrt(34);
     const unit = marginUnit(d, maxRowNorm(z, n, d), mm.margin);
@@ -585,7 +682,11 @@ describe('JT.A5 supportSpans', () => {
   });
 
   test('false with three coplanar support vectors in ℝ³: z = {(1,0,0), (1,1,0), (1,−1,0)}', () => {
-    const { z, n, d } = rows([[1, 0, 0], [1, 1, 0], [1, -1, 0]]);
+    const { z, n, d } = rows([
+      [1, 0, 0],
+      [1, 1, 0],
+      [1, -1, 0],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expect(mm.supportVectors).toEqual([0, 1, 2]);
     expect(mm.supportSpans).toBe(false);
@@ -599,19 +700,55 @@ describe('JT.Lem4 lemma4Alpha', () => {
   }
 
   test('d = 2, z = {(1,0), (0,1)}: e = (−1,1)/√2 gives ⟨±e, z_i⟩ = ±1/√2, so α = 1/√2', () => {
-    expectClose([alphaOf([[1, 0], [0, 1]])], [Math.SQRT1_2], EPS);
+    expectClose(
+      [
+        alphaOf([
+          [1, 0],
+          [0, 1],
+        ]),
+      ],
+      [Math.SQRT1_2],
+      EPS,
+    );
   });
 
   test('d = 2, z = {(1,0), (1,1), (1,−1)}: ū = e1, ⟨e2, z_i⟩ ∈ {0, 1, −1}, so α = 1', () => {
-    expectClose([alphaOf([[1, 0], [1, 1], [1, -1]])], [1], EPS);
+    expectClose(
+      [
+        alphaOf([
+          [1, 0],
+          [1, 1],
+          [1, -1],
+        ]),
+      ],
+      [1],
+      EPS,
+    );
   });
 
   test('d = 2, one support vector (JT.A5 fails): α = 0', () => {
-    expect(alphaOf([[1, 0], [2, 1], [2, -1]])).toBe(0);
+    expect(
+      alphaOf([
+        [1, 0],
+        [2, 1],
+        [2, -1],
+      ]),
+    ).toBe(0);
   });
 
   test('d = 3, four margin points (1, ±1, 0), (1, 0, ±1): the projections form a square of inradius 1/√2', () => {
-    expectClose([alphaOf([[1, 1, 0], [1, -1, 0], [1, 0, 1], [1, 0, -1]])], [Math.SQRT1_2], 2 * EPS);
+    expectClose(
+      [
+        alphaOf([
+          [1, 1, 0],
+          [1, -1, 0],
+          [1, 0, 1],
+          [1, 0, -1],
+        ]),
+      ],
+      [Math.SQRT1_2],
+      2 * EPS,
+    );
   });
 
   // d = 23 and 30: the normal error estimate must not grow like S^{d−2} (it once did, and α came out 0 from d = 23)
@@ -621,7 +758,14 @@ describe('JT.Lem4 lemma4Alpha', () => {
   });
 
   test('d = 4, margin points (1, ±e_j): the projections form an octahedron of inradius 1/√3', () => {
-    const r = [[1, 1, 0, 0], [1, -1, 0, 0], [1, 0, 1, 0], [1, 0, -1, 0], [1, 0, 0, 1], [1, 0, 0, -1]];
+    const r = [
+      [1, 1, 0, 0],
+      [1, -1, 0, 0],
+      [1, 0, 1, 0],
+      [1, 0, -1, 0],
+      [1, 0, 0, 1],
+      [1, 0, 0, -1],
+    ];
     expectClose([alphaOf(r)], [1 / Math.sqrt(3)], 8 * EPS);
   });
 
@@ -651,7 +795,13 @@ describe('JT.Lem4 lemma4Alpha', () => {
   });
 
   test('d = 3, coplanar support vectors (JT.A5 fails): α = 0', () => {
-    expect(alphaOf([[1, 0, 0], [1, 1, 0], [1, -1, 0]])).toBe(0);
+    expect(
+      alphaOf([
+        [1, 0, 0],
+        [1, 1, 0],
+        [1, -1, 0],
+      ]),
+    ).toBe(0);
   });
 
   test('d = 1: ū^⊥ has no unit vector, α = +∞', () => {
@@ -709,16 +859,15 @@ describe('input validation', () => {
   });
 
   test('the message for a non-finite entry names its row', () => {
-    expect(() => maxMarginDirection(Float64Array.of(1, 0, 0, NaN), 2, 2)).toThrow(
-      'maxMarginDirection: z[3]=NaN must be finite; clean row 1 before calling',
-    );
-    expect(() => maxMarginDirection(new Float64Array(0), 2, 0)).toThrow(
-      'maxMarginDirection: d=0 must be a positive integer; pass the number of columns of z',
-    );
+    expect(() => maxMarginDirection(Float64Array.of(1, 0, 0, NaN), 2, 2)).toThrow('maxMarginDirection: z[3]=NaN must be finite; clean row 1 before calling');
+    expect(() => maxMarginDirection(new Float64Array(0), 2, 0)).toThrow('maxMarginDirection: d=0 must be a positive integer; pass the number of columns of z');
   });
 
   test('lemma4Alpha checks z and that mm belongs to it', () => {
-    const { z, n, d } = rows([[1, 0], [0, 1]]);
+    const { z, n, d } = rows([
+      [1, 0],
+      [0, 1],
+    ]);
     const mm = maxMarginDirection(z, n, d)!;
     expect(() => lemma4Alpha(z, n, 3, mm)).toThrow(/^lemma4Alpha: z.length=4 must equal n·d=6/);
     expect(() => lemma4Alpha(Float64Array.of(1, 0, 0, 1, 1, 1), 3, 2, { ...mm, direction: Float64Array.of(1, 0, 0) })).toThrow(

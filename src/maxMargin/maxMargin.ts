@@ -1,7 +1,18 @@
 import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import quadprog from 'quadprog';
 import { scaleToUnitRange, timesPowerOfTwo } from '../linalg/powerOfTwoScaling.js';
-import { CONSTRAINT_NORM, FEASIBILITY_RATIO, GOLDEN, MULTIPLIER_RATIO, multiplierUnit, PERTURBATION, qpIterationBudget, rankCutoff, residualUnit, SUPPORT_RATIO } from './tolerances.js';
+import {
+  CONSTRAINT_NORM,
+  FEASIBILITY_RATIO,
+  GOLDEN,
+  MULTIPLIER_RATIO,
+  multiplierUnit,
+  PERTURBATION,
+  qpIterationBudget,
+  rankCutoff,
+  residualUnit,
+  SUPPORT_RATIO,
+} from './tolerances.js';
 
 export interface MaxMarginOptions {
   /**
@@ -27,15 +38,11 @@ export interface MaxMargin {
 // ---------------------------------------------------------------------------------------------------------
 
 export function checkData(where: string, z: Float64Array, n: number, d: number): void {
-  if (!Number.isInteger(n) || n <= 0)
-    throw new RangeError(`${where}: n=${n} must be a positive integer; pass the number of rows of z`);
-  if (!Number.isInteger(d) || d <= 0)
-    throw new RangeError(`${where}: d=${d} must be a positive integer; pass the number of columns of z`);
-  if (z.length !== n * d)
-    throw new RangeError(`${where}: z.length=${z.length} must equal n·d=${n * d}; z is n×d row-major`);
+  if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${where}: n=${n} must be a positive integer; pass the number of rows of z`);
+  if (!Number.isInteger(d) || d <= 0) throw new RangeError(`${where}: d=${d} must be a positive integer; pass the number of columns of z`);
+  if (z.length !== n * d) throw new RangeError(`${where}: z.length=${z.length} must equal n·d=${n * d}; z is n×d row-major`);
   for (let i = 0; i < z.length; i++)
-    if (!Number.isFinite(z[i]))
-      throw new RangeError(`${where}: z[${i}]=${z[i]} must be finite; clean row ${Math.floor(i / d)} before calling`);
+    if (!Number.isFinite(z[i])) throw new RangeError(`${where}: z[${i}]=${z[i]} must be finite; clean row ${Math.floor(i / d)} before calling`);
 }
 
 /** Exact identity of row i (used to solve duplicate rows once). */
@@ -155,13 +162,7 @@ class BudgetSpent extends Error {}
  * min ½‖w'‖² s.t. ⟨w', a_c⟩ ≥ b_c(1 + δ·h_c), h_c = frac(c·φ) ∈ [0, 1) distinct, with quadprog; 'infeasible'
  * when quadprog finds the constraints inconsistent. Throws when quadprog exceeds its iteration budget.
  */
-function solveConstraints(
-  a: Float64Array[],
-  b: number[],
-  d: number,
-  delta: number,
-  maxIterations: number | undefined,
-): ConstraintSolution | 'infeasible' {
+function solveConstraints(a: Float64Array[], b: number[], d: number, delta: number, maxIterations: number | undefined): ConstraintSolution | 'infeasible' {
   const q = a.length;
   // quadprog's arrays are 1-based (index 0 unused, a hole here); Amat is d × q, column c + 1 is constraint c.
   const Dmat = new Array<number[]>(1);
@@ -200,8 +201,7 @@ function solveConstraints(
       );
     throw e;
   }
-  if (res.solution === undefined)
-    throw new Error(`maxMarginDirection: quadprog rejected the problem (${res.message}); this is a bug in the QP setup`);
+  if (res.solution === undefined) throw new Error(`maxMarginDirection: quadprog rejected the problem (${res.message}); this is a bug in the QP setup`);
   // 'constraints are inconsistent': no w has ⟨w, z_i⟩ ≥ 1 for all i, i.e. the data are not separable.
   if (res.message !== '') return 'infeasible';
 

@@ -81,7 +81,9 @@ describe('alignmentDistance (RNBU.Def2)', () => {
     expect(() => alignmentDistance([new Float64Array(3)], [2, 2])).toThrow('alignmentDistance: weights[0] has 3 entries; W_1 must be 2×2');
     // τ must lie in the open interval: both ends are rejected
     for (const t of [0, 1, 2, -0.5]) {
-      expect(() => alignmentDistance([new Float64Array(4)], [2, 2], { clusterTolerance: t })).toThrow(`alignmentDistance: clusterTolerance=${t} must be in (0, 1)`);
+      expect(() => alignmentDistance([new Float64Array(4)], [2, 2], { clusterTolerance: t })).toThrow(
+        `alignmentDistance: clusterTolerance=${t} must be in (0, 1)`,
+      );
     }
   });
 
@@ -117,13 +119,19 @@ describe('alignmentDistance (RNBU.Def2)', () => {
   test('the matching is j ↦ j where that slot exists (Def2 rectangular diagonal), else order-preserving', () => {
     // W_2 kills u_0: the image of u_1 stays in slot 1 rather than moving to the free slot 0
     const kept = alignmentDistance([Float64Array.from([2, 0, 0, 1]), Float64Array.from([0, 0, 0, 1])], [2, 2, 2]);
-    expect(kept.matching).toEqual([[0, 1], [-1, 1]]);
+    expect(kept.matching).toEqual([
+      [0, 1],
+      [-1, 1],
+    ]);
     expect(kept.distance).toBe(0);
     // 4→4→2 with U_1 = I: the two largest images come from u_2 (norm 1) and u_3 (norm 2), neither
     // has a slot of its own, and they fill slots 0, 1 in the order of their sources
     const W1 = Float64Array.from([4, 0, 0, 0, 0, 3, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1]);
     const packed = alignmentDistance([W1, Float64Array.from([0.5, 0, 1, 0, 0, 0, 0, 2])], [4, 4, 2]);
-    expect(packed.matching).toEqual([[0, 1, 2, 3], [-1, -1, 0, 1]]);
+    expect(packed.matching).toEqual([
+      [0, 1, 2, 3],
+      [-1, -1, 0, 1],
+    ]);
     expect(packed.bases[2]).toEqual(Float64Array.from([1, 0, 0, 1]));
   });
 

@@ -32,9 +32,11 @@ export interface AlignmentReport {
 }
 
 function checkLayers(weights: readonly Float64Array[], dims: readonly number[], where: string): void {
-  if (dims.length !== weights.length + 1) throw new RangeError(`${where}: dims has length ${dims.length}; it must be the number of layers + 1 = ${weights.length + 1}`);
+  if (dims.length !== weights.length + 1)
+    throw new RangeError(`${where}: dims has length ${dims.length}; it must be the number of layers + 1 = ${weights.length + 1}`);
   weights.forEach((W, k) => {
-    if (W.length !== dims[k + 1] * dims[k]) throw new RangeError(`${where}: weights[${k}] has ${W.length} entries; W_${k + 1} must be ${dims[k + 1]}×${dims[k]}`);
+    if (W.length !== dims[k + 1] * dims[k])
+      throw new RangeError(`${where}: weights[${k}] has ${W.length} entries; W_${k + 1} must be ${dims[k + 1]}×${dims[k]}`);
     for (let i = 0; i < W.length; i++) if (!Number.isFinite(W[i])) throw new RangeError(`${where}: weights[${k}][${i}]=${W[i]} is not finite`);
   });
 }
@@ -123,7 +125,10 @@ function complement(Q: Matrix, d: number): Matrix {
   if (Q.columns >= d) return new Matrix(d, 0);
   const proj = Matrix.eye(d).sub(Q.mmul(Q.transpose()));
   const evd = new EigenvalueDecomposition(proj.add(proj.transpose()).mul(0.5), { assumeSymmetric: true });
-  const idx = evd.realEigenvalues.map((l, i) => [l, i] as const).filter(([l]) => l > 0.5).map(([, i]) => i);
+  const idx = evd.realEigenvalues
+    .map((l, i) => [l, i] as const)
+    .filter(([l]) => l > 0.5)
+    .map(([, i]) => i);
   return evd.eigenvectorMatrix.subMatrixColumn(idx);
 }
 
@@ -202,7 +207,16 @@ export function alignmentDistance(weights: readonly Float64Array[], dims: readon
       backward.push(gram(A, dims[j], dk));
     }
     const N = complement(images, dk);
-    const rest = N.columns === 0 ? N : N.mmul(jointEigenbasis(Matrix.eye(N.columns), backward.map((S) => N.transpose().mmul(S).mmul(N)), tol));
+    const rest =
+      N.columns === 0
+        ? N
+        : N.mmul(
+            jointEigenbasis(
+              Matrix.eye(N.columns),
+              backward.map((S) => N.transpose().mmul(S).mmul(N)),
+              tol,
+            ),
+          );
     const U = new Matrix(dk, dk);
     const used = new Array<boolean>(dk).fill(false);
     const slotOf = new Array<number>(dims[k - 1]).fill(-1);

@@ -37,7 +37,11 @@ describe('psdPower', () => {
     close(matmul(third, rest, 3, 3, 3), M, 1e-14);
     close(psdPower(M, 3, 0, 1).power, [1, 0, 0, 0, 1, 0, 0, 0, 1], 0);
     // the dropped eigenvalues are rounding noise of zeros: (vvᵀ)^{1/3} = 9^{1/3} vvᵀ/9 exactly in real arithmetic
-    close(third, Array.from(M, (m) => (Math.cbrt(9) * m) / 9), 1e-15);
+    close(
+      third,
+      Array.from(M, (m) => (Math.cbrt(9) * m) / 9),
+      1e-15,
+    );
   });
 
   test('rank 0 keeps no eigenvalue: M^α = 0 for α > 0, M^0 = I, conditioning 1 (nothing kept to compare)', () => {

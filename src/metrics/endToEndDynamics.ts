@@ -29,8 +29,7 @@ export function psdPower(M: Float64Array, d: number, alpha: number, rank: number
   if (!Number.isInteger(rank) || rank < 0 || rank > d) throw new RangeError(`psdPower: rank=${rank} must be an integer in [0, d=${d}]`);
   if (M.length !== d * d) throw new RangeError(`psdPower: M.length=${M.length} must equal d·d=${d * d}`);
   for (let i = 0; i < M.length; i++)
-    if (!Number.isFinite(M[i]))
-      throw new RangeError(`psdPower: M[${i}]=${M[i]} must be finite (a Gram matrix PPᵀ overflows when P has entries beyond ~1e154)`);
+    if (!Number.isFinite(M[i])) throw new RangeError(`psdPower: M[${i}]=${M[i]} must be finite (a Gram matrix PPᵀ overflows when P has entries beyond ~1e154)`);
   const out = new Float64Array(d * d);
   const sym = new Float64Array(d * d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) sym[i * d + j] = (M[i * d + j] + M[j * d + i]) / 2;

@@ -52,8 +52,7 @@ describe('logRisk', () => {
   test('uses only the first n margins and rejects a bad n', () => {
     expect(logRisk([0, 50], 1, exponential)).toBe(0);
     expect(() => logRisk([0], 2, exponential)).toThrow(RangeError);
-    for (const n of [2, 0, -1, 1.5, NaN])
-      expect(() => logRisk([0], n, exponential)).toThrow(`logRisk: n=${n} must be an integer in [1, margins.length=1]`);
+    for (const n of [2, 0, -1, 1.5, NaN]) expect(() => logRisk([0], n, exponential)).toThrow(`logRisk: n=${n} must be an integer in [1, margins.length=1]`);
   });
 
   test('a NaN log-loss is reported with the loss and the sample, never averaged in', () => {
@@ -63,7 +62,7 @@ describe('logRisk', () => {
 });
 
 describe('logAbsDerivative', () => {
-  test('equals log|ℓ\'(u)| where ℓ\' is representable', () => {
+  test("equals log|ℓ'(u)| where ℓ' is representable", () => {
     const losses = [logistic, exponential, expressionLoss('exp(-u)')];
     fc.assert(
       fc.property(margin, (u) => {
@@ -73,7 +72,7 @@ describe('logAbsDerivative', () => {
     );
   });
 
-  test('stays finite for the built-in losses where ℓ\' underflows', () => {
+  test("stays finite for the built-in losses where ℓ' underflows", () => {
     expect(logistic.derivative(2000)).toBe(-0);
     expect(logAbsDerivative(logistic, 2000)).toBe(-2000);
     expect(logAbsDerivative(exponential, 2000)).toBe(-2000);
@@ -129,7 +128,13 @@ describe('precision detectors', () => {
   });
 
   test('a non-finite change or rounding level is unresolved, never a pass', () => {
-    for (const [change, level] of [[Infinity, 1e-15], [-Infinity, 1e-15], [NaN, 1e-15], [1, NaN], [1e-12, Infinity]])
+    for (const [change, level] of [
+      [Infinity, 1e-15],
+      [-Infinity, 1e-15],
+      [NaN, 1e-15],
+      [1, NaN],
+      [1e-12, Infinity],
+    ])
       expect(riskChangeResolved(change, level)).toEqual({ resolved: false, reason: `change=${change}, rounding level=${level}: not finite` });
   });
 });

@@ -21,8 +21,7 @@ export function logSumExp(values: ArrayLike<number>, n: number = values.length):
 
 /** log R = log((1/n) Σ_i ℓ(m_i)), from loss.logValue (finite where ℓ(m_i) itself underflows). */
 export function logRisk(margins: ArrayLike<number>, n: number, loss: MarginLoss): number {
-  if (!Number.isInteger(n) || n <= 0 || n > margins.length)
-    throw new RangeError(`logRisk: n=${n} must be an integer in [1, margins.length=${margins.length}]`);
+  if (!Number.isInteger(n) || n <= 0 || n > margins.length) throw new RangeError(`logRisk: n=${n} must be an integer in [1, margins.length=${margins.length}]`);
   const logs = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = loss.logValue(margins[i]);

@@ -128,7 +128,16 @@ describe('alignment and balancedness', () => {
   });
 
   test('a zero layer has ρ = 0 in a checkpoint record; regression data have no margin', () => {
-    const net = networkFromArrays([[[0, 0], [0, 0]], [[1, 1]]], linear);
+    const net = networkFromArrays(
+      [
+        [
+          [0, 0],
+          [0, 0],
+        ],
+        [[1, 1]],
+      ],
+      linear,
+    );
     const data = datasetFromArrays([[1, 0]], [[1]], 'regression');
     const rec = checkpointRecord(0, net, 0.5, f(0.3), { data, initialBalance: balanceMatrices(net.weights, net.dims), maxMargin: null });
     expect(rec.normRatio[0]).toBe(0);
@@ -179,7 +188,9 @@ describe('argument checks name the argument and the rule', () => {
   test('alignment metrics reject malformed layers and bases', () => {
     const W = [f(1, 0, 0, 1)];
     expect(() => alignmentInBases(W, [2, 2, 2], [])).toThrow('alignmentInBases: dims has length 3; it must be the number of layers + 1 = 2');
-    expect(() => alignmentInBases([f(1, Number.NaN, 0, 1)], [2, 2], [f(1, 0, 0, 1), f(1, 0, 0, 1)])).toThrow('alignmentInBases: weights[0][1]=NaN is not finite');
+    expect(() => alignmentInBases([f(1, Number.NaN, 0, 1)], [2, 2], [f(1, 0, 0, 1), f(1, 0, 0, 1)])).toThrow(
+      'alignmentInBases: weights[0][1]=NaN is not finite',
+    );
     expect(() => alignmentInBases(W, [2, 2], [f(1, 0, 0, 1), f(1)])).toThrow('alignmentInBases: bases[1] has 1 entries; U_1 must be 2×2');
   });
 });

@@ -2,7 +2,10 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { logSumLoss, parameterNormSquared, smoothedMargin } from './smoothedMargin.js';
 
-const margins = fc.array(fc.integer({ min: -80, max: 800 }).map((k) => k / 8), { minLength: 1, maxLength: 8 });
+const margins = fc.array(
+  fc.integer({ min: -80, max: 800 }).map((k) => k / 8),
+  { minLength: 1, maxLength: 8 },
+);
 const normSq = fc.integer({ min: 1, max: 64 }).map((k) => k / 4);
 const degree = fc.integer({ min: 1, max: 4 });
 
@@ -40,13 +43,11 @@ describe('smoothedMargin', () => {
     expect(smoothedMargin([1], 1, 0, 2)).toBeNaN();
     expect(() => smoothedMargin([1], 1, 1, 0)).toThrow(RangeError);
     expect(() => smoothedMargin([1], 2, 1, 1)).toThrow(RangeError);
-    for (const L of [0, -1, 1.5])
-      expect(() => smoothedMargin([1], 1, 1, L)).toThrow(`smoothedMargin: degree=${L} must be a positive integer (the depth L)`);
+    for (const L of [0, -1, 1.5]) expect(() => smoothedMargin([1], 1, 1, L)).toThrow(`smoothedMargin: degree=${L} must be a positive integer (the depth L)`);
   });
 
   test('logSumLoss rejects n outside [1, margins.length] with a message naming n', () => {
-    for (const n of [2, 0, -1, 1.5, NaN])
-      expect(() => logSumLoss([1], n)).toThrow(`logSumLoss: n=${n} must be an integer in [1, margins.length=1]`);
+    for (const n of [2, 0, -1, 1.5, NaN]) expect(() => logSumLoss([1], n)).toThrow(`logSumLoss: n=${n} must be an integer in [1, margins.length=1]`);
     expect(logSumLoss([1, -1000], 1)).toBe(-1);
   });
 

@@ -4,7 +4,14 @@ import { allFinite, cloneNetwork, depth, networkFromArrays, weightsToArrays } fr
 
 describe('networkFromArrays', () => {
   test('shapes come from the arrays; weightsToArrays inverts it', () => {
-    const arrays = [[[1, 2], [3, 4], [5, 6]], [[7, 8, 9]]];
+    const arrays = [
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      [[7, 8, 9]],
+    ];
     const net = networkFromArrays(arrays, linear);
     expect(net.dims).toEqual([2, 3, 1]);
     expect(depth(net)).toBe(2);

@@ -15,11 +15,7 @@ export function depth(net: Pick<Network, 'dims'>): number {
   return net.dims.length - 1;
 }
 
-export function networkFromArrays(
-  weights: readonly (readonly (readonly number[])[])[],
-  activation: Activation,
-  where = 'network.weights',
-): Network {
+export function networkFromArrays(weights: readonly (readonly (readonly number[])[])[], activation: Activation, where = 'network.weights'): Network {
   if (weights.length === 0) throw new RangeError(`${where}: length 0; give at least one layer`);
   const dims: number[] = [];
   const flat: Float64Array[] = [];

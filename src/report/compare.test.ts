@@ -8,15 +8,40 @@ import { claimsJson } from './htmlReport.js';
 
 /** A claims.json row as writeReport writes it, cut to what the comparison reads plus some noise it must ignore. */
 function row(id: string, verdict: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id, paper: 'JT', statement: '…', verdict, runs: 100, seed: 1, timeMs: 12, tests: [{ title: `${id} holds`, status: verdict === 'counterexample found' ? 'failed' : 'passed', durationMs: 3 }], counterexamples: [], ...extra };
+  return {
+    id,
+    paper: 'JT',
+    statement: '…',
+    verdict,
+    runs: 100,
+    seed: 1,
+    timeMs: 12,
+    tests: [{ title: `${id} holds`, status: verdict === 'counterexample found' ? 'failed' : 'passed', durationMs: 3 }],
+    counterexamples: [],
+    ...extra,
+  };
 }
 const claims = (...rows: Record<string, unknown>[]) => ({ generatedAt: 'x', seed: 1, rows });
 const cmp = (base: unknown, head: unknown) => compareClaims(compareInput(base, 'base.json'), compareInput(head, 'head.json'));
 
 describe('compareClaims: verdicts', () => {
   test('verified → counterexample found is a regression, listed first; fixes and other changes are not', () => {
-    const base = claims(row('A', 'verified'), row('B', 'counterexample found'), row('C', 'verified'), row('D', 'not run'), row('E', 'verified'), row('F', 'expected counterexample found (ablation)'));
-    const head = claims(row('A', 'verified'), row('B', 'verified'), row('C', 'counterexample found'), row('D', 'verified'), row('E', 'not run'), row('F', 'expected counterexample not found'));
+    const base = claims(
+      row('A', 'verified'),
+      row('B', 'counterexample found'),
+      row('C', 'verified'),
+      row('D', 'not run'),
+      row('E', 'verified'),
+      row('F', 'expected counterexample found (ablation)'),
+    );
+    const head = claims(
+      row('A', 'verified'),
+      row('B', 'verified'),
+      row('C', 'counterexample found'),
+      row('D', 'verified'),
+      row('E', 'not run'),
+      row('F', 'expected counterexample not found'),
+    );
     const c = cmp(base, head);
     expect(c.regressions).toBe(2);
     expect(c.verdicts.map((v) => [v.id, v.kind])).toEqual([
@@ -44,7 +69,10 @@ describe('compareClaims: verdicts', () => {
   });
 
   test('verified → only ablation evidence is "no longer checked"; a new claim that fails is a regression; removed claims are listed', () => {
-    const c = cmp(claims(row('A', 'verified'), row('Gone', 'verified')), claims(row('A', 'expected counterexample found (ablation)'), row('New', 'counterexample found'), row('Ok', 'verified')));
+    const c = cmp(
+      claims(row('A', 'verified'), row('Gone', 'verified')),
+      claims(row('A', 'expected counterexample found (ablation)'), row('New', 'counterexample found'), row('Ok', 'verified')),
+    );
     expect(c.verdicts.map((v) => [v.id, v.base, v.kind])).toEqual([
       ['New', null, 'regression'],
       ['A', 'verified', 'no longer checked'],
@@ -78,8 +106,22 @@ describe('compareClaims: counterexamples and tests', () => {
   });
 
   test('tests are matched by title within a claim: added and removed ones are listed', () => {
-    const base = claims(row('A', 'verified', { tests: [{ title: 'A holds', status: 'passed' }, { title: 'A twin', status: 'passed' }] }));
-    const head = claims(row('A', 'verified', { tests: [{ title: 'A holds', status: 'passed' }, { title: 'A | new bound', status: 'passed' }] }));
+    const base = claims(
+      row('A', 'verified', {
+        tests: [
+          { title: 'A holds', status: 'passed' },
+          { title: 'A twin', status: 'passed' },
+        ],
+      }),
+    );
+    const head = claims(
+      row('A', 'verified', {
+        tests: [
+          { title: 'A holds', status: 'passed' },
+          { title: 'A | new bound', status: 'passed' },
+        ],
+      }),
+    );
     const c = cmp(base, head);
     expect(c.testsAdded).toEqual([{ id: 'A', title: 'A | new bound' }]);
     expect(c.testsRemoved).toEqual([{ id: 'A', title: 'A twin' }]);
@@ -124,22 +166,46 @@ describe('compareClaims: metrics', () => {
     expect(t.power).toEqual({ kind: 'absolute', value: 0.1 });
     expect(t.tightnessRatio).toEqual({ kind: 'relative', value: 0.2 });
     expect(t.regimeShare).toEqual(DEFAULT_THRESHOLDS.regimeShare);
-    expect(() => parseThresholds(['power>0.1'])).toThrow('report: --threshold=power>0.1 must be name=number (absolute change) or name=number% (relative to the base)');
-    const c = compareClaims(compareInput(claims(row('A', 'verified', { metrics: { power: 0.9 } })), 'b'), compareInput(claims(row('A', 'verified', { metrics: { power: 0.84 } })), 'h'), t);
+    expect(() => parseThresholds(['power>0.1'])).toThrow(
+      'report: --threshold=power>0.1 must be name=number (absolute change) or name=number% (relative to the base)',
+    );
+    const c = compareClaims(
+      compareInput(claims(row('A', 'verified', { metrics: { power: 0.9 } })), 'b'),
+      compareInput(claims(row('A', 'verified', { metrics: { power: 0.84 } })), 'h'),
+      t,
+    );
     expect(c.metrics).toEqual([]);
   });
 });
 
 describe('compareInput', () => {
   test('a malformed claims.json names the file and the field', () => {
-    expect(() => compareInput({ claims: [] }, 'base.json')).toThrow('base.json: rows is missing or not an array; is it a claims.json? regenerate it with dlncheck report');
+    expect(() => compareInput({ claims: [] }, 'base.json')).toThrow(
+      'base.json: rows is missing or not an array; is it a claims.json? regenerate it with dlncheck report',
+    );
     expect(() => compareInput(null, 'base.json')).toThrow('base.json: rows is missing');
     expect(() => compareInput({ rows: [{ verdict: 'verified' }] }, 'base.json')).toThrow('base.json: rows[0].id=undefined must be a string');
     expect(() => compareInput({ rows: [{ id: 'A', verdict: 3 }] }, 'base.json')).toThrow('base.json: rows[0].verdict=3 must be a string');
   });
 
   test('optional fields may be missing or malformed (an older base): they are read as absent', () => {
-    expect(compareInput({ rows: [{ id: 'A', verdict: 'verified', runs: 'many', tests: 'x', counterexamples: [{ file: 1 }, { file: 'A/c.json' }], metrics: { p: 'x', q: Number.NaN, r: 2 } }] }, 'b').rows).toEqual([
+    expect(
+      compareInput(
+        {
+          rows: [
+            {
+              id: 'A',
+              verdict: 'verified',
+              runs: 'many',
+              tests: 'x',
+              counterexamples: [{ file: 1 }, { file: 'A/c.json' }],
+              metrics: { p: 'x', q: Number.NaN, r: 2 },
+            },
+          ],
+        },
+        'b',
+      ).rows,
+    ).toEqual([
       { id: 'A', verdict: 'verified', runs: null, tests: [], counterexamples: [{ file: 'A/c.json', expected: false, label: '' }], metrics: { r: 2 } },
     ]);
   });
@@ -156,12 +222,35 @@ describe('withoutRunDetails and merged shards', () => {
       generatedAt: 't',
       seed: 1,
       vitest: { file: 'f', startTime: 2, success: true, claimTests: 1, otherTests: 0 },
-      rows: [{ id: 'A', verdict: 'verified', timeMs: 3, runs: 4, tests: [{ title: 'A', durationMs: 5 }], counterexamples: [{ file: 'A/c.json', run: { steps: 6, seconds: 7 } }, { file: 'A/d.json', run: null }] }],
+      rows: [
+        {
+          id: 'A',
+          verdict: 'verified',
+          timeMs: 3,
+          runs: 4,
+          tests: [{ title: 'A', durationMs: 5 }],
+          counterexamples: [
+            { file: 'A/c.json', run: { steps: 6, seconds: 7 } },
+            { file: 'A/d.json', run: null },
+          ],
+        },
+      ],
     };
     expect(withoutRunDetails(input)).toEqual({
       seed: 1,
       vitest: { success: true, claimTests: 1, otherTests: 0 },
-      rows: [{ id: 'A', verdict: 'verified', runs: 4, tests: [{ title: 'A' }], counterexamples: [{ file: 'A/c.json', run: { steps: 6 } }, { file: 'A/d.json', run: null }] }],
+      rows: [
+        {
+          id: 'A',
+          verdict: 'verified',
+          runs: 4,
+          tests: [{ title: 'A' }],
+          counterexamples: [
+            { file: 'A/c.json', run: { steps: 6 } },
+            { file: 'A/d.json', run: null },
+          ],
+        },
+      ],
     });
     expect(input.generatedAt).toBe('t');
     expect(withoutRunDetails({ vitest: null })).toEqual({ vitest: null });
@@ -170,16 +259,32 @@ describe('withoutRunDetails and merged shards', () => {
   test('the report of two shards equals the unsharded run’s, byte for byte without run details', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlncheck-shards-'));
     dirs.push(dir);
-    const a = (title: string, status: string, duration: number, runs: number) => ({ title, fullName: title, status, duration, failureMessages: status === 'failed' ? ['boom'] : [], meta: { dlncheck: { runs, seed: 7, distribution: { 'L=2': runs } } } });
-    const f1 = { name: 'properties/a.property.test.ts', assertionResults: [a('JT.Lem4 holds beyond the threshold', 'passed', 30, 50), a('JT.Lem5 smooth', 'failed', 4, 20)] };
-    const f2 = { name: 'properties/b.property.test.ts', assertionResults: [a('JT.Lem4 twin: fails when broken', 'passed', 8, 10), a('DHL.Thm2.1 holds', 'passed', 9, 30)] };
+    const a = (title: string, status: string, duration: number, runs: number) => ({
+      title,
+      fullName: title,
+      status,
+      duration,
+      failureMessages: status === 'failed' ? ['boom'] : [],
+      meta: { dlncheck: { runs, seed: 7, distribution: { 'L=2': runs } } },
+    });
+    const f1 = {
+      name: 'properties/a.property.test.ts',
+      assertionResults: [a('JT.Lem4 holds beyond the threshold', 'passed', 30, 50), a('JT.Lem5 smooth', 'failed', 4, 20)],
+    };
+    const f2 = {
+      name: 'properties/b.property.test.ts',
+      assertionResults: [a('JT.Lem4 twin: fails when broken', 'passed', 8, 10), a('DHL.Thm2.1 holds', 'passed', 9, 30)],
+    };
     const put = (name: string, body: object): string => {
       writeFileSync(join(dir, name), JSON.stringify(body));
       return join(dir, name);
     };
     const opts = { counterexamplesDir: join(dir, 'none'), outDir: join(dir, 'out') };
     const whole = await buildReport({ ...opts, vitestJson: put('whole.json', { startTime: 1, success: false, testResults: [f2, f1] }) });
-    const merged = await buildReport({ ...opts, vitestJson: [put('s1.json', { startTime: 2, success: true, testResults: [f2] }), put('s2.json', { startTime: 1, success: false, testResults: [f1] })] });
+    const merged = await buildReport({
+      ...opts,
+      vitestJson: [put('s1.json', { startTime: 2, success: true, testResults: [f2] }), put('s2.json', { startTime: 1, success: false, testResults: [f1] })],
+    });
     const text = (m: typeof whole) => JSON.stringify(withoutRunDetails(claimsJson(m)), null, 2);
     expect(text(merged)).toBe(text(whole));
     expect(merged.rows.find((r) => r.id === 'JT.Lem4')).toMatchObject({ verdict: 'verified', runs: 60 });

@@ -62,7 +62,10 @@ export function parseThresholds(specs: readonly string[]): Record<string, Metric
   const out: Record<string, MetricThreshold> = { ...DEFAULT_THRESHOLDS };
   for (const s of specs) {
     const m = /^([A-Za-z_][\w.-]*)=(\d+(?:\.\d+)?)(%?)$/.exec(s);
-    if (!m) throw new RangeError(`report: --threshold=${s} must be name=number (absolute change) or name=number% (relative to the base); e.g. power=0.05 or tightnessRatio=10%`);
+    if (!m)
+      throw new RangeError(
+        `report: --threshold=${s} must be name=number (absolute change) or name=number% (relative to the base); e.g. power=0.05 or tightnessRatio=10%`,
+      );
     out[m[1]] = m[3] === '%' ? { kind: 'relative', value: Number(m[2]) / 100 } : { kind: 'absolute', value: Number(m[2]) };
   }
   return out;
@@ -107,7 +110,8 @@ export interface Comparison {
 
 function classify(base: string | null, head: string): ChangeKind {
   if (FAILING.has(head) && (base === null || !FAILING.has(base))) return 'regression';
-  if (base !== null && PASSING.has(base) && (head === 'not run' || (base === 'verified' && head !== 'verified' && !FAILING.has(head)))) return 'no longer checked';
+  if (base !== null && PASSING.has(base) && (head === 'not run' || (base === 'verified' && head !== 'verified' && !FAILING.has(head))))
+    return 'no longer checked';
   if (base !== null && FAILING.has(base) && PASSING.has(head)) return 'fixed';
   return 'changed';
 }
@@ -133,13 +137,15 @@ export function compareClaims(base: CompareInput, head: CompareInput, thresholds
   const testsRemoved: { id: string; title: string }[] = [];
   const testStatusChanges: { id: string; title: string; base: string; head: string }[] = [];
   type Cex = { id: string; file: string; expected: boolean; label: string };
-  const cexOf = (rows: readonly CompareRow[]): Map<string, Cex> => new Map(rows.flatMap((r) => r.counterexamples.map((c) => [c.file, { id: r.id, ...c }] as const)));
+  const cexOf = (rows: readonly CompareRow[]): Map<string, Cex> =>
+    new Map(rows.flatMap((r) => r.counterexamples.map((c) => [c.file, { id: r.id, ...c }] as const)));
   const baseCex = cexOf(base.rows);
   const headCex = cexOf(head.rows);
 
   for (const h of head.rows) {
     const b = baseRows.get(h.id) ?? null;
-    if (b === null || b.verdict !== h.verdict) verdicts.push({ id: h.id, base: b?.verdict ?? null, head: h.verdict, kind: classify(b?.verdict ?? null, h.verdict) });
+    if (b === null || b.verdict !== h.verdict)
+      verdicts.push({ id: h.id, base: b?.verdict ?? null, head: h.verdict, kind: classify(b?.verdict ?? null, h.verdict) });
     if (b === null) continue;
     const baseTests = new Map(b.tests.map((t) => [t.title, t.status]));
     const headTests = new Map(h.tests.map((t) => [t.title, t.status]));
@@ -201,7 +207,10 @@ export function compareMarkdown(c: Comparison, o: { base: string; head: string }
   );
   if (c.verdicts.length > 0) {
     out.push('### Verdict changes', '', '| claim | base | head | kind |', '|---|---|---|---|');
-    for (const v of c.verdicts) out.push(`| ${cell(v.id)} | ${v.base === null ? '(new claim)' : cell(v.base)} | ${cell(v.head)} | ${v.kind === 'regression' ? '**regression**' : v.kind} |`);
+    for (const v of c.verdicts)
+      out.push(
+        `| ${cell(v.id)} | ${v.base === null ? '(new claim)' : cell(v.base)} | ${cell(v.head)} | ${v.kind === 'regression' ? '**regression**' : v.kind} |`,
+      );
     out.push('');
   }
   if (c.claimsRemoved.length > 0) out.push('### Claims no longer in the registry', '', ...c.claimsRemoved.map((id) => `- ${id}`), '');
@@ -236,13 +245,16 @@ export function compareMarkdown(c: Comparison, o: { base: string; head: string }
 export function compareInput(raw: unknown, where: string): CompareInput {
   const fix = 'regenerate it with dlncheck report';
   const root = raw as { rows?: unknown } | null;
-  if (root === null || typeof root !== 'object' || !Array.isArray(root.rows)) throw new TypeError(`${where}: rows is missing or not an array; is it a claims.json? ${fix}`);
+  if (root === null || typeof root !== 'object' || !Array.isArray(root.rows))
+    throw new TypeError(`${where}: rows is missing or not an array; is it a claims.json? ${fix}`);
   const rows = (root.rows as unknown[]).map((r, i): CompareRow => {
     const row = (r ?? {}) as Record<string, unknown>;
     if (typeof row.id !== 'string') throw new TypeError(`${where}: rows[${i}].id=${JSON.stringify(row.id)} must be a string; ${fix}`);
     if (typeof row.verdict !== 'string') throw new TypeError(`${where}: rows[${i}].verdict=${JSON.stringify(row.verdict)} must be a string; ${fix}`);
     const tests = Array.isArray(row.tests)
-      ? (row.tests as Record<string, unknown>[]).filter((t) => t && typeof t.title === 'string').map((t) => ({ title: t.title as string, status: String(t.status) }))
+      ? (row.tests as Record<string, unknown>[])
+          .filter((t) => t && typeof t.title === 'string')
+          .map((t) => ({ title: t.title as string, status: String(t.status) }))
       : [];
     const counterexamples = Array.isArray(row.counterexamples)
       ? (row.counterexamples as Record<string, unknown>[])
@@ -255,7 +267,14 @@ export function compareInput(raw: unknown, where: string): CompareInput {
     const metrics: Record<string, number> = {};
     if (row.metrics && typeof row.metrics === 'object')
       for (const [k, v] of Object.entries(row.metrics as Record<string, unknown>)) if (typeof v === 'number' && Number.isFinite(v)) metrics[k] = v;
-    return { id: row.id, verdict: row.verdict, runs: typeof row.runs === 'number' && Number.isFinite(row.runs) ? row.runs : null, tests, counterexamples, metrics };
+    return {
+      id: row.id,
+      verdict: row.verdict,
+      runs: typeof row.runs === 'number' && Number.isFinite(row.runs) ? row.runs : null,
+      tests,
+      counterexamples,
+      metrics,
+    };
   });
   return { rows };
 }

@@ -6,7 +6,23 @@ import type { ClaimRow, CounterexampleView, ReportModel } from './reportModel.js
 
 function row(id: string, over: Partial<ClaimRow> = {}): ClaimRow {
   const c = claim(id);
-  return { id, paper: c.paper, statement: c.statement, checks: c.checks, hypotheses: c.hypotheses, property: c.property, ablations: c.ablations, verdict: 'not run', runs: null, seed: null, timeMs: null, distribution: null, tests: [], counterexamples: [], ...over };
+  return {
+    id,
+    paper: c.paper,
+    statement: c.statement,
+    checks: c.checks,
+    hypotheses: c.hypotheses,
+    property: c.property,
+    ablations: c.ablations,
+    verdict: 'not run',
+    runs: null,
+    seed: null,
+    timeMs: null,
+    distribution: null,
+    tests: [],
+    counterexamples: [],
+    ...over,
+  };
 }
 
 const spec: SpecInput = { data: { x: [[1]], y: [1] }, network: { weights: [[[1]]] }, loss: 'logistic', schedule: { kind: 'constant', eta: 1 }, steps: 1 };
@@ -60,7 +76,11 @@ describe('renderHtml', () => {
 
   test('counterexamples: expected or refuting, replayed or not, with the replay outcome', () => {
     const cases = [
-      cex({ expected: true, case: { claimId: 'JT.Thm1-risk', label: 'abl', seed: 2, path: '1:2', ablation: 'separable', spec }, run: { steps: 5, finalRisk: null, diverged: { step: 3, reason: 'risk is Infinity' }, seconds: 0.25 } }),
+      cex({
+        expected: true,
+        case: { claimId: 'JT.Thm1-risk', label: 'abl', seed: 2, path: '1:2', ablation: 'separable', spec },
+        run: { steps: 5, finalRisk: null, diverged: { step: 3, reason: 'risk is Infinity' }, seconds: 0.25 },
+      }),
       cex({ expected: true, case: { claimId: 'JT.Thm1-risk', label: 'cex only', seed: 2, path: '1', spec } }),
       cex({ error: 'spec.steps: must be ≥ 0' }, 'a note & more'),
       cex({ run: { steps: 9, finalRisk: 0.123456, diverged: null, seconds: 1 } }),

@@ -60,7 +60,13 @@ export interface ReportModel {
   readonly generatedAt: string;
   /** the suite seed in force when the report was built (DLNCHECK_SEED or the default) */
   readonly seed: number;
-  readonly vitest: null | { readonly file: string; readonly startTime: number | null; readonly success: boolean | null; readonly claimTests: number; readonly otherTests: number };
+  readonly vitest: null | {
+    readonly file: string;
+    readonly startTime: number | null;
+    readonly success: boolean | null;
+    readonly claimTests: number;
+    readonly otherTests: number;
+  };
   readonly rows: readonly ClaimRow[];
   readonly figures: readonly FigureView[];
 }

@@ -9,7 +9,13 @@ import type { ClaimTest } from './vitestResults.js';
  */
 export type Verdict = 'verified' | 'counterexample found' | 'expected counterexample found (ablation)' | 'expected counterexample not found' | 'not run';
 
-export const VERDICTS: readonly Verdict[] = ['counterexample found', 'expected counterexample not found', 'verified', 'expected counterexample found (ablation)', 'not run'];
+export const VERDICTS: readonly Verdict[] = [
+  'counterexample found',
+  'expected counterexample not found',
+  'verified',
+  'expected counterexample found (ablation)',
+  'not run',
+];
 
 /** A stored case is expected when it names an ablation, or when the claim itself is a CEX claim (JT.A2-necessary). */
 export function isExpected(c: Claim, s: StoredCounterexample): boolean {

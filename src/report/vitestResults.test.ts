@@ -22,7 +22,9 @@ describe('readVitestRun', () => {
     expect(readVitestRun(join(tmpdir(), 'dlncheck-no-such-dir', 'vitest.json'), IDS)).toBeNull();
     const broken = write('{"testResults": [');
     expect(() => readVitestRun(broken, IDS)).toThrow(SyntaxError);
-    expect(() => readVitestRun(broken, IDS)).toThrow(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON \\(.*\\); regenerate it with vitest run --reporter=json --outputFile=`));
+    expect(() => readVitestRun(broken, IDS)).toThrow(
+      new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON \\(.*\\); regenerate it with vitest run --reporter=json --outputFile=`),
+    );
     const other = write('{"numTotalTests": 3}');
     expect(() => readVitestRun(other, IDS)).toThrow(`${other}: has no testResults array; is it vitest's JSON reporter output?`);
   });
@@ -36,8 +38,21 @@ describe('readVitestRun', () => {
           {
             name: 'properties/a.property.test.ts',
             assertionResults: [
-              { title: 'JT.Lem4 holds', fullName: 'JT.Lem4 holds', status: 'passed', duration: 12, failureMessages: [], meta: { [CLAIM_META_KEY]: { runs: 50, seed: 3 } } },
-              { title: 'twin: fails when G_1 is dropped', fullName: 'JT.Lem5 twin: fails when G_1 is dropped', status: 'failed', duration: 4, failureMessages: ['boom', 7] },
+              {
+                title: 'JT.Lem4 holds',
+                fullName: 'JT.Lem4 holds',
+                status: 'passed',
+                duration: 12,
+                failureMessages: [],
+                meta: { [CLAIM_META_KEY]: { runs: 50, seed: 3 } },
+              },
+              {
+                title: 'twin: fails when G_1 is dropped',
+                fullName: 'JT.Lem5 twin: fails when G_1 is dropped',
+                status: 'failed',
+                duration: 4,
+                failureMessages: ['boom', 7],
+              },
               { title: 'a unit test', fullName: 'unit > a unit test', status: 'passed' },
             ],
           },
@@ -49,8 +64,26 @@ describe('readVitestRun', () => {
     expect(run.success).toBe(false);
     expect(run.otherTests).toBe(1);
     expect(run.tests).toEqual([
-      { claimId: 'JT.Lem4', title: 'JT.Lem4 holds', file: 'properties/a.property.test.ts', status: 'passed', durationMs: 12, failureMessages: [], meta: { runs: 50, seed: 3 }, expectsCounterexample: false },
-      { claimId: 'JT.Lem5', title: 'JT.Lem5 twin: fails when G_1 is dropped', file: 'properties/a.property.test.ts', status: 'failed', durationMs: 4, failureMessages: ['boom'], meta: null, expectsCounterexample: true },
+      {
+        claimId: 'JT.Lem4',
+        title: 'JT.Lem4 holds',
+        file: 'properties/a.property.test.ts',
+        status: 'passed',
+        durationMs: 12,
+        failureMessages: [],
+        meta: { runs: 50, seed: 3 },
+        expectsCounterexample: false,
+      },
+      {
+        claimId: 'JT.Lem5',
+        title: 'JT.Lem5 twin: fails when G_1 is dropped',
+        file: 'properties/a.property.test.ts',
+        status: 'failed',
+        durationMs: 4,
+        failureMessages: ['boom'],
+        meta: null,
+        expectsCounterexample: true,
+      },
     ]);
   });
 
@@ -59,7 +92,13 @@ describe('readVitestRun', () => {
       JSON.stringify({
         startTime: 'yesterday',
         testResults: [
-          { name: 42, assertionResults: [{ fullName: 'DHL.Thm2.1 something', status: 'exploded', duration: '3 ms', failureMessages: 'one' }, { title: 'JT.Lem4 from the title' }] },
+          {
+            name: 42,
+            assertionResults: [
+              { fullName: 'DHL.Thm2.1 something', status: 'exploded', duration: '3 ms', failureMessages: 'one' },
+              { title: 'JT.Lem4 from the title' },
+            ],
+          },
           { name: 'no-assertions.ts' },
         ],
       }),
@@ -74,15 +113,34 @@ describe('readVitestRun', () => {
   });
 
   test('recorded meta decides whether a test expects a counterexample, over the name', () => {
-    const file = write(JSON.stringify({ testResults: [{ name: 'f', assertionResults: [{ title: 'JT.Lem4 plain name', status: 'passed', meta: { [CLAIM_META_KEY]: { expectsCounterexample: true } } }] }] }));
+    const file = write(
+      JSON.stringify({
+        testResults: [
+          { name: 'f', assertionResults: [{ title: 'JT.Lem4 plain name', status: 'passed', meta: { [CLAIM_META_KEY]: { expectsCounterexample: true } } }] },
+        ],
+      }),
+    );
     expect(readVitestRun(file, IDS)!.tests[0].expectsCounterexample).toBe(true);
   });
 });
 
 describe('readVitestRun: the shards of one run', () => {
-  const assertion = (title: string, status: string, duration: number) => ({ title, fullName: title, status, duration, failureMessages: [], meta: { [CLAIM_META_KEY]: { runs: 10, seed: 1 } } });
-  const fileA = { name: '/repo/properties/a.property.test.ts', assertionResults: [assertion('JT.Lem4 holds', 'passed', 5), assertion('a unit test', 'passed', 1)] };
-  const fileB = { name: '/repo/properties/b.property.test.ts', assertionResults: [assertion('JT.Lem5 holds', 'passed', 7), assertion('JT.Lem5 twin: fails when G_1 is dropped', 'passed', 2)] };
+  const assertion = (title: string, status: string, duration: number) => ({
+    title,
+    fullName: title,
+    status,
+    duration,
+    failureMessages: [],
+    meta: { [CLAIM_META_KEY]: { runs: 10, seed: 1 } },
+  });
+  const fileA = {
+    name: '/repo/properties/a.property.test.ts',
+    assertionResults: [assertion('JT.Lem4 holds', 'passed', 5), assertion('a unit test', 'passed', 1)],
+  };
+  const fileB = {
+    name: '/repo/properties/b.property.test.ts',
+    assertionResults: [assertion('JT.Lem5 holds', 'passed', 7), assertion('JT.Lem5 twin: fails when G_1 is dropped', 'passed', 2)],
+  };
   const fileC = { name: '/repo/properties/c.property.test.ts', assertionResults: [assertion('DHL.Thm2.1 holds', 'failed', 3)] };
   const strip = (r: ReturnType<typeof readVitestRun>) => r && { ...r, file: '' };
 
@@ -110,7 +168,9 @@ describe('readVitestRun: the shards of one run', () => {
     expect(() => readVitestRun([shard1, missing], IDS)).toThrow(`vitest: shard ${missing} does not exist; a merged report needs every shard's JSON`);
     expect(() => readVitestRun([shard1, shard1], IDS)).toThrow(`vitest: shard ${shard1} is given twice; pass each shard's JSON once`);
     const overlapping = write(JSON.stringify({ testResults: [fileB, fileA] }));
-    expect(() => readVitestRun([shard1, overlapping], IDS)).toThrow(`vitest: test file ${fileA.name} is in both ${shard1} and ${overlapping}; shards of one run never share a file`);
+    expect(() => readVitestRun([shard1, overlapping], IDS)).toThrow(
+      `vitest: test file ${fileA.name} is in both ${shard1} and ${overlapping}; shards of one run never share a file`,
+    );
     expect(() => readVitestRun([], IDS)).toThrow('vitest: no JSON file given; pass one file, or one per shard');
   });
 });
@@ -135,6 +195,10 @@ describe('claim test meta', () => {
     expect(claimMetaOf('meta')).toBeNull();
     expect(claimMetaOf({})).toBeNull();
     expect(claimMetaOf({ [CLAIM_META_KEY]: 3 })).toBeNull();
-    expect(claimMetaOf({ [CLAIM_META_KEY]: { runs: Number.NaN, seed: '7', expectsCounterexample: 'yes', distribution: { a: 1, b: 'x', c: Number.POSITIVE_INFINITY } } })).toEqual({ distribution: { a: 1 } });
+    expect(
+      claimMetaOf({
+        [CLAIM_META_KEY]: { runs: Number.NaN, seed: '7', expectsCounterexample: 'yes', distribution: { a: 1, b: 'x', c: Number.POSITIVE_INFINITY } },
+      }),
+    ).toEqual({ distribution: { a: 1 } });
   });
 });

@@ -106,7 +106,9 @@ export function readVitestRun(files: string | readonly string[], ids: readonly s
   const list = typeof files === 'string' ? [files] : [...files];
   if (list.length === 0) throw new RangeError('vitest: no JSON file given; pass one file, or one per shard');
   if (list.length === 1 && !existsSync(list[0])) return null;
-  for (const f of list) if (!existsSync(f)) throw new Error(`vitest: shard ${f} does not exist; a merged report needs every shard's JSON (vitest run --shard=i/N --reporter=json --outputFile=…)`);
+  for (const f of list)
+    if (!existsSync(f))
+      throw new Error(`vitest: shard ${f} does not exist; a merged report needs every shard's JSON (vitest run --shard=i/N --reporter=json --outputFile=…)`);
   const dup = list.find((f, i) => list.indexOf(f) !== i);
   if (dup !== undefined) throw new RangeError(`vitest: shard ${dup} is given twice; pass each shard's JSON once`);
   const runs = list.map(readRaw);

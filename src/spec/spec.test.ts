@@ -2,8 +2,23 @@ import { describe, expect, test } from 'vitest';
 import { parseSpec, SpecError, type SpecInput } from './spec.js';
 
 const valid = (): SpecInput => ({
-  data: { x: [[1, 0], [0, 1]], y: [1, -1] },
-  network: { weights: [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]], activation: 'linear' },
+  data: {
+    x: [
+      [1, 0],
+      [0, 1],
+    ],
+    y: [1, -1],
+  },
+  network: {
+    weights: [
+      [
+        [0.1, 0.2],
+        [0.3, 0.4],
+      ],
+      [[0.5, 0.6]],
+    ],
+    activation: 'linear',
+  },
   loss: 'logistic',
   schedule: { kind: 'constant', eta: 0.1 },
   steps: 10,
@@ -15,7 +30,9 @@ function errorOf(edit: (s: any) => void): string {
   const s = valid() as any;
   edit(s);
   try {
-    parseSpec(JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `__${v}` : v)).replace(/"__(NaN|Infinity|-Infinity)"/g, '1e999')));
+    parseSpec(
+      JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `__${v}` : v)).replace(/"__(NaN|Infinity|-Infinity)"/g, '1e999')),
+    );
   } catch (e) {
     expect(e).toBeInstanceOf(SpecError);
     const msg = (e as Error).message;
@@ -47,9 +64,25 @@ describe('spec validation: one test per bad-input class', () => {
   });
 
   test('shape mismatch with the data', () => {
-    expect(errorOf((s) => (s.data.x = [[1, 0, 0], [0, 1, 0]]))).toMatch(/spec\.network\.weights\[0\]: has 2 columns but data\.x has d=3/);
+    expect(
+      errorOf(
+        (s) =>
+          (s.data.x = [
+            [1, 0, 0],
+            [0, 1, 0],
+          ]),
+      ),
+    ).toMatch(/spec\.network\.weights\[0\]: has 2 columns but data\.x has d=3/);
     expect(errorOf((s) => (s.data.y = [1, -1, 1]))).toMatch(/spec\.data\.y: length 3 must equal the number of samples n=2/);
-    expect(errorOf((s) => (s.network.weights[1] = [[0.5, 0.6], [0.1, 0.1]]))).toMatch(/spec\.network\.weights\[1\]: has 2 rows but the targets have dimension 1/);
+    expect(
+      errorOf(
+        (s) =>
+          (s.network.weights[1] = [
+            [0.5, 0.6],
+            [0.1, 0.1],
+          ]),
+      ),
+    ).toMatch(/spec\.network\.weights\[1\]: has 2 rows but the targets have dimension 1/);
   });
 
   test('label not ±1', () => {
@@ -67,7 +100,9 @@ describe('spec validation: one test per bad-input class', () => {
   });
 
   test('unknown activation', () => {
-    expect(errorOf((s) => (s.network.activation = 'sigmoid'))).toMatch(/^spec\.network\.activation: must be "linear", "relu", "tanh", "softplus" or \{"leaky": m\}/);
+    expect(errorOf((s) => (s.network.activation = 'sigmoid'))).toMatch(
+      /^spec\.network\.activation: must be "linear", "relu", "tanh", "softplus" or \{"leaky": m\}/,
+    );
     expect(errorOf((s) => (s.network.activation = { leaky: 2 }))).toMatch(/spec\.network\.activation/);
   });
 
@@ -82,8 +117,14 @@ describe('spec validation: one test per bad-input class', () => {
   test('squared loss takes n×k targets; the last layer must output k', () => {
     const s = valid() as any;
     s.loss = 'squared';
-    s.data.y = [[1, 2], [3, 4]];
-    s.network.weights[1] = [[1, 0], [0, 1]];
+    s.data.y = [
+      [1, 2],
+      [3, 4],
+    ];
+    s.network.weights[1] = [
+      [1, 0],
+      [0, 1],
+    ];
     expect(parseSpec(s).data.outDim).toBe(2);
   });
 

@@ -13,7 +13,13 @@ const positive = finite.refine((v) => v > 0, { message: 'must be > 0' });
 const matrix = z.array(z.array(finite));
 
 const activation = z.union(
-  [z.literal('linear'), z.literal('relu'), z.literal('tanh'), z.literal('softplus'), z.object({ leaky: finite.refine((m) => m >= 0 && m <= 1, { message: 'must be in [0, 1]' }) }).strict()],
+  [
+    z.literal('linear'),
+    z.literal('relu'),
+    z.literal('tanh'),
+    z.literal('softplus'),
+    z.object({ leaky: finite.refine((m) => m >= 0 && m <= 1, { message: 'must be in [0, 1]' }) }).strict(),
+  ],
   { error: 'must be "linear", "relu", "tanh", "softplus" or {"leaky": m} with 0 ≤ m ≤ 1' },
 );
 
@@ -61,7 +67,10 @@ export class SpecError extends RangeError {
 }
 
 function pathOf(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 export function toActivation(a: Spec['network']['activation']): Activation {
@@ -94,8 +103,7 @@ export function parseSpec(value: unknown): TrainingSetup {
       throw new SpecError(`spec.network.weights[0]: has ${network.dims[0]} columns but data.x has d=${data.d} features; they must match`);
     if (network.dims[L] !== data.outDim)
       throw new SpecError(`spec.network.weights[${L - 1}]: has ${network.dims[L]} rows but the targets have dimension ${data.outDim}; they must match`);
-    for (const c of spec.checkpoints)
-      if (c > spec.steps) throw new SpecError(`spec.checkpoints: step ${c} is beyond steps=${spec.steps}`);
+    for (const c of spec.checkpoints) if (c > spec.steps) throw new SpecError(`spec.checkpoints: step ${c} is beyond steps=${spec.steps}`);
     return { spec, data, network, loss, schedule: spec.schedule };
   } catch (e) {
     if (e instanceof SpecError) throw e;

@@ -94,7 +94,10 @@ export function quarteringDeviationRatio(q: QuarteringRuns): { ratio: number; ba
   const L = q.layerNorms.length;
   const g = gamma(q.maxDim + 4);
   const remainder = (h: number) => {
-    const e = mixedSymmetric(q.gradNorms.map((x) => h * x), q.layerNorms);
+    const e = mixedSymmetric(
+      q.gradNorms.map((x) => h * x),
+      q.layerNorms,
+    );
     let s = 0;
     for (let m = 3; m <= L; m++) s += e[m];
     return s;

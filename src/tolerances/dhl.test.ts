@@ -26,8 +26,28 @@ describe('balancedness tolerances', () => {
   });
 
   test('a generic step is well inside its bound, and a perturbation of 1e-12 is far outside', () => {
-    const net = networkFromArrays([[[0.3, -0.7, 0.11], [0.52, 0.9, -0.4]], [[0.6, -0.35], [0.21, 0.8]], [[0.45, -0.9]]], { kind: 'linear' });
-    const data = datasetFromArrays([[0.3, 0.1, -0.5], [-0.2, 0.6, 0.3], [0.7, -0.1, 0.1]], [1, -1, 1]);
+    const net = networkFromArrays(
+      [
+        [
+          [0.3, -0.7, 0.11],
+          [0.52, 0.9, -0.4],
+        ],
+        [
+          [0.6, -0.35],
+          [0.21, 0.8],
+        ],
+        [[0.45, -0.9]],
+      ],
+      { kind: 'linear' },
+    );
+    const data = datasetFromArrays(
+      [
+        [0.3, 0.1, -0.5],
+        [-0.2, 0.6, 0.3],
+        [0.7, -0.1, 0.1],
+      ],
+      [1, -1, 1],
+    );
     const s = step(net, data, logistic, 0.37);
     const r = balanceStepRatio(s, 'matrix');
     expect(r).toBeGreaterThan(0);
@@ -38,8 +58,25 @@ describe('balancedness tolerances', () => {
   });
 
   test('the ReLU diagonal (F4) holds to rounding where the off-diagonal does not', () => {
-    const net = networkFromArrays([[[0.8, -0.6], [-0.5, 0.9], [0.3, 0.3]], [[0.7, -0.4, 0.2]]], { kind: 'relu' });
-    const data = datasetFromArrays([[0.6, 0.2], [-0.3, 0.7], [0.1, -0.9]], [1, 1, -1]);
+    const net = networkFromArrays(
+      [
+        [
+          [0.8, -0.6],
+          [-0.5, 0.9],
+          [0.3, 0.3],
+        ],
+        [[0.7, -0.4, 0.2]],
+      ],
+      { kind: 'relu' },
+    );
+    const data = datasetFromArrays(
+      [
+        [0.6, 0.2],
+        [-0.3, 0.7],
+        [0.1, -0.9],
+      ],
+      [1, 1, -1],
+    );
     const s = step(net, data, logistic, 0.5);
     expect(balanceStepRatio(s, 'diagonal')).toBeLessThanOrEqual(1);
     expect(layerSumStepRatio(s)).toBeLessThanOrEqual(1);
@@ -55,7 +92,16 @@ describe('balancedness tolerances', () => {
   });
 
   test('quartering band for L = 2 is rounding only (the step polynomial has degree 2)', () => {
-    const q = { discrepancy: 1e-4, discrepancyHalf: 0.25e-4, step: 0.01, layerNorms: [1, 1], gradNorms: [0.5, 0.5], identityBound: 1e-15, velocityNorm: 1, maxDim: 2 };
+    const q = {
+      discrepancy: 1e-4,
+      discrepancyHalf: 0.25e-4,
+      step: 0.01,
+      layerNorms: [1, 1],
+      gradNorms: [0.5, 0.5],
+      identityBound: 1e-15,
+      velocityNorm: 1,
+      maxDim: 2,
+    };
     const r = quarteringDeviationRatio(q);
     expect(r.ratio).toBe(0);
     expect(r.band).toBeLessThan(1e-9);

@@ -150,7 +150,14 @@ export interface EnergyBudget {
  * (Mag_k = (|δ_{k+1}||W_{k+1}|)ᵀ(|a_{k−1}||W_k|ᵀ) with |δ_{k+1}| ≤ |δ_L||W_L|⋯|W_{k+2}|,
  * |a_{k−1}| ≤ |X||W_1|ᵀ⋯|W_{k−1}|ᵀ, ‖δ_L‖_F = √(Σ‖r_i‖²)/n = √(2R/n) and ‖X‖_F ≤ √n).
  */
-export function energyRoundingPerStep(weights: readonly Float64Array[], grads: readonly Float64Array[], eta: number, risk: number, maxDim: number, samples: number): number {
+export function energyRoundingPerStep(
+  weights: readonly Float64Array[],
+  grads: readonly Float64Array[],
+  eta: number,
+  risk: number,
+  maxDim: number,
+  samples: number,
+): number {
   const m = Math.max(maxDim, samples) + 3;
   const g2 = gamma(2);
   const gm = gamma(m);

@@ -135,7 +135,6 @@ export interface BalanceStep {
   readonly magnitudes: readonly Float64Array[];
 }
 
-
 function absGram(W: Float64Array, rows: number, cols: number, out: Float64Array, weight: number): void {
   // out += weight·|W||W|ᵀ (rows × rows)
   for (let i = 0; i < rows; i++)
@@ -260,7 +259,6 @@ export function balanceStepRatio(step: BalanceStep, part: 'matrix' | 'diagonal')
   });
   return worst;
 }
-
 
 /**
  * DHL.Cor2.1: c_k = [‖W_k'‖² − ‖W_{k+1}'‖²] − [‖W_k‖² − ‖W_{k+1}‖²] − η²(‖G_k‖² − ‖G_{k+1}‖²)

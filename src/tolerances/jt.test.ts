@@ -108,7 +108,13 @@ describe('alignment bounds (derivations checked on random matrices)', () => {
           y = next;
         }
         const q = Math.abs(y[0]) / Math.sqrt(fro2.reduce((a, b) => a * b, 1));
-        const lower = productAlignmentLowerBound({ dims, frobeniusSquared: fro2, spectralSquared: pairs.map((p) => p.sigma ** 2), gapBound: gap * (1 + 1e-12) + 1e-15, alignmentBounds: align });
+        const lower = productAlignmentLowerBound({
+          dims,
+          frobeniusSquared: fro2,
+          spectralSquared: pairs.map((p) => p.sigma ** 2),
+          gapBound: gap * (1 + 1e-12) + 1e-15,
+          alignmentBounds: align,
+        });
         expect(lower).toBeLessThanOrEqual(q + 1e-12);
       }),
     );

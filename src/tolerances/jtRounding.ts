@@ -265,7 +265,13 @@ export function descentAllowance(p: {
  * c_k = 2η·‖Ĝ_k − A_kᵀÊB_kᵀ‖·‖W_k‖ + 2‖δ_k‖‖W'_k‖ + 3‖δ_k‖² (first-order terms that no longer cancel, and the
  * stored-update rounding). Returns Σ_k c_k; F5 uses 4× and F6 8× its running sum (see rankOneGapBound).
  */
-export function driftRounding(eta: number, consistency: readonly number[], norms: readonly number[], storage: readonly number[], nextNorms: readonly number[]): number {
+export function driftRounding(
+  eta: number,
+  consistency: readonly number[],
+  norms: readonly number[],
+  storage: readonly number[],
+  nextNorms: readonly number[],
+): number {
   let c = 0;
   for (let k = 0; k < norms.length; k++) c += 2 * eta * consistency[k] * norms[k] + 2 * storage[k] * nextNorms[k] + 3 * storage[k] * storage[k];
   return c;

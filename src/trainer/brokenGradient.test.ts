@@ -7,8 +7,23 @@ import { brokenGradient, faultName, type GradientFault } from './brokenGradient.
 import { createWorkspace, riskAndGradient, zerosLike } from './gradient.js';
 
 // a 2 → 2 → 1 net on two points: small enough to read every entry
-const net = networkFromArrays([[[0.5, -0.25], [0.125, 0.75]], [[1, -0.5]]], linear);
-const data = datasetFromArrays([[1, 0.5], [-0.25, 1]], [1, -1]);
+const net = networkFromArrays(
+  [
+    [
+      [0.5, -0.25],
+      [0.125, 0.75],
+    ],
+    [[1, -0.5]],
+  ],
+  linear,
+);
+const data = datasetFromArrays(
+  [
+    [1, 0.5],
+    [-0.25, 1],
+  ],
+  [1, -1],
+);
 
 function gradients(fault: GradientFault | null): { risk: number; grads: Float64Array[] } {
   const ws = createWorkspace(net.dims, data.n);

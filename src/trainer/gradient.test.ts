@@ -126,7 +126,13 @@ describe('gradient', () => {
     ['end-to-end (linear)', { kind: 'linear' }, riskAndGradient],
     ['back-propagation', { kind: 'relu' }, backpropRiskAndGradient],
   ])('%s without wantRisk: NaN for a margin loss (the risk was not computed), the risk for the squared loss', (_, activation, kernel) => {
-    const data = datasetFromArrays([[1, 0], [0, 1]], [1, -1]);
+    const data = datasetFromArrays(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [1, -1],
+    );
     const net = networkFromArrays([[[0.5, 0.25]]], activation);
     const ws = createWorkspace(net.dims, data.n);
     expect(kernel(ws, net, data, logistic, zerosLike(net), false)).toBeNaN();
@@ -139,8 +145,25 @@ describe('gradient', () => {
 describe('risk(): the same forward pass, dispatched like riskAndGradient', () => {
   test('a linear net takes the end-to-end path: bit for bit its value, where back-propagation rounds differently', () => {
     // found by search: the two association orders differ in the last bit on this net
-    const data = datasetFromArrays([[-1, -0.7], [0.5, -0.1], [0.1, -0.6]], [1, -1, 1]);
-    const net = networkFromArrays([[[-0.9, 0.4], [0.4, 0.9], [-0.2, 0]], [[0.7, -0.9, -0.9]]], { kind: 'linear' });
+    const data = datasetFromArrays(
+      [
+        [-1, -0.7],
+        [0.5, -0.1],
+        [0.1, -0.6],
+      ],
+      [1, -1, 1],
+    );
+    const net = networkFromArrays(
+      [
+        [
+          [-0.9, 0.4],
+          [0.4, 0.9],
+          [-0.2, 0],
+        ],
+        [[0.7, -0.9, -0.9]],
+      ],
+      { kind: 'linear' },
+    );
     const ws = createWorkspace(net.dims, data.n);
     const endToEnd = linearRiskAndGradient(ws, net, data, logistic, null);
     expect(backpropRiskAndGradient(ws, net, data, logistic, null)).not.toBe(endToEnd);
@@ -148,8 +171,23 @@ describe('risk(): the same forward pass, dispatched like riskAndGradient', () =>
   });
 
   test('a ReLU net takes back-propagation (the end-to-end product would ignore the activation)', () => {
-    const data = datasetFromArrays([[1, 0], [0, 1]], [1, -1]);
-    const net = networkFromArrays([[[1, 0], [0, -1]], [[1, 1]]], { kind: 'relu' });
+    const data = datasetFromArrays(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [1, -1],
+    );
+    const net = networkFromArrays(
+      [
+        [
+          [1, 0],
+          [0, -1],
+        ],
+        [[1, 1]],
+      ],
+      { kind: 'relu' },
+    );
     const ws = createWorkspace(net.dims, data.n);
     // hidden ReLU: x_1 → (1, 0) → f = 1; x_2 → (0, −1) → (0, 0) → f = 0
     expect(risk(ws, net, data, logistic)).toBe((logistic.value(1) + logistic.value(0)) / 2);
@@ -157,8 +195,15 @@ describe('risk(): the same forward pass, dispatched like riskAndGradient', () =>
 });
 
 describe('the linear path forms its products from the narrower end (GradientWorkspace.prefix / suffix)', () => {
-  const W1 = [[1, 2], [3, 4], [5, 6]];
-  const W2 = [[1, -1, 2], [0, 1, 1]];
+  const W1 = [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ];
+  const W2 = [
+    [1, -1, 2],
+    [0, 1, 1],
+  ];
   test('d_L ≤ d_0 (here d_L = d_0 = 2): suffix[1] = W_2, the prefixes are not used', () => {
     const data = datasetFromArrays([[1, 0]], [[0, 0]], 'regression');
     const net = networkFromArrays([W1, W2], { kind: 'linear' });

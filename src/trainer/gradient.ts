@@ -59,8 +59,7 @@ export type GradientFn = (ws: GradientWorkspace, net: Network, data: Dataset, lo
 
 export function checkCompatible(net: Network, data: Dataset, loss: Loss): void {
   const L = net.dims.length - 1;
-  if (net.dims[0] !== data.d)
-    throw new RangeError(`network.weights[0]: has ${net.dims[0]} columns but data.x has d=${data.d} features; they must match`);
+  if (net.dims[0] !== data.d) throw new RangeError(`network.weights[0]: has ${net.dims[0]} columns but data.x has d=${data.d} features; they must match`);
   if (net.dims[L] !== data.outDim)
     throw new RangeError(
       `network.weights[${L - 1}]: has ${net.dims[L]} rows but the targets have dimension ${data.outDim}; the last layer must output ${data.outDim}`,
@@ -71,7 +70,9 @@ export function checkCompatible(net: Network, data: Dataset, loss: Loss): void {
 
 /** Risk and gradient; dispatches to the end-to-end form for linear nets (F1). */
 export const riskAndGradient: GradientFn = (ws, net, data, loss, grads, wantRisk = true) =>
-  net.activation.kind === 'linear' ? linearRiskAndGradient(ws, net, data, loss, grads, wantRisk) : backpropRiskAndGradient(ws, net, data, loss, grads, wantRisk);
+  net.activation.kind === 'linear'
+    ? linearRiskAndGradient(ws, net, data, loss, grads, wantRisk)
+    : backpropRiskAndGradient(ws, net, data, loss, grads, wantRisk);
 
 /** Risk only (same forward pass; gradient buffers untouched). */
 export function risk(ws: GradientWorkspace, net: Network, data: Dataset, loss: Loss): number {
@@ -85,14 +86,7 @@ export function risk(ws: GradientWorkspace, net: Network, data: Dataset, loss: L
  * A_k and C_k = E B_kᵀ cost O(d_L Σ d_k d_{k−1}); otherwise prefixes B_k and
  * H_k = A_kᵀE cost O(d_0 Σ d_k d_{k−1}). One pass over the data either way.
  */
-export function linearRiskAndGradient(
-  ws: GradientWorkspace,
-  net: Network,
-  data: Dataset,
-  loss: Loss,
-  grads: Float64Array[] | null,
-  wantRisk = true,
-): number {
+export function linearRiskAndGradient(ws: GradientWorkspace, net: Network, data: Dataset, loss: Loss, grads: Float64Array[] | null, wantRisk = true): number {
   const dims = net.dims;
   const L = dims.length - 1;
   const d0 = dims[0];
@@ -285,14 +279,7 @@ function backwardFromInput(ws: GradientWorkspace, W: readonly Float64Array[], di
  * Any activation: batched forward pass storing post-activations and φ', then
  * back-propagation δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1}), G_k = δ_kᵀ a_{k−1}.
  */
-export function backpropRiskAndGradient(
-  ws: GradientWorkspace,
-  net: Network,
-  data: Dataset,
-  loss: Loss,
-  grads: Float64Array[] | null,
-  wantRisk = true,
-): number {
+export function backpropRiskAndGradient(ws: GradientWorkspace, net: Network, data: Dataset, loss: Loss, grads: Float64Array[] | null, wantRisk = true): number {
   const dims = net.dims;
   const L = dims.length - 1;
   const n = data.n;

@@ -94,7 +94,13 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
     }
     // r is NaN on steps where the risk was not asked for (only there is NaN no news); ±∞ or a non-finite gradient is divergence
     if (!Number.isFinite(g2) || (!Number.isFinite(r) && (wantRisk || r === r))) {
-      return { network: net, diverged: { step: t, reason: `non-finite ${Number.isFinite(g2) ? 'risk' : 'gradient'} at W(${t})` }, stepsTaken: t, finalRisk: r, energy };
+      return {
+        network: net,
+        diverged: { step: t, reason: `non-finite ${Number.isFinite(g2) ? 'risk' : 'gradient'} at W(${t})` },
+        stepsTaken: t,
+        finalRisk: r,
+        energy,
+      };
     }
     const eta = t < steps ? rule.eta(t, maxFro) : NaN;
     view.t = t;

@@ -61,8 +61,21 @@ describe('gradientFlow: trajectory', () => {
   test('a deep net: every layer is carried through the flattened state and back', () => {
     // L = 2, logistic: the flow must reduce the risk and move both layers; with a gradient that zeroes layer 2,
     // layer 2 must stay put (the state vector's layout maps each block back to its own layer)
-    const cls = datasetFromArrays([[1, 0], [0, 1], [-0.5, -0.5]], [1, 1, -1]);
-    const w0 = [[[0.5, 0.1], [0.2, 0.3]], [[0.4, -0.1]]];
+    const cls = datasetFromArrays(
+      [
+        [1, 0],
+        [0, 1],
+        [-0.5, -0.5],
+      ],
+      [1, 1, -1],
+    );
+    const w0 = [
+      [
+        [0.5, 0.1],
+        [0.2, 0.3],
+      ],
+      [[0.4, -0.1]],
+    ];
     const res = gradientFlow({ network: networkFromArrays(w0, { kind: 'linear' }), data: cls, loss: logistic, time: 1, tolerance: 1e-9 });
     const w1 = weightsToArrays(res.network);
     expect(w1[0]).not.toEqual(w0[0]);
@@ -176,7 +189,16 @@ describe('gradientFlow: divergence', () => {
   test('a stiff flow that spends the step budget is divergence at the last point reached', () => {
     // R = ½(1000w − 1)²: dw/dt = −10⁶(w − 10⁻³), stiff for an explicit extrapolation method
     const stiff = datasetFromArrays([[1000]], [[1]], 'regression');
-    const res = gradientFlow({ network: scalar(3), data: stiff, loss: squared, time: 1, tolerance: 1e-8, maxSteps: 20, checkpointTimes: [1], onCheckpoint: () => expect.unreachable() });
+    const res = gradientFlow({
+      network: scalar(3),
+      data: stiff,
+      loss: squared,
+      time: 1,
+      tolerance: 1e-8,
+      maxSteps: 20,
+      checkpointTimes: [1],
+      onCheckpoint: () => expect.unreachable(),
+    });
     expect(res.diverged).not.toBeNull();
     const { time, reason } = res.diverged!;
     expect(reason).toBe(`ODEX spent its budget of 20 steps at t=${time}, before t=1`);
@@ -196,7 +218,9 @@ describe('gradientFlow: divergence', () => {
   });
 
   test.each([0, -2, 1.5, NaN])('maxSteps=%s is rejected', (maxSteps) => {
-    expect(() => gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, maxSteps })).toThrow(`maxSteps=${maxSteps} must be a positive integer`);
+    expect(() => gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, maxSteps })).toThrow(
+      `maxSteps=${maxSteps} must be a positive integer`,
+    );
   });
 
   test.each([

@@ -100,7 +100,12 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
         if (!(e instanceof NonFiniteGradient)) throw e;
         y = lastY;
         write();
-        return { network: net, diverged: { time: e.time, reason: `${e.message} (weights returned are W(${lastTime}), the last accepted point)` }, evaluations, integratorSteps };
+        return {
+          network: net,
+          diverged: { time: e.time, reason: `${e.message} (weights returned are W(${lastTime}), the last accepted point)` },
+          evaluations,
+          integratorSteps,
+        };
       }
       y = res.y.slice();
       integratorSteps += res.nStep;

@@ -8,13 +8,31 @@ import { checkCompatible, squaredNorm } from './gradient.js';
 import { gradientDescent } from './gradientDescent.js';
 import { gradientFlow } from './gradientFlow.js';
 
-const cls = datasetFromArrays([[1, 0], [0, 1]], [1, -1]);
-const reg = datasetFromArrays([[1, 0], [0, 1]], [[1, 2], [3, 4]], 'regression');
+const cls = datasetFromArrays(
+  [
+    [1, 0],
+    [0, 1],
+  ],
+  [1, -1],
+);
+const reg = datasetFromArrays(
+  [
+    [1, 0],
+    [0, 1],
+  ],
+  [
+    [1, 2],
+    [3, 4],
+  ],
+  'regression',
+);
 const net21 = networkFromArrays([[[0.5, 0.5]]], linear);
 
 describe('checkCompatible: network, data and loss must fit together', () => {
   test('input width, output width and the kind of loss', () => {
-    expect(() => checkCompatible(networkFromArrays([[[1, 1, 1]]], linear), cls, logistic)).toThrow('network.weights[0]: has 3 columns but data.x has d=2 features; they must match');
+    expect(() => checkCompatible(networkFromArrays([[[1, 1, 1]]], linear), cls, logistic)).toThrow(
+      'network.weights[0]: has 3 columns but data.x has d=2 features; they must match',
+    );
     expect(() => checkCompatible(net21, reg, squared)).toThrow('network.weights[0]: has 1 rows but the targets have dimension 2; the last layer must output 2');
     const reg1 = datasetFromArrays([[1, 0]], [2], 'regression');
     expect(() => checkCompatible(net21, reg1, logistic)).toThrow('loss=logistic: a margin loss needs ±1 labels (data.y of length n), not regression targets');
@@ -28,7 +46,13 @@ describe('checkCompatible: network, data and loss must fit together', () => {
 
 describe('divergence is reported, not thrown', () => {
   test('gradient descent: a weight that overflows stops the run at that step', () => {
-    const res = gradientDescent({ network: networkFromArrays([[[1e100, 0]]], linear), data: datasetFromArrays([[1, 0]], [1], 'regression'), loss: squared, schedule: { kind: 'constant', eta: 1e300 }, steps: 5 });
+    const res = gradientDescent({
+      network: networkFromArrays([[[1e100, 0]]], linear),
+      data: datasetFromArrays([[1, 0]], [1], 'regression'),
+      loss: squared,
+      schedule: { kind: 'constant', eta: 1e300 },
+      steps: 5,
+    });
     expect(res.diverged).toEqual({ step: 1, reason: 'non-finite weight in W(1)' });
     expect(res.stepsTaken).toBe(1);
   });

@@ -34,9 +34,7 @@ export function createStepRule(spec: ScheduleSpec, depth: number, loss: Loss): S
     }
     case 'ji-telgarsky': {
       if (loss.kind !== 'margin' || !loss.lipschitz)
-        throw new RangeError(
-          `schedule.kind=ji-telgarsky: loss=${loss.name} has no global constants β, G (JT.A3); use the logistic loss or another schedule`,
-        );
+        throw new RangeError(`schedule.kind=ji-telgarsky: loss=${loss.name} has no global constants β, G (JT.A3); use the logistic loss or another schedule`);
       const lip = loss.lipschitz;
       // R_t ≥ 1 with W(t) ∈ B(R_t − 1); enlarged to max_k ‖W_k‖_F + 1 when W leaves B(R_t − 1)
       const rule = {

@@ -40,14 +40,7 @@ declare module 'quadprog' {
      * @param factorized  [unused, flag]: flag 1 means Dmat holds R⁻¹ with D = RᵀR instead of D. The solver
      *   also writes its error code into this array, so never share it between calls.
      */
-    function solveQP(
-      Dmat: number[][],
-      dvec: number[],
-      Amat: number[][],
-      bvec?: number[],
-      meq?: number,
-      factorized?: number[],
-    ): QPResult;
+    function solveQP(Dmat: number[][], dvec: number[], Amat: number[][], bvec?: number[], meq?: number, factorized?: number[]): QPResult;
   }
   export = quadprog;
 }

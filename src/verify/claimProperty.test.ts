@@ -12,7 +12,13 @@ const LABEL = 'claimProperty unit test';
 
 /** n < 10 over 0..100: fails, and shrinks to exactly 10. */
 const belowTen = () => fc.property(fc.integer({ min: 0, max: 100 }), (n) => n < 10);
-const toSpec = (): SpecInput => ({ data: { x: [[1]], y: [1] }, network: { weights: [[[1]]] }, loss: 'logistic', schedule: { kind: 'constant', eta: 1 }, steps: 1 });
+const toSpec = (): SpecInput => ({
+  data: { x: [[1]], y: [1] },
+  network: { weights: [[[1]]] },
+  loss: 'logistic',
+  schedule: { kind: 'constant', eta: 1 },
+  steps: 1,
+});
 
 describe('replayCommand', () => {
   test('names the claim, seed and path, and quotes the test name for a shell', () => {
@@ -20,7 +26,9 @@ describe('replayCommand', () => {
   });
 
   test('defaults to the running test’s own name, without its describe blocks', () => {
-    expect(replayCommand(ID, 1, '0')).toBe(`npm run dlncheck -- replay ${ID} --seed 1 --path 0 --test 'defaults to the running test’s own name, without its describe blocks'`);
+    expect(replayCommand(ID, 1, '0')).toBe(
+      `npm run dlncheck -- replay ${ID} --seed 1 --path 0 --test 'defaults to the running test’s own name, without its describe blocks'`,
+    );
   });
 });
 
@@ -42,15 +50,28 @@ describe('describeFailure', () => {
   });
 
   test('no path, no counterexample, a non-Error failure and an interrupted run', () => {
-    const details = { failed: false, interrupted: true, seed: 9, counterexamplePath: null, counterexample: null, errorInstance: 'stopped' } as unknown as fc.RunDetails<[number]>;
+    const details = {
+      failed: false,
+      interrupted: true,
+      seed: 9,
+      counterexamplePath: null,
+      counterexample: null,
+      errorInstance: 'stopped',
+    } as unknown as fc.RunDetails<[number]>;
     expect(describeFailure(ID, details).split('\n').slice(1)).toEqual(['  seed: 9', '  path: (none)', '  error: stopped', '  run was interrupted']);
   });
 });
 
 describe('assertClaim', () => {
   test('a property that holds passes and records runs, seed and distribution for the report', ({ task }) => {
-    assertClaim(ID, fc.property(fc.integer({ min: 0, max: 3 }), (n) => n <= 3), { numRuns: 40, label: LABEL, classify: (v) => `n=${v[0]}` });
-    const meta = (task.meta as Record<string, { runs: number; seed: number; expectsCounterexample: boolean; distribution: Record<string, number> }>)[CLAIM_META_KEY];
+    assertClaim(
+      ID,
+      fc.property(fc.integer({ min: 0, max: 3 }), (n) => n <= 3),
+      { numRuns: 40, label: LABEL, classify: (v) => `n=${v[0]}` },
+    );
+    const meta = (task.meta as Record<string, { runs: number; seed: number; expectsCounterexample: boolean; distribution: Record<string, number> }>)[
+      CLAIM_META_KEY
+    ];
     expect(meta.runs).toBe(40);
     expect(Number.isInteger(meta.seed)).toBe(true);
     expect(meta.expectsCounterexample).toBe(false);
@@ -109,8 +130,16 @@ describe('findCounterexample', () => {
   });
 
   test('a property that cannot fail is an error: the twin or ablation lost its teeth', () => {
-    expect(() => findCounterexample(ID, fc.property(fc.nat(), () => true), { numRuns: 20, label: LABEL, quiet: true })).toThrow(
-      new RegExp(`^JT\\.Lem5 ${LABEL}: expected fast-check to find a counterexample in 20 runs \\(seed -?\\d+\\), found none: the property could not fail here$`),
+    expect(() =>
+      findCounterexample(
+        ID,
+        fc.property(fc.nat(), () => true),
+        { numRuns: 20, label: LABEL, quiet: true },
+      ),
+    ).toThrow(
+      new RegExp(
+        `^JT\\.Lem5 ${LABEL}: expected fast-check to find a counterexample in 20 runs \\(seed -?\\d+\\), found none: the property could not fail here$`,
+      ),
     );
   });
 

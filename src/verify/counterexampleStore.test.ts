@@ -24,8 +24,22 @@ afterEach(() => {
   for (const d of roots.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const spec: SpecInput = { data: { x: [[1, 0]], y: [1] }, network: { weights: [[[0.5, 0.5]]] }, loss: 'logistic', schedule: { kind: 'constant', eta: 0.1 }, steps: 3 };
-const base: CounterexampleCase = { claimId: 'JT.Thm1-risk', label: 'ablation drop=separable: XOR', seed: 12, path: '3:0:1', counterexample: [[1, 2]], spec, ablation: 'separable' };
+const spec: SpecInput = {
+  data: { x: [[1, 0]], y: [1] },
+  network: { weights: [[[0.5, 0.5]]] },
+  loss: 'logistic',
+  schedule: { kind: 'constant', eta: 0.1 },
+  steps: 3,
+};
+const base: CounterexampleCase = {
+  claimId: 'JT.Thm1-risk',
+  label: 'ablation drop=separable: XOR',
+  seed: 12,
+  path: '3:0:1',
+  counterexample: [[1, 2]],
+  spec,
+  ablation: 'separable',
+};
 
 describe('counterexample store: save and load round trip', () => {
   test('a saved case lands in <root>/<claim-id>/<label-slug>-<seed>.json and loads back', () => {
@@ -91,11 +105,19 @@ describe('counterexample store: every bad case names its file and field', () => 
   });
 
   test.each([
-    ['an empty label', { label: '' }, /^here: label must not be empty; say which test found the case; see src\/verify\/counterexampleStore\.ts for the format$/],
+    [
+      'an empty label',
+      { label: '' },
+      /^here: label must not be empty; say which test found the case; see src\/verify\/counterexampleStore\.ts for the format$/,
+    ],
     ['a fractional seed', { seed: 1.5 }, /^here: seed must be an integer;/],
     ['an unknown field', { extra: 1 }, /^here: \(root\) .*extra/],
     ['an unknown claim', { claimId: 'JT.Nope' }, /claim id=JT\.Nope is not in the registry/],
-    ['an ablation the claim does not have', { ablation: 'JT.A9' }, /^here: ablation="JT\.A9" is not an ablation of JT\.Thm1-risk; use one of \["separable","JT\.A2","JT\.A1","JT\.A4"\] or omit it$/],
+    [
+      'an ablation the claim does not have',
+      { ablation: 'JT.A9' },
+      /^here: ablation="JT\.A9" is not an ablation of JT\.Thm1-risk; use one of \["separable","JT\.A2","JT\.A1","JT\.A4"\] or omit it$/,
+    ],
     ['a spec that does not parse', { spec: { ...spec, steps: -1 } }, /^here: spec\.steps: must be ≥ 0$/],
   ])('%s', (_name, edit, message) => {
     expect(() => parseCounterexampleCase({ ...base, ...edit }, 'here')).toThrow(message);

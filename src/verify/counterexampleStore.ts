@@ -57,7 +57,9 @@ export function parseCounterexampleCase(value: unknown, where: string): Countere
   const c = res.data;
   const known = claim(c.claimId);
   if (c.ablation !== undefined && !known.ablations.some((a) => a.breaks === c.ablation))
-    throw new RangeError(`${where}: ablation=${JSON.stringify(c.ablation)} is not an ablation of ${c.claimId}; use one of ${JSON.stringify(known.ablations.map((a) => a.breaks))} or omit it`);
+    throw new RangeError(
+      `${where}: ablation=${JSON.stringify(c.ablation)} is not an ablation of ${c.claimId}; use one of ${JSON.stringify(known.ablations.map((a) => a.breaks))} or omit it`,
+    );
   if (c.spec !== undefined)
     try {
       parseSpec(c.spec);
@@ -83,9 +85,12 @@ export function loadCounterexamples(root = counterexampleRoot): StoredCounterexa
   const out: StoredCounterexample[] = [];
   for (const dir of readdirSync(root).sort()) {
     if (!statSync(join(root, dir)).isDirectory()) continue;
-    for (const f of readdirSync(join(root, dir)).filter((x) => x.endsWith('.json')).sort()) {
+    for (const f of readdirSync(join(root, dir))
+      .filter((x) => x.endsWith('.json'))
+      .sort()) {
       const c = readCase(join(root, dir, f));
-      if (c.claimId !== dir) throw new RangeError(`${join(root, dir, f)}: claimId=${c.claimId} but the folder is ${dir}; move the file to ${join(root, c.claimId)}`);
+      if (c.claimId !== dir)
+        throw new RangeError(`${join(root, dir, f)}: claimId=${c.claimId} but the folder is ${dir}; move the file to ${join(root, c.claimId)}`);
       out.push({ file: join(dir, f), case: c });
     }
   }
@@ -107,7 +112,13 @@ export function storedExamples<Ts>(claimId: string, label: string, root = counte
 }
 
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9.=]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'case';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9.=]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'case'
+  );
 }
 
 /** Writes a case as <root>/<claim-id>/<label-slug>-<seed>.json and returns the path; the same label and seed overwrite. */

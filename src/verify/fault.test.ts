@@ -27,7 +27,9 @@ describe('parseFault', () => {
     ['scale:1:', 'factor= must be a finite number other than 1'],
     ['frozen:1', 'takes no layer'],
   ])('%s is refused: %s', (raw, rule) => {
-    expect(() => parseFault(raw)).toThrow(new RangeError(`DLNCHECK_FAULT=${raw} ${rule}; use scale:<layer>:<factor>, drop:<layer>, transpose:<layer>, sign:<layer> or frozen`));
+    expect(() => parseFault(raw)).toThrow(
+      new RangeError(`DLNCHECK_FAULT=${raw} ${rule}; use scale:<layer>:<factor>, drop:<layer>, transpose:<layer>, sign:<layer> or frozen`),
+    );
   });
 });
 

@@ -13,7 +13,8 @@ import { riskAndGradient, type GradientFn } from '../trainer/gradient.js';
 export function parseFault(raw: string, where = 'DLNCHECK_FAULT'): GradientFault {
   const parts = raw.trim().split(':');
   const kind = parts[0];
-  const bad = (rule: string): RangeError => new RangeError(`${where}=${raw} ${rule}; use scale:<layer>:<factor>, drop:<layer>, transpose:<layer>, sign:<layer> or frozen`);
+  const bad = (rule: string): RangeError =>
+    new RangeError(`${where}=${raw} ${rule}; use scale:<layer>:<factor>, drop:<layer>, transpose:<layer>, sign:<layer> or frozen`);
   if (kind === 'frozen') {
     if (parts.length !== 1) throw bad('takes no layer');
     return { kind: 'frozen' };

@@ -54,7 +54,11 @@ function appliedFault(meta: unknown): string | null {
  * failed while training with the fault, "missed" when every one that trained with it passed, "not wired" when none
  * trained with it (the property does not take its trainer from trainerGradient()).
  */
-export function powerMatrix(ids: readonly string[], clean: readonly PowerTestResult[], byFault: Readonly<Record<string, readonly PowerTestResult[]>>): PowerRow[] {
+export function powerMatrix(
+  ids: readonly string[],
+  clean: readonly PowerTestResult[],
+  byFault: Readonly<Record<string, readonly PowerTestResult[]>>,
+): PowerRow[] {
   return ids.map((claimId) => {
     const mine = (tests: readonly PowerTestResult[]) => tests.filter((t) => isMainTest(t.title, claimId));
     const base = mine(clean);
@@ -75,5 +79,11 @@ export function formatPowerMatrix(rows: readonly PowerRow[], faults: readonly st
   const head = `| claim | main tests | exact trainer | ${faults.join(' | ')} |`;
   const rule = `|---|---|---|${faults.map(() => '---').join('|')}|`;
   const body = rows.map((r) => `| ${r.claimId} | ${r.tests} | ${r.clean} | ${faults.map((f) => MARK[r.cells[f] ?? 'no test']).join(' | ')} |`);
-  return [head, rule, ...body, '', '✓ detected (the main property fails), ✗ missed, – not wired (the property does not train with trainerGradient()), · no main test'].join('\n');
+  return [
+    head,
+    rule,
+    ...body,
+    '',
+    '✓ detected (the main property fails), ✗ missed, – not wired (the property does not train with trainerGradient()), · no main test',
+  ].join('\n');
 }

@@ -24,8 +24,7 @@ const profiles: Record<Profile['name'], Profile> = {
 
 export function currentProfile(env: NodeJS.ProcessEnv = process.env): Profile {
   const name = env.DLNCHECK_PROFILE ?? 'default';
-  if (name !== 'default' && name !== 'thorough')
-    throw new RangeError(`DLNCHECK_PROFILE=${name} is not a profile; use default or thorough`);
+  if (name !== 'default' && name !== 'thorough') throw new RangeError(`DLNCHECK_PROFILE=${name} is not a profile; use default or thorough`);
   return profiles[name];
 }
 

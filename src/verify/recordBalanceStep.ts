@@ -25,5 +25,13 @@ export function recordBalanceStep(net: Network, data: Dataset, loss: Loss, eta: 
       deltas = outputDeltaMagnitudes(v.workspace, data, loss);
     },
   });
-  return { dims: net.dims, eta, samples: data.n, before, after: res.network.weights, grads, magnitudes: cancellationMagnitudes(before, net.dims, data, deltas) };
+  return {
+    dims: net.dims,
+    eta,
+    samples: data.n,
+    before,
+    after: res.network.weights,
+    grads,
+    magnitudes: cancellationMagnitudes(before, net.dims, data, deltas),
+  };
 }

@@ -20,7 +20,9 @@ describe('RegimeTracker', () => {
       tightness: { F5: 0.7, drift: -1 },
     });
     expect(r.assertReached().share).toBe(0.8);
-    expect(r.describe()).toBe('JT.Thm1-rank1 regime q ≤ 0.1: 4/5 runs (80 %, required 80 %); q at the horizon: median 0.0800, best 0.0100; worst observed/bound: F5 0.700, drift -1.00');
+    expect(r.describe()).toBe(
+      'JT.Thm1-rank1 regime q ≤ 0.1: 4/5 runs (80 %, required 80 %); q at the horizon: median 0.0800, best 0.0100; worst observed/bound: F5 0.700, drift -1.00',
+    );
   });
 
   test('fails when fewer runs than the required share reach the regime, naming the numbers', () => {

@@ -98,7 +98,10 @@ export class RegimeTracker {
   assertReached(): RegimeSummary {
     const s = this.record();
     if (s.runs === 0) throw new Error(`${this.claimId}: no run was observed; the regime share cannot be judged`);
-    if (s.share < s.minShare) throw new Error(`${this.describe()}: too few runs reached the regime, so the bound was not tested where it binds; lengthen the horizon or draw cases the theorem allows to get there faster`);
+    if (s.share < s.minShare)
+      throw new Error(
+        `${this.describe()}: too few runs reached the regime, so the bound was not tested where it binds; lengthen the horizon or draw cases the theorem allows to get there faster`,
+      );
     return s;
   }
 }
@@ -115,5 +118,13 @@ export function regimeOf(meta: unknown): RegimeSummary | null {
   if (o.tightness && typeof o.tightness === 'object') for (const [k, v] of Object.entries(o.tightness)) if (typeof v === 'number') tightness[k] = v;
   const c = o.closest as Record<string, unknown> | null | undefined;
   const closest = c && typeof c.name === 'string' && num(c.median) && num(c.best) ? { name: c.name, median: c.median as number, best: c.best as number } : null;
-  return { regime: o.regime, runs: o.runs as number, reached: o.reached as number, share: o.share as number, minShare: o.minShare as number, closest, tightness };
+  return {
+    regime: o.regime,
+    runs: o.runs as number,
+    reached: o.reached as number,
+    share: o.share as number,
+    minShare: o.minShare as number,
+    closest,
+    tightness,
+  };
 }

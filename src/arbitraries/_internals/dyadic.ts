@@ -20,8 +20,7 @@ export function gridNumerators(
   const unit = 2 ** bits;
   const lo = Math.ceil(min * unit);
   const hi = Math.floor(max * unit);
-  if (lo > hi)
-    fail(api, `${fields.min}, ${fields.max}`, [min, max], `contain no multiple of 2^${-bits}`, `widen the interval or raise ${fields.bits}`);
+  if (lo > hi) fail(api, `${fields.min}, ${fields.max}`, [min, max], `contain no multiple of 2^${-bits}`, `widen the interval or raise ${fields.bits}`);
   if (Math.max(Math.abs(lo), Math.abs(hi)) > MAX_NUMERATOR)
     fail(api, fields.bits, bits, `puts ${Math.max(Math.abs(min), Math.abs(max))}·2^${bits} beyond 2^31−1`, `lower ${fields.bits}`);
   return { lo, hi };

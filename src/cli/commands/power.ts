@@ -26,9 +26,15 @@ export function runPower(ids: readonly string[], faults: readonly string[], run:
 export function registerPower(program: Command): void {
   program
     .command('power')
-    .description("the claim × fault matrix: does each claim's main property fail on each broken trainer (1 % scaled, transposed, sign-flipped or dropped layer gradient, a trainer that never moves)?")
+    .description(
+      "the claim × fault matrix: does each claim's main property fail on each broken trainer (1 % scaled, transposed, sign-flipped or dropped layer gradient, a trainer that never moves)?",
+    )
     .argument('[claim-ids...]', 'claims to run (default: every claim)')
-    .option('--faults <list>', `comma-separated faults (scale:<layer>:<factor>, drop:<layer>, transpose:<layer>, sign:<layer>, frozen)`, DEFAULT_FAULTS.join(','))
+    .option(
+      '--faults <list>',
+      `comma-separated faults (scale:<layer>:<factor>, drop:<layer>, transpose:<layer>, sign:<layer>, frozen)`,
+      DEFAULT_FAULTS.join(','),
+    )
     .option('--out <file>', 'where to write the matrix as JSON', 'reports/power.json')
     .action((ids: string[], opts: { faults: string; out: string }) => {
       const known = claims.map((c) => c.id);

@@ -37,7 +37,14 @@ async function report(...args: string[]): Promise<{ stdout: string; exitCode: nu
 const [first, second] = claims.map((c) => c.id);
 function shard(name: string, file: string, id: string, status: string): string {
   const title = `${id} holds`;
-  writeFileSync(join(dir, name), JSON.stringify({ startTime: 1, success: status === 'passed', testResults: [{ name: file, assertionResults: [{ title, fullName: title, status, duration: 2, failureMessages: [] }] }] }));
+  writeFileSync(
+    join(dir, name),
+    JSON.stringify({
+      startTime: 1,
+      success: status === 'passed',
+      testResults: [{ name: file, assertionResults: [{ title, fullName: title, status, duration: 2, failureMessages: [] }] }],
+    }),
+  );
   return join(dir, name);
 }
 
@@ -47,7 +54,12 @@ describe('dlncheck report --vitest shards --compare base', () => {
     const base = await report('--out', join(dir, 'base'), '--vitest', ...files);
     expect(base.error).toBeNull();
     const rows = (JSON.parse(readFileSync(join(dir, 'base', 'claims.json'), 'utf8')) as { rows: { id: string; verdict: string }[] }).rows;
-    expect(rows.filter((r) => r.verdict === 'verified').map((r) => r.id).sort()).toEqual([first, second].sort());
+    expect(
+      rows
+        .filter((r) => r.verdict === 'verified')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([first, second].sort());
     out = [];
     const again = await report('--out', join(dir, 'head'), '--vitest', ...files, '--compare', join(dir, 'base', 'claims.json'));
     expect(again.error).toBeNull();
@@ -83,8 +95,12 @@ describe('dlncheck report --vitest shards --compare base', () => {
       `report: --compare=${join(dir, 'nope.json')} does not exist; pass the base run's claims.json (in CI: the main branch's report artifact)`,
     );
     writeFileSync(join(dir, 'broken.json'), '{');
-    expect((await report('--out', dir, '--vitest', s1, '--compare', join(dir, 'broken.json'))).error?.message).toMatch(/^report: --compare=.*broken\.json is not valid JSON \(/);
-    expect((await report('--out', dir, '--vitest', s1, join(dir, 'missing-shard.json'))).error?.message).toMatch(/^vitest: shard .*missing-shard\.json does not exist/);
+    expect((await report('--out', dir, '--vitest', s1, '--compare', join(dir, 'broken.json'))).error?.message).toMatch(
+      /^report: --compare=.*broken\.json is not valid JSON \(/,
+    );
+    expect((await report('--out', dir, '--vitest', s1, join(dir, 'missing-shard.json'))).error?.message).toMatch(
+      /^vitest: shard .*missing-shard\.json does not exist/,
+    );
     expect((await report('--out', dir, '--vitest', s1, '--threshold', 'power')).error?.message).toMatch(/^report: --threshold=power must be name=number/);
   });
 });

@@ -18,7 +18,9 @@ interface ReportOptions {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('write <out>/index.html and <out>/claims.json: one row per claim with its verdict, stored counterexamples replayed and plotted, and the reproduced figures; with --compare, the change against a base claims.json as Markdown (exit 1 on a verdict regression)')
+    .description(
+      'write <out>/index.html and <out>/claims.json: one row per claim with its verdict, stored counterexamples replayed and plotted, and the reproduced figures; with --compare, the change against a base claims.json as Markdown (exit 1 on a verdict regression)',
+    )
     .option('--out <dir>', 'report directory', 'reports')
     .option('--vitest <files...>', "vitest's JSON reporter output (default <out>/vitest.json); several files are the shards of one run, merged")
     .option('--counterexamples <dir>', 'stored counterexamples, one folder per claim ID', 'fixtures/counterexamples')
