@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { CheckpointRecord } from '../metrics/checkpoint.js';
-import { lineChartSpec } from './lineChart.js';
+import { type LinePoint, lineChartSpec } from './lineChart.js';
 import { layerPoints, scalarPoints, STEP_AXIS, type LayerSelection, type Trajectory } from './trajectory.js';
 
 /**
@@ -104,33 +104,35 @@ export function angleDegrees(cos: number): number {
   return (Math.acos(Math.min(1, Math.max(-1, cos))) * 180) / Math.PI;
 }
 
-/** R(W(t)) against t, both axes logarithmic (JT.Thm1-risk: R → 0). */
-export function riskPlot(runs: readonly Trajectory[], o: RiskPlotOptions = {}): TopLevelSpec {
+/** One curve per run against t, both axes logarithmic: the scalar charts (risk, angle, step size). */
+export function logLogRunChart(title: string, yTitle: string, points: readonly LinePoint[], o: RiskPlotOptions): TopLevelSpec {
   return lineChartSpec({
-    title: o.title ?? 'risk',
+    title: o.title ?? title,
     subtitle: o.subtitle,
     xTitle: STEP_AXIS,
-    yTitle: 'R(W(t)) (log scale)',
+    yTitle,
     xScale: 'log',
     yScale: 'log',
-    points: scalarPoints(runs, (c) => c.risk),
+    points,
     references: o.references,
     seriesTitle: 'run',
   });
 }
 
+/** R(W(t)) against t, both axes logarithmic (JT.Thm1-risk: R → 0). */
+export function riskPlot(runs: readonly Trajectory[], o: RiskPlotOptions = {}): TopLevelSpec {
+  return logLogRunChart(
+    'risk',
+    'R(W(t)) (log scale)',
+    scalarPoints(runs, (c) => c.risk),
+    o,
+  );
+}
+
 /** ∠(w_prod(t), ū) in degrees, both axes logarithmic (JT.Thm2/Thm4-margin: the angle → 0). */
 export function angleToMaxMarginPlot(runs: readonly Trajectory[], o: PlotOptions = {}): TopLevelSpec {
-  return lineChartSpec({
-    title: o.title ?? 'angle between w_prod and the max-margin direction ū',
-    subtitle: o.subtitle,
-    xTitle: STEP_AXIS,
-    yTitle: '∠(w_prod, ū) in degrees (log scale)',
-    xScale: 'log',
-    yScale: 'log',
-    points: scalarPoints(runs, (c) => (c.cosineToMaxMargin === null ? null : angleDegrees(c.cosineToMaxMargin))),
-    seriesTitle: 'run',
-  });
+  const angle = (c: CheckpointRecord) => (c.cosineToMaxMargin === null ? null : angleDegrees(c.cosineToMaxMargin));
+  return logLogRunChart('angle between w_prod and the max-margin direction ū', '∠(w_prod, ū) in degrees (log scale)', scalarPoints(runs, angle), o);
 }
 
 export interface NamedPlot {
