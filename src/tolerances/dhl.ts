@@ -1,6 +1,6 @@
 import { frobeniusSquared } from '../linalg/dense.js';
 import { quotient } from './quotient.js';
-import { gamma, UNIT_ROUNDOFF as unitRoundoff } from './rounding.js';
+import { gamma, UNIT_ROUNDOFF } from './rounding.js';
 
 /**
  * Tolerances of the DHL balancedness claims over many steps (DHL.Thm2.2 under gradient flow and small steps,
@@ -49,7 +49,7 @@ export interface FlowDrift {
  */
 export function flowDriftRatio(f: FlowDrift): number {
   const scaleY = 1 + f.maxEntry;
-  const e = Math.sqrt(f.unknowns) * (f.tolerance + 64 * unitRoundoff) * scaleY;
+  const e = Math.sqrt(f.unknowns) * (f.tolerance + 64 * UNIT_ROUNDOFF) * scaleY;
   const bound = f.evaluations * (4 * f.maxLayerNorm * e + 2 * e * e) + 4 * gamma(f.maxDim + 4) * f.maxSquaredNorm;
   return quotient(f.drift, bound);
 }
