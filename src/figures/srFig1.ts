@@ -26,25 +26,19 @@ export const srFig1: FigureDefinition = {
     const large = srNetwork(DEPTH, linear, seededRandom(ctx.seed).fork('SR.init'), LARGE, data, logistic);
     const small = scaledNetwork(large, SMALL / LARGE);
     const runs = [
+      { s: LARGE, network: large },
+      { s: SMALL, network: small },
+    ].map(({ s, network }) =>
       trainRun({
-        label: `init s=${LARGE}`,
-        network: large,
+        label: `init s=${s}`,
+        network,
         data,
         loss: logistic,
         schedule: { kind: 'ji-telgarsky' },
         steps,
-        progress: ctx.progress.task(`SR.R4.2 s=${LARGE}`, steps),
+        progress: ctx.progress.task(`SR.R4.2 s=${s}`, steps),
       }),
-      trainRun({
-        label: `init s=${SMALL}`,
-        network: small,
-        data,
-        loss: logistic,
-        schedule: { kind: 'ji-telgarsky' },
-        steps,
-        progress: ctx.progress.task(`SR.R4.2 s=${SMALL}`, steps),
-      }),
-    ];
+    );
     const panels = [
       {
         name: 'left-risk',
