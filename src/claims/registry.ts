@@ -26,20 +26,19 @@ export interface Claim {
   readonly ablations: readonly Ablation[];
 }
 
-const JT = 'properties/alignment.property.test.ts';
-const DHL = 'properties/balancedness.property.test.ts';
-const RNBU = 'properties/alignment-invariance.property.test.ts';
+/** JT.Thm1-rank1, -align and -prod share one file: they read the same cached GD trajectories. */
+const JT_THM1_TRAJECTORY = 'properties/jt/thm1-rank1-align-prod.property.test.ts';
 
 export const claims: readonly Claim[] = [
   // Ji & Telgarsky 2019
-  { id: 'JT.Lem5', paper: 'JT', statement: 'logistic risk is β(R)-smooth on B(R) with β(R) = 2L²R^{2L−2}(β+G)', checks: ['INEQ'], hypotheses: ['JT.A3', 'unitData'], property: JT, ablations: [] },
+  { id: 'JT.Lem5', paper: 'JT', statement: 'logistic risk is β(R)-smooth on B(R) with β(R) = 2L²R^{2L−2}(β+G)', checks: ['INEQ'], hypotheses: ['JT.A3', 'unitData'], property: 'properties/jt/lem5-smoothness.property.test.ts', ablations: [] },
   {
     id: 'JT.Thm1-risk',
     paper: 'JT',
     statement: 'R(W(t)) → 0: descent inequality at every A4 step and S(t) ≤ 2(R(0) − R(t))',
     checks: ['INEQ', 'MONO', 'TREND'],
     hypotheses: ['JT.A1', 'JT.A2', 'JT.A3', 'JT.A4', 'separable'],
-    property: JT,
+    property: 'properties/jt/thm1-risk.property.test.ts',
     ablations: [
       { breaks: 'separable', expect: 'risk bounded away from 0 (XOR, two moons)' },
       { breaks: 'JT.A2', expect: 'the JT.A2-necessary example: iterate goes to the saddle, R → ℓ(0)' },
@@ -47,39 +46,39 @@ export const claims: readonly Claim[] = [
       { breaks: 'JT.A4', expect: 'a constant step far above 1/β(R): a step where the risk rises' },
     ],
   },
-  { id: 'JT.Thm1-norms', paper: 'JT', statement: '‖W_k‖_F → ∞ for every k: F3 at every step, strict growth once all margins are positive', checks: ['EXACT', 'MONO'], hypotheses: ['JT.A1', 'JT.A2', 'separable'], property: JT, ablations: [] },
+  { id: 'JT.Thm1-norms', paper: 'JT', statement: '‖W_k‖_F → ∞ for every k: F3 at every step, strict growth once all margins are positive', checks: ['EXACT', 'MONO'], hypotheses: ['JT.A1', 'JT.A2', 'separable'], property: 'properties/jt/thm1-norms.property.test.ts', ablations: [] },
   {
     id: 'JT.Thm1-rank1',
     paper: 'JT',
     statement: 'ρ_k → 1: 1 − ρ_k² ≤ (D + 4S(t))/‖W_k(t)‖_F² at every checkpoint',
     checks: ['INEQ'],
     hypotheses: ['JT.A1', 'JT.A2', 'separable'],
-    property: JT,
+    property: JT_THM1_TRAJECTORY,
     ablations: [{ breaks: 'S(t) term', expect: 'g_k > D at a finite t under large steps' }],
   },
-  { id: 'JT.Thm1-align', paper: 'JT', statement: '|⟨v_{k+1}, u_k⟩| → 1: F6 at every checkpoint', checks: ['INEQ'], hypotheses: ['JT.A1', 'JT.A2', 'separable'], property: JT, ablations: [] },
-  { id: 'JT.Thm1-prod', paper: 'JT', statement: '|⟨w_prod/∏‖W_k‖_F, v_1⟩| ≤ ∏ρ_k and → 1', checks: ['INEQ', 'TREND'], hypotheses: ['JT.A1', 'JT.A2', 'separable'], property: JT, ablations: [] },
+  { id: 'JT.Thm1-align', paper: 'JT', statement: '|⟨v_{k+1}, u_k⟩| → 1: F6 at every checkpoint', checks: ['INEQ'], hypotheses: ['JT.A1', 'JT.A2', 'separable'], property: JT_THM1_TRAJECTORY, ablations: [] },
+  { id: 'JT.Thm1-prod', paper: 'JT', statement: '|⟨w_prod/∏‖W_k‖_F, v_1⟩| ≤ ∏ρ_k and → 1', checks: ['INEQ', 'TREND'], hypotheses: ['JT.A1', 'JT.A2', 'separable'], property: JT_THM1_TRAJECTORY, ablations: [] },
   {
     id: 'JT.Lem4',
     paper: 'JT',
     statement: '⟨Π_⊥w, ∇R(w)⟩ ≥ 0 when ⟨w, ū⟩ ≥ 0 and ‖Π_⊥w‖ exceeds 1 + ln(n)/α (exp) or 2n/(eα) (logistic)',
     checks: ['INEQ'],
     hypotheses: ['JT.A5', 'separable'],
-    property: JT,
+    property: 'properties/jt/lem4.property.test.ts',
     ablations: [{ breaks: 'threshold or ⟨w, ū⟩ ≥ 0', expect: '⟨Π_⊥w, ∇R(w)⟩ < 0' }],
   },
-  { id: 'JT.Thm2-margin', paper: 'JT', statement: 'GF: w_prod/∏‖W_k‖_F → ū (γ ≤ γ̄, F8, shrinking angle)', checks: ['INEQ', 'EXACT', 'TREND'], hypotheses: ['JT.A1', 'JT.A5', 'separable'], property: JT, ablations: [] },
+  { id: 'JT.Thm2-margin', paper: 'JT', statement: 'GF: w_prod/∏‖W_k‖_F → ū (γ ≤ γ̄, F8, shrinking angle)', checks: ['INEQ', 'EXACT', 'TREND'], hypotheses: ['JT.A1', 'JT.A5', 'separable'], property: 'properties/jt/thm2-margin.property.test.ts', ablations: [] },
   {
     id: 'JT.Thm4-margin',
     paper: 'JT',
     statement: 'GD with the A4 step, logistic loss: w_prod/∏‖W_k‖_F → ū',
     checks: ['INEQ', 'EXACT', 'TREND'],
     hypotheses: ['JT.A1', 'JT.A3', 'JT.A4', 'JT.A5', 'separable'],
-    property: JT,
+    property: 'properties/jt/thm4-margin.property.test.ts',
     ablations: [{ breaks: 'JT.A5', expect: 'none expected: report what is seen', reportOnly: true }],
   },
-  { id: 'LL.smoothed-margin', paper: 'LL', statement: 'exponential sum loss: log(1/ℒ)/‖θ‖^L is non-decreasing once ℒ < 1', checks: ['MONO'], hypotheses: ['homogeneous', 'smallStep'], property: JT, ablations: [] },
-  { id: 'JT.A2-necessary', paper: 'JT', statement: 'without A2 the risk can stay at ℓ(0): w_2 = −w_1 goes to the saddle', checks: ['CEX'], hypotheses: [], property: JT, ablations: [] },
+  { id: 'LL.smoothed-margin', paper: 'LL', statement: 'exponential sum loss: log(1/ℒ)/‖θ‖^L is non-decreasing once ℒ < 1', checks: ['MONO'], hypotheses: ['homogeneous', 'smallStep'], property: 'properties/ll/smoothed-margin.property.test.ts', ablations: [] },
+  { id: 'JT.A2-necessary', paper: 'JT', statement: 'without A2 the risk can stay at ℓ(0): w_2 = −w_1 goes to the saddle', checks: ['CEX'], hypotheses: [], property: 'properties/jt/a2-necessary.property.test.ts', ablations: [] },
   // Du, Hu & Lee 2018
   {
     id: 'DHL.Thm2.1',
@@ -87,51 +86,51 @@ export const claims: readonly Claim[] = [
     statement: 'homogeneous φ: ‖W_k[i,:]‖² − ‖W_{k+1}[:,i]‖² changes by exactly η²(‖∂R/∂a‖² − ‖∂R/∂b‖²) per step (F4)',
     checks: ['EXACT'],
     hypotheses: ['homogeneous', 'equalSteps'],
-    property: DHL,
+    property: 'properties/dhl/thm2-1.property.test.ts',
     ablations: [
       { breaks: 'homogeneous', expect: 'first-order change of ‖a‖² − ‖b‖² (tanh, softplus)' },
       { breaks: 'equalSteps', expect: 'per-layer step sizes: first-order change of ‖a‖² − ‖b‖²' },
     ],
   },
-  { id: 'DHL.Cor2.1', paper: 'DHL', statement: '‖W_k‖_F² − ‖W_{k+1}‖_F² changes only at second order (layer sum of F4)', checks: ['EXACT'], hypotheses: ['homogeneous'], property: DHL, ablations: [] },
+  { id: 'DHL.Cor2.1', paper: 'DHL', statement: '‖W_k‖_F² − ‖W_{k+1}‖_F² changes only at second order (layer sum of F4)', checks: ['EXACT'], hypotheses: ['homogeneous'], property: 'properties/dhl/cor2-1.property.test.ts', ablations: [] },
   {
     id: 'DHL.Thm2.2',
     paper: 'DHL',
     statement: 'linear layers: D_k(t+1) − D_k(t) = η²(G_kG_kᵀ − G_{k+1}ᵀG_{k+1}) (F2); GF conserves D_k',
     checks: ['EXACT', 'INEQ', 'TREND'],
     hypotheses: ['linear'],
-    property: DHL,
+    property: 'properties/dhl/thm2-2.property.test.ts',
     ablations: [{ breaks: 'linear', expect: 'tanh between layers: one-step residual O(η), not O(η²)' }],
   },
-  { id: 'DHL.MF', paper: 'DHL', statement: 'factorization: UᵀU − VᵀV changes by η²(VᵀQᵀQV − UᵀQQᵀU)', checks: ['EXACT'], hypotheses: ['linear'], property: DHL, ablations: [] },
+  { id: 'DHL.MF', paper: 'DHL', statement: 'factorization: UᵀU − VᵀV changes by η²(VᵀQᵀQV − UᵀQQᵀU)', checks: ['EXACT'], hypotheses: ['linear'], property: 'properties/dhl/mf.property.test.ts', ablations: [] },
   {
     id: 'DHL.Lem3.1',
     paper: 'DHL',
     statement: 'decaying step η_t = c(t+1)^{−(1/2+δ)}: drift ≤ c²(1 + 1/(2δ))·sup‖∇f‖², and < ε w.h.p. for small init',
     checks: ['INEQ', 'STAT'],
     hypotheses: ['decayingStep', 'smallInit'],
-    property: DHL,
+    property: 'properties/dhl/lem3-1.property.test.ts',
     ablations: [{ breaks: 'decayingStep', expect: 'δ = 0 or a large constant step: imbalance grows past ε' }],
   },
-  { id: 'DHL.Thm3.2', paper: 'DHL', statement: 'rank one, small init and step: log(‖u‖²/‖v‖²) stays in a band, loss falls geometrically', checks: ['STAT', 'TREND'], hypotheses: ['smallInit', 'smallStep'], property: DHL, ablations: [] },
+  { id: 'DHL.Thm3.2', paper: 'DHL', statement: 'rank one, small init and step: log(‖u‖²/‖v‖²) stays in a band, loss falls geometrically', checks: ['STAT', 'TREND'], hypotheses: ['smallInit', 'smallStep'], property: 'properties/dhl/thm3-2.property.test.ts', ablations: [] },
   {
     id: 'ACH.Thm1',
     paper: 'ACH',
     statement: 'balanced init: dP/dt = −Σ_j (PPᵀ)^{(j−1)/L} E (PᵀP)^{(L−j)/L}; GD one-step discrepancy O(η²)',
     checks: ['EXACT'],
     hypotheses: ['balanced', 'linear'],
-    property: DHL,
+    property: 'properties/ach/thm1.property.test.ts',
     ablations: [{ breaks: 'balanced', expect: 'discrepancy of order ‖D(0)‖' }],
   },
   // Radhakrishnan, Nichani, Bernstein & Uhler
-  { id: 'RNBU.Def2', paper: 'RNBU', statement: 'a net is aligned if orthogonal U_k make every U_kᵀW_kU_{k−1} diagonal', checks: ['EXACT'], hypotheses: [], property: RNBU, ablations: [] },
+  { id: 'RNBU.Def2', paper: 'RNBU', statement: 'a net is aligned if orthogonal U_k make every U_kᵀW_kU_{k−1} diagonal', checks: ['EXACT'], hypotheses: [], property: 'properties/rnbu/def2.property.test.ts', ablations: [] },
   {
     id: 'RNBU.1D',
     paper: 'RNBU',
     statement: '1-d output: the rank-one aligned init stays rank one and aligned at every GD step, any loss and data',
     checks: ['EXACT'],
     hypotheses: ['alignedRankOneInit'],
-    property: RNBU,
+    property: 'properties/rnbu/1d.property.test.ts',
     ablations: [{ breaks: 'alignedRankOneInit', expect: 'generic init: exact alignment absent at finite t' }],
   },
   {
@@ -140,17 +139,17 @@ export const claims: readonly Claim[] = [
     statement: 'squared loss, aligned init: alignment is invariant iff Λ, Γ are diagonal on the leading block (autoencoding, factorization, sensing)',
     checks: ['EXACT', 'CEX'],
     hypotheses: ['alignedInit', 'diagonalMoments'],
-    property: RNBU,
+    property: 'properties/rnbu/thm1.property.test.ts',
     ablations: [{ breaks: 'diagonalMoments', expect: 'generic (X, Y): off-diagonal of U_kᵀW_kU_{k−1} of order η after one step' }],
   },
-  { id: 'RNBU.Cor1', paper: 'RNBU', statement: 'invariant alignment: matrix GD equals the scalar recursion on singular values', checks: ['EXACT'], hypotheses: ['alignedInit', 'diagonalMoments'], property: RNBU, ablations: [] },
+  { id: 'RNBU.Cor1', paper: 'RNBU', statement: 'invariant alignment: matrix GD equals the scalar recursion on singular values', checks: ['EXACT'], hypotheses: ['alignedInit', 'diagonalMoments'], property: 'properties/rnbu/cor1.property.test.ts', ablations: [] },
   {
     id: 'RNBU.Prop1',
     paper: 'RNBU',
     statement: 'balanced index, η ≤ 1/(λLs*^{2L−2}): s_t ↑ s* with s* − s_t ≤ (1 − ηλLs_0^{2L−2})^t(s* − s_0)',
     checks: ['INEQ', 'MONO', 'CEX'],
     hypotheses: ['stepBound', 'balancedIndex'],
-    property: RNBU,
+    property: 'properties/rnbu/prop1.property.test.ts',
     ablations: [{ breaks: 'stepBound', expect: 'η three times the bound oscillates' }],
   },
   {
@@ -159,10 +158,10 @@ export const claims: readonly Claim[] = [
     statement: 'constrained layer W = Σ w_m B_m: GD on w equals projected GD iff the B_m are orthonormal (equal norms c: step c²η)',
     checks: ['EXACT', 'CEX'],
     hypotheses: ['orthonormalBasis'],
-    property: RNBU,
+    property: 'properties/rnbu/proj.property.test.ts',
     ablations: [{ breaks: 'orthonormalBasis', expect: 'zero-padded convolution vs plain projection: residual of order 1e-1' }],
   },
-  { id: 'RNBU.Thm3', paper: 'RNBU', statement: 'constrained layers: alignment is not invariant once n is large relative to the constraint dimension', checks: ['CEX'], hypotheses: [], property: RNBU, ablations: [] },
+  { id: 'RNBU.Thm3', paper: 'RNBU', statement: 'constrained layers: alignment is not invariant once n is large relative to the constraint dimension', checks: ['CEX'], hypotheses: [], property: 'properties/rnbu/thm3.property.test.ts', ablations: [] },
 ];
 
 const byId = new Map(claims.map((c) => [c.id, c]));
