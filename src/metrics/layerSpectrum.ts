@@ -2,11 +2,16 @@
  * The top singular pair of each layer and its squared Frobenius norm: what F5, F6 and the product bound read at a
  * checkpoint (JT.Thm1-rank1, -align, -prod).
  */
-import { svd } from '../metrics/singularValues.js';
-import { type LayerSpectrum } from '../tolerances/alignment.js';
 import { sumOfSquares } from '../linalg/sumOfSquares.js';
+import { svd } from './singularValues.js';
 
-export interface Spectrum extends LayerSpectrum {
+/** A layer's top singular pair (σ_1, u, v), σ_2, its shape and ‖W‖_F² (plain sum: the rounding bounds assume it). */
+export interface Spectrum {
+  readonly sigma1: number;
+  /** second largest singular value (0 for a single row or column) */
+  readonly sigma2: number;
+  readonly rows: number;
+  readonly cols: number;
   readonly u: Float64Array;
   readonly v: Float64Array;
   readonly frobeniusSquared: number;
@@ -27,6 +32,7 @@ export function spectrum(W: Float64Array, rows: number, cols: number): Spectrum 
   };
 }
 
+/** spectrum() of every layer (W_k is dims[k+1] × dims[k]). */
 export function spectra(weights: readonly Float64Array[], dims: readonly number[]): Spectrum[] {
   return weights.map((W, k) => spectrum(W, dims[k + 1], dims[k]));
 }
