@@ -20,7 +20,7 @@ import { type GradientFn } from '../../src/trainer/gradient.js';
 import { gradientDescent, type StepView } from '../../src/trainer/gradientDescent.js';
 import { ablationTest, claimTitle } from '../../src/claims/registry.js';
 import { assertClaim, findCounterexample } from '../../src/verify/claimProperty.js';
-import { horizon, runs, testTimeout } from '../../src/verify/profile.js';
+import { currentProfile, horizon, runs, testTimeout } from '../../src/verify/profile.js';
 import { plainFrobenius } from '../../src/linalg/sumOfSquares.js';
 import { LeakReport, SHORT, emptyLeak, leakOk, leakSummary, worseLeak } from '../../src/verify/rnbu/invariance.js';
 import { gradientLeakBound, ratio, readoutError, updateRounding } from '../../src/verify/rnbu/rounding.js';
@@ -96,7 +96,7 @@ const expression = expressionLoss('log(1 + exp(-u)) + u^2/64');
 
 const lossOf = (name: OneDCase['loss']): Loss => (name === 'logistic' ? logistic : name === 'exponential' ? exponential : name === 'expression' ? expression : squared);
 
-const oneDCase: fc.Arbitrary<OneDCase> = architecture({ minDepth: 1, maxDepth: 4, maxWidth: 4, minOutputDim: 1, maxOutputDim: 1 }).chain((arch) =>
+const oneDCase: fc.Arbitrary<OneDCase> = architecture({ minDepth: 1, maxDepth: 4, maxWidth: 4, maxInputDim: currentProfile().maxWidth, minOutputDim: 1, maxOutputDim: 1 }).chain((arch) =>
   fc.record({
     dims: fc.constant(arch.dims),
     weights: alignedRankOneInit(arch, { maxDirectionEntry: 2 }),

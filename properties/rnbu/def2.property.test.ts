@@ -12,7 +12,7 @@ import { alignmentDistance, alignmentInBases } from '../../src/metrics/alignment
 import { claimTitle } from '../../src/claims/registry.js';
 import { gamma } from '../../src/tolerances/rounding.js';
 import { assertClaim, findCounterexample } from '../../src/verify/claimProperty.js';
-import { runs, testTimeout } from '../../src/verify/profile.js';
+import { currentProfile, runs, testTimeout } from '../../src/verify/profile.js';
 
 /** A test's timeout: its measured default-profile budget, scaled as testTimeout says. */
 const timeout = (ms: number) => testTimeout(ms);
@@ -29,7 +29,7 @@ describe('RNBU.Def2 distance from aligned', () => {
         'RNBU.Def2',
         fc.property(
           alignedInit({ maxDepth: 4, maxWidth: 4 }),
-          architecture({ minDepth: 1, maxDepth: 4, maxWidth: 4, maxOutputDim: 4 }).chain((arch) =>
+          architecture({ minDepth: 1, maxDepth: 4, maxWidth: 4, maxInputDim: currentProfile().maxWidth, maxOutputDim: 4 }).chain((arch) =>
             fc.record({ dims: fc.constant(arch.dims), weights: fc.constantFrom<'dyadic' | 'rational'>('dyadic', 'rational').chain((frames) => balancedInit(arch, { frames })) }),
           ),
           (init, bal) => {
