@@ -3,7 +3,8 @@
  * take IDs, statements and hypotheses from here, so nothing is written twice.
  */
 export type CheckType = 'EXACT' | 'INEQ' | 'MONO' | 'STAT' | 'TREND' | 'CEX';
-export type Paper = 'JT' | 'RNBU' | 'DHL' | 'ACH' | 'LL' | 'SR';
+/** EX: the worked example of docs/writing-a-claim.md, not a claim of the papers. */
+export type Paper = 'JT' | 'RNBU' | 'DHL' | 'ACH' | 'LL' | 'SR' | 'EX';
 
 export interface Ablation {
   /** the hypothesis dropped or the setting broken */
@@ -162,6 +163,16 @@ export const claims: readonly Claim[] = [
     ablations: [{ breaks: 'orthonormalBasis', expect: 'zero-padded convolution vs plain projection: residual of order 1e-1' }],
   },
   { id: 'RNBU.Thm3', paper: 'RNBU', statement: 'constrained layers: alignment is not invariant once n is large relative to the constraint dimension', checks: ['CEX'], hypotheses: [], property: 'properties/rnbu/thm3.property.test.ts', ablations: [] },
+  // The worked example of docs/writing-a-claim.md (runs in npm test so the guide cannot rot)
+  {
+    id: 'EX.norm-step',
+    paper: 'EX',
+    statement: 'worked example: one GD step on a one-layer net changes ‖W‖_F² by −2η⟨G, W⟩ + η²‖G‖²',
+    checks: ['EXACT'],
+    hypotheses: [],
+    property: 'properties/example/norm-step.property.test.ts',
+    ablations: [{ breaks: 'η² term', expect: 'the first-order prediction −2η⟨G, W⟩ misses by η²‖G‖² at large steps' }],
+  },
 ];
 
 const byId = new Map(claims.map((c) => [c.id, c]));
