@@ -7,6 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { plainFrobenius } from '../../src/linalg/sumOfSquares.js';
 import fc from 'fast-check';
+import { maxAbs } from '../../src/linalg/maxAbs.js';
 import { architecture, regressionDataset, type Weights } from '../../src/arbitraries/index.js';
 import { ablationTest, claimTitle } from '../../src/claims/registry.js';
 import { datasetFromArrays } from '../../src/data/dataset.js';
@@ -205,10 +206,6 @@ describe('DHL.Thm2.2: gradient flow and small steps', () => {
     );
   }, timeout(10_000));
 });
-
-function maxAbs(ms: readonly Float64Array[]): number {
-  return Math.max(0, ...ms.flatMap((m) => Array.from(m, Math.abs)));
-}
 
 describe('DHL.Thm2.2 and DHL.MF: exact arithmetic and the factorization form', () => {
   test(claimTitle('DHL.Thm2.2', 'EXACT in rationals (mathjs Fraction): integer squared-loss cases, step p/q, F2 residual exactly 0'), () => {

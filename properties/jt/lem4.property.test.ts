@@ -3,6 +3,7 @@
  */
 import { describe, test } from 'vitest';
 import fc from 'fast-check';
+import { unitOrthogonal } from '../../src/linalg/unitOrthogonal.js';
 import { separableDataset } from '../../src/arbitraries/index.js';
 import { ablationTest, claimTitle } from '../../src/claims/registry.js';
 import { dot, norm2 } from '../../src/linalg/dense.js';
@@ -51,25 +52,6 @@ const nonNegativeAlong = fc.integer({ min: 0, max: 14 }).map((k) => (k === 0 ? 0
 
 /** f = 1 + k/16, k ≥ 1: strictly beyond the threshold. */
 const beyondThreshold = fc.integer({ min: 1, max: 48 }).map((k) => 1 + k / 16);
-
-/** Unit vector along Π_⊥r (r integer); e_j's projection when r ∈ span(ū). */
-function unitOrthogonal(r: readonly number[], u: Float64Array): Float64Array {
-  const tryVec = (v: ArrayLike<number>): Float64Array | null => {
-    const c = dot(v, u);
-    const p = Float64Array.from(v, (vi, j) => vi - c * u[j]);
-    const n = norm2(p);
-    return n > 1e-6 * Math.max(1, norm2(v)) ? p.map((pi) => pi / n) : null;
-  };
-  const first = tryVec(r);
-  if (first) return first;
-  for (let j = 0; j < u.length; j++) {
-    const e = new Float64Array(u.length);
-    e[j] = 1;
-    const p = tryVec(e);
-    if (p) return p;
-  }
-  return fail('unitOrthogonal: ū^⊥ is {0} (d = 1)');
-}
 
 /**
  * ⟨Π_⊥w, ∇R(w)⟩·e^{shift} evaluated stably: the trainer-style GradientFn runs on the one-layer net wᵀ with the loss
