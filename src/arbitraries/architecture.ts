@@ -1,16 +1,16 @@
 import fc from 'fast-check';
-import { currentProfile } from '../verify/profile.js';
+import { DEFAULT_SIZES } from './_internals/defaultSizes.js';
 import { integerIn, ordered, rejectUnknownKeys } from './_internals/constraints.js';
 import type { Architecture } from './types.js';
 
 export interface ArchitectureConstraints {
-  /** depth L (number of weight matrices): defaults 1 … currentProfile().maxDepth */
+  /** depth L (number of weight matrices): defaults 1 … DEFAULT_SIZES.maxDepth, fixed */
   minDepth?: number;
   maxDepth?: number;
-  /** hidden widths d_1 … d_{L−1}: defaults 1 … currentProfile().maxWidth */
+  /** hidden widths d_1 … d_{L−1}: defaults 1 … DEFAULT_SIZES.maxWidth, fixed */
   minWidth?: number;
   maxWidth?: number;
-  /** input dimension d_0: defaults 1 … currentProfile().maxWidth */
+  /** input dimension d_0: defaults 1 … DEFAULT_SIZES.maxWidth, fixed */
   minInputDim?: number;
   maxInputDim?: number;
   /** output dimension d_L: minOutputDim defaults to 1 and maxOutputDim to minOutputDim (the classification claims need d_L = 1) */
@@ -30,14 +30,14 @@ const LIMIT = 1024;
  */
 export function architecture(constraints: ArchitectureConstraints = {}): fc.Arbitrary<Architecture> {
   rejectUnknownKeys(API, constraints, KNOWN);
-  const profile = currentProfile();
+  const sizes = DEFAULT_SIZES;
   const c = (name: (typeof KNOWN)[number], fallback: number) => integerIn(API, `constraints.${name}`, constraints[name] ?? fallback, 1, LIMIT);
   const minDepth = c('minDepth', 1);
-  const maxDepth = c('maxDepth', Math.max(profile.maxDepth, minDepth));
+  const maxDepth = c('maxDepth', Math.max(sizes.maxDepth, minDepth));
   const minWidth = c('minWidth', 1);
-  const maxWidth = c('maxWidth', Math.max(profile.maxWidth, minWidth));
+  const maxWidth = c('maxWidth', Math.max(sizes.maxWidth, minWidth));
   const minInputDim = c('minInputDim', 1);
-  const maxInputDim = c('maxInputDim', Math.max(profile.maxWidth, minInputDim));
+  const maxInputDim = c('maxInputDim', Math.max(sizes.maxWidth, minInputDim));
   const minOutputDim = c('minOutputDim', 1);
   const maxOutputDim = c('maxOutputDim', minOutputDim);
   ordered(API, 'constraints.minDepth', minDepth, 'constraints.maxDepth', maxDepth);

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { datasetFromArrays } from '../data/dataset.js';
 import { linear } from '../network/activation.js';
 import { networkFromArrays } from '../network/network.js';
-import { currentProfile } from '../verify/profile.js';
+import { DEFAULT_SIZES } from './_internals/defaultSizes.js';
 import { normalLevel } from '../stats/normalQuantile.js';
 import * as publicSurface from './index.js';
 import {
@@ -41,7 +41,7 @@ import {
 // ---------------------------------------------------------------- helpers
 
 const EPS = Number.EPSILON;
-const profile = currentProfile();
+const sizes = DEFAULT_SIZES;
 
 const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
 const sumSq = (a: readonly number[]) => dot(a, a);
@@ -254,9 +254,9 @@ interface Case<T> {
 }
 const entry = <T>(c: Case<T>) => c as unknown as Case<unknown>;
 
-const defaults = { minDepth: 1, maxDepth: profile.maxDepth, minWidth: 1, maxWidth: profile.maxWidth };
+const defaults = { minDepth: 1, maxDepth: sizes.maxDepth, minWidth: 1, maxWidth: sizes.maxWidth };
 const archSize = (a: Architecture) => [a.dims.length, a.dims.reduce((s, d) => s + d, 0)];
-const sepDefaults = { minMargin: 1 / 16, maxSamples: profile.maxSamples, maxDim: profile.maxWidth };
+const sepDefaults = { minMargin: 1 / 16, maxSamples: sizes.maxSamples, maxDim: sizes.maxWidth };
 const sepSize = (s: SeparableDataset) => [s.x.length, s.direction.length, s.x.reduce((t, r) => t + sumSq(r), 0)];
 const nonSepSize = (s: NonSeparableDataset) => [s.x.length, s.x[0].length, sumAbs(s.x)];
 const regSize = (s: RegressionData) => [s.x.length, s.x[0].length, s.y[0].length, sumAbs(s.x) + sumAbs(s.y)];
@@ -266,7 +266,7 @@ const wide: Architecture = { dims: [4, 5, 4, 6] };
 const rationalArch: Architecture = { dims: [3, 3, 2, 1] };
 const allKinds = ['antipodal', 'triangle', 'xor'] as const;
 const xorOnly: NonSeparableDatasetConstraints = { kinds: ['xor'], minDim: 2, maxDim: 3, maxSamples: 6 };
-const realReg = { maxSamples: profile.maxSamples, maxDim: profile.maxWidth, maxOutputDim: profile.maxWidth };
+const realReg = { maxSamples: sizes.maxSamples, maxDim: sizes.maxWidth, maxOutputDim: sizes.maxWidth };
 
 const cases: Case<unknown>[] = [
   entry({ name: 'architecture()', arb: architecture(), problem: archProblem(defaults), size: archSize }),
@@ -280,19 +280,19 @@ const cases: Case<unknown>[] = [
   entry({
     name: 'separableDataset(minMargin 0.3, gridBits 6)',
     arb: separableDataset({ minMargin: 0.3, gridBits: 6, maxDim: 3 }),
-    problem: separableProblem({ minMargin: 0.3, maxSamples: profile.maxSamples, maxDim: 3 }),
+    problem: separableProblem({ minMargin: 0.3, maxSamples: sizes.maxSamples, maxDim: 3 }),
     size: sepSize,
   }),
   entry({
     name: 'separableDataset(minMargin 0.9)',
     arb: separableDataset({ minMargin: 0.9, maxDim: 2 }),
-    problem: separableProblem({ minMargin: 0.9, maxSamples: profile.maxSamples, maxDim: 2 }),
+    problem: separableProblem({ minMargin: 0.9, maxSamples: sizes.maxSamples, maxDim: 2 }),
     size: sepSize,
   }),
   entry({
     name: 'nonSeparableDataset()',
     arb: nonSeparableDataset(),
-    problem: nonSeparableProblem({ maxSamples: Math.max(profile.maxSamples, 4), kinds: allKinds }),
+    problem: nonSeparableProblem({ maxSamples: Math.max(sizes.maxSamples, 4), kinds: allKinds }),
     size: nonSepSize,
   }),
   entry({
@@ -513,7 +513,7 @@ describe('arbitraries reach', () => {
   const line = (label: string, hist: [number, number][]) => `${label}: ${hist.map(([k, v]) => `${k}×${v}`).join(' ')}`;
   const range = (lo: number, hi: number) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 
-  it('architectures cover every depth and width of the profile', () => {
+  it('architectures cover every depth and width of the default sizes', () => {
     const archs = fc.sample(architecture(), { seed: 13, numRuns: 300 });
     const depths = count(archs, (a) => a.dims.length - 1);
     const widths = count(
@@ -521,8 +521,8 @@ describe('arbitraries reach', () => {
       (w) => w,
     );
     console.log(line('depth', depths), '|', line('width', widths));
-    expect(depths.map(([k]) => k)).toEqual(range(1, profile.maxDepth));
-    expect(widths.map(([k]) => k)).toEqual(range(1, profile.maxWidth));
+    expect(depths.map(([k]) => k)).toEqual(range(1, sizes.maxDepth));
+    expect(widths.map(([k]) => k)).toEqual(range(1, sizes.maxWidth));
   });
 
   it('separable datasets cover every n and d, margins from the floor up past 1/2', () => {
@@ -532,8 +532,8 @@ describe('arbitraries reach', () => {
     const margins = count(data, (s) => Math.floor(s.margin * 8) / 8);
     const oblique = data.filter((s) => s.direction.filter((v) => v !== 0).length > 1).length;
     console.log(line('n', ns), '|', line('d', ds), '|', line('margin (1/8 bins)', margins), `| oblique u*: ${oblique}/300`);
-    expect(ns.map(([k]) => k)).toEqual(range(1, profile.maxSamples));
-    expect(ds.map(([k]) => k)).toEqual(range(1, profile.maxWidth));
+    expect(ns.map(([k]) => k)).toEqual(range(1, sizes.maxSamples));
+    expect(ds.map(([k]) => k)).toEqual(range(1, sizes.maxWidth));
     expect(Math.min(...data.map((s) => s.margin))).toBe(0.125);
     expect(Math.max(...data.map((s) => s.margin))).toBeGreaterThan(0.5);
     expect(oblique).toBeGreaterThan(100);
@@ -555,10 +555,10 @@ describe('arbitraries reach', () => {
   it('factorization targets reach every rank', () => {
     // r = min(drawn, m, n) with the three uniform on 1..W, so r = W has probability W⁻³, the rarest; N samples miss it
     // with probability (1 − W⁻³)^N ≤ e^{−N/W³} ≤ 1e-6 for N = W³·ln 1e6 (885 at W = 4; 200 sufficed only there)
-    const W = profile.maxWidth;
+    const W = sizes.maxWidth;
     const ranks = count(fc.sample(factorizationTarget(), { seed: 23, numRuns: Math.ceil(W ** 3 * Math.log(1e6)) }), (t) => t.rank);
     console.log(line('rank', ranks));
-    expect(ranks.map(([k]) => k)).toEqual(range(1, profile.maxWidth));
+    expect(ranks.map(([k]) => k)).toEqual(range(1, sizes.maxWidth));
   });
 
   it('gaussianInit entries have mean 0 and variance σ² (discretised N(0, σ²))', () => {

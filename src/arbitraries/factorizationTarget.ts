@@ -1,14 +1,14 @@
 import fc from 'fast-check';
-import { currentProfile } from '../verify/profile.js';
+import { DEFAULT_SIZES } from './_internals/defaultSizes.js';
 import { fail, integerIn, ordered, rejectUnknownKeys, sizeRange } from './_internals/constraints.js';
 import { clean, fixedArray } from './_internals/fixedArray.js';
 import { matMul } from '../linalg/nestedArrays.js';
 
 export interface FactorizationTargetConstraints {
-  /** rows m of M*: defaults 1 … currentProfile().maxWidth */
+  /** rows m of M*: defaults 1 … DEFAULT_SIZES.maxWidth, fixed */
   minRows?: number;
   maxRows?: number;
-  /** columns n of M*: defaults 1 … currentProfile().maxWidth */
+  /** columns n of M*: defaults 1 … DEFAULT_SIZES.maxWidth, fixed */
   minCols?: number;
   maxCols?: number;
   /** rank r: defaults 1 … min(maxRows, maxCols); minRank ≤ min(minRows, minCols) */
@@ -45,9 +45,9 @@ const KNOWN = ['minRows', 'maxRows', 'minCols', 'maxCols', 'minRank', 'maxRank',
  */
 export function factorizationTarget(constraints: FactorizationTargetConstraints = {}): fc.Arbitrary<FactorizationTarget> {
   rejectUnknownKeys(API, constraints, KNOWN);
-  const profile = currentProfile();
-  const [minRows, maxRows] = sizeRange(API, constraints, 'Rows', profile.maxWidth, 1024);
-  const [minCols, maxCols] = sizeRange(API, constraints, 'Cols', profile.maxWidth, 1024);
+  const sizes = DEFAULT_SIZES;
+  const [minRows, maxRows] = sizeRange(API, constraints, 'Rows', sizes.maxWidth, 1024);
+  const [minCols, maxCols] = sizeRange(API, constraints, 'Cols', sizes.maxWidth, 1024);
   const minRank = integerIn(API, 'constraints.minRank', constraints.minRank ?? 1, 1, 1024);
   if (minRank > Math.min(minRows, minCols))
     fail(

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { currentProfile } from '../verify/profile.js';
+import { DEFAULT_SIZES } from './_internals/defaultSizes.js';
 import { fail, integerIn, oneOf, ordered, rejectUnknownKeys } from './_internals/constraints.js';
 import { clean, fixedArray } from './_internals/fixedArray.js';
 import type { ClassificationData } from './types.js';
@@ -14,11 +14,11 @@ import type { ClassificationData } from './types.js';
 export type NonSeparableKind = 'antipodal' | 'triangle' | 'xor';
 
 export interface NonSeparableDatasetConstraints {
-  /** input dimension d: defaults 1 … currentProfile().maxWidth */
+  /** input dimension d: defaults 1 … DEFAULT_SIZES.maxWidth, fixed */
   minDim?: number;
   maxDim?: number;
   /**
-   * n ≤ maxSamples (default currentProfile().maxSamples; at least the largest core
+   * n ≤ maxSamples (default DEFAULT_SIZES.maxSamples, fixed; at least the largest core
    * size). Up to maxSamples − (largest core among kinds) extra points are added, so
    * shrinking to a smaller core always lowers n.
    */
@@ -62,19 +62,19 @@ function nonZero(r: number): number {
  */
 export function nonSeparableDataset(constraints: NonSeparableDatasetConstraints = {}): fc.Arbitrary<NonSeparableDataset> {
   rejectUnknownKeys(API, constraints, KNOWN);
-  const profile = currentProfile();
+  const sizes = DEFAULT_SIZES;
   const kindsIn: readonly unknown[] = constraints.kinds ?? ALL_KINDS;
   if (!Array.isArray(kindsIn) || kindsIn.length === 0)
     fail(API, 'constraints.kinds', kindsIn, 'must be a non-empty array', `use a subset of ${JSON.stringify(ALL_KINDS)}`, TypeError);
   const kinds = [...new Set(kindsIn.map((k, i) => oneOf(API, `constraints.kinds[${i}]`, k, ALL_KINDS)))];
   const largestCore = Math.max(...kinds.map((k) => CORE_SIZE[k]));
   const minDim = integerIn(API, 'constraints.minDim', constraints.minDim ?? 1, 1, 1024);
-  const maxDim = integerIn(API, 'constraints.maxDim', constraints.maxDim ?? Math.max(profile.maxWidth, minDim), 1, 1024);
+  const maxDim = integerIn(API, 'constraints.maxDim', constraints.maxDim ?? Math.max(sizes.maxWidth, minDim), 1, 1024);
   ordered(API, 'constraints.minDim', minDim, 'constraints.maxDim', maxDim);
   const maxSamples = integerIn(
     API,
     'constraints.maxSamples',
-    constraints.maxSamples ?? Math.max(profile.maxSamples, largestCore),
+    constraints.maxSamples ?? Math.max(sizes.maxSamples, largestCore),
     largestCore,
     4096,
     `kinds=${JSON.stringify(kinds)} need ${largestCore} core points`,

@@ -1,17 +1,17 @@
 import fc from 'fast-check';
-import { currentProfile } from '../verify/profile.js';
+import { DEFAULT_SIZES } from './_internals/defaultSizes.js';
 import { booleanValue, fail, integerIn, numberWhere, rejectUnknownKeys, sizeRange } from './_internals/constraints.js';
 import { clean, fixedArray } from './_internals/fixedArray.js';
 import type { RegressionData } from './types.js';
 
 export interface RegressionDatasetConstraints {
-  /** number of samples n: defaults 1 … currentProfile().maxSamples */
+  /** number of samples n: defaults 1 … DEFAULT_SIZES.maxSamples, fixed */
   minSamples?: number;
   maxSamples?: number;
-  /** input dimension d: defaults 1 … currentProfile().maxWidth */
+  /** input dimension d: defaults 1 … DEFAULT_SIZES.maxWidth, fixed */
   minDim?: number;
   maxDim?: number;
-  /** target dimension k: defaults 1 … currentProfile().maxWidth */
+  /** target dimension k: defaults 1 … DEFAULT_SIZES.maxWidth, fixed */
   minOutputDim?: number;
   maxOutputDim?: number;
   /**
@@ -41,10 +41,10 @@ const KNOWN = ['minSamples', 'maxSamples', 'minDim', 'maxDim', 'minOutputDim', '
  */
 export function regressionDataset(constraints: RegressionDatasetConstraints = {}): fc.Arbitrary<RegressionData> {
   rejectUnknownKeys(API, constraints, KNOWN);
-  const profile = currentProfile();
-  const [minSamples, maxSamples] = sizeRange(API, constraints, 'Samples', profile.maxSamples, 4096);
-  const [minDim, maxDim] = sizeRange(API, constraints, 'Dim', profile.maxWidth, 1024);
-  const [minOut, maxOut] = sizeRange(API, constraints, 'OutputDim', profile.maxWidth, 1024);
+  const sizes = DEFAULT_SIZES;
+  const [minSamples, maxSamples] = sizeRange(API, constraints, 'Samples', sizes.maxSamples, 4096);
+  const [minDim, maxDim] = sizeRange(API, constraints, 'Dim', sizes.maxWidth, 1024);
+  const [minOut, maxOut] = sizeRange(API, constraints, 'OutputDim', sizes.maxWidth, 1024);
   const integerValued = booleanValue(API, 'constraints.integerValued', constraints.integerValued ?? false);
 
   let xMax: number;

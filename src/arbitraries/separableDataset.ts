@@ -1,15 +1,15 @@
 import fc from 'fast-check';
-import { currentProfile } from '../verify/profile.js';
+import { DEFAULT_SIZES } from './_internals/defaultSizes.js';
 import { fail, integerIn, numberWhere, rejectUnknownKeys, sizeRange } from './_internals/constraints.js';
 import { clean, fixedArray } from './_internals/fixedArray.js';
 import { householder, reflect } from '../linalg/nestedArrays.js';
 import type { ClassificationData } from './types.js';
 
 export interface SeparableDatasetConstraints {
-  /** number of points n: defaults 1 … currentProfile().maxSamples */
+  /** number of points n: defaults 1 … DEFAULT_SIZES.maxSamples, fixed */
   minSamples?: number;
   maxSamples?: number;
-  /** input dimension d: defaults 1 … currentProfile().maxWidth */
+  /** input dimension d: defaults 1 … DEFAULT_SIZES.maxWidth, fixed */
   minDim?: number;
   maxDim?: number;
   /** every point has y_i⟨u*, x_i⟩ > minMargin; in (0, 1), default 1/16 */
@@ -49,9 +49,9 @@ const FRAME_ENTRY = 2;
  */
 export function separableDataset(constraints: SeparableDatasetConstraints = {}): fc.Arbitrary<SeparableDataset> {
   rejectUnknownKeys(API, constraints, KNOWN);
-  const profile = currentProfile();
-  const [minSamples, maxSamples] = sizeRange(API, constraints, 'Samples', profile.maxSamples, 4096);
-  const [minDim, maxDim] = sizeRange(API, constraints, 'Dim', profile.maxWidth, 1024);
+  const sizes = DEFAULT_SIZES;
+  const [minSamples, maxSamples] = sizeRange(API, constraints, 'Samples', sizes.maxSamples, 4096);
+  const [minDim, maxDim] = sizeRange(API, constraints, 'Dim', sizes.maxWidth, 1024);
   const minMargin = numberWhere(API, 'constraints.minMargin', constraints.minMargin ?? 1 / 16, (v) => v > 0 && v < 1, 'must be in (0, 1)');
   const bits = integerIn(API, 'constraints.gridBits', constraints.gridBits ?? 4, 1, 12);
   const unit = 2 ** bits;

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ablationTest, claim, claims, claimTitle } from './registry.js';
 
@@ -6,6 +7,21 @@ describe('claim registry', () => {
   test('IDs are unique and every claim names a property file that exists', () => {
     expect(new Set(claims.map((c) => c.id)).size).toBe(claims.length);
     for (const c of claims) expect(existsSync(c.property), `${c.id}: ${c.property}`).toBe(true);
+  });
+
+  test('every claim ID a property file names (claimTitle, ablationTest, assertClaim, findCounterexample) is a claim whose registry file is that file', () => {
+    const files = readdirSync('properties', { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.property.test.ts'))
+      .map((f) => join('properties', f).split('\\').join('/'));
+    const named = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:claimTitle|ablationTest|assertClaim|findCounterexample)\(\s*'([^']+)'/g)) {
+        expect(claim(m[1]).property, `${m[1]} is checked in ${file}`).toBe(file);
+        named.add(m[1]);
+      }
+    }
+    for (const c of claims) expect(named.has(c.id), `${c.id}: no property file names it`).toBe(true);
   });
 
   test('lookups and test titles start with the ID', () => {

@@ -3,7 +3,8 @@
  * take IDs, statements and hypotheses from here, so nothing is written twice.
  */
 export type CheckType = 'EXACT' | 'INEQ' | 'MONO' | 'STAT' | 'TREND' | 'CEX';
-export type Paper = 'JT' | 'RNBU' | 'DHL' | 'ACH' | 'LL' | 'SR';
+/** EX: the worked example of docs/writing-a-claim.md, not a claim of the papers. */
+export type Paper = 'JT' | 'RNBU' | 'DHL' | 'ACH' | 'LL' | 'SR' | 'EX';
 
 export interface Ablation {
   /** the hypothesis dropped or the setting broken */
@@ -26,9 +27,8 @@ export interface Claim {
   readonly ablations: readonly Ablation[];
 }
 
-const JT = 'properties/alignment.property.test.ts';
-const DHL = 'properties/balancedness.property.test.ts';
-const RNBU = 'properties/alignment-invariance.property.test.ts';
+/** JT.Thm1-rank1, -align and -prod share one file: they read the same cached GD trajectories. */
+const JT_THM1_TRAJECTORY = 'properties/jt/thm1-rank1-align-prod.property.test.ts';
 
 export const claims: readonly Claim[] = [
   // Ji & Telgarsky 2019
@@ -38,7 +38,7 @@ export const claims: readonly Claim[] = [
     statement: 'logistic risk is β(R)-smooth on B(R) with β(R) = 2L²R^{2L−2}(β+G)',
     checks: ['INEQ'],
     hypotheses: ['JT.A3', 'unitData'],
-    property: JT,
+    property: 'properties/jt/lem5-smoothness.property.test.ts',
     ablations: [],
   },
   {
@@ -47,7 +47,7 @@ export const claims: readonly Claim[] = [
     statement: 'R(W(t)) → 0: descent inequality at every A4 step and S(t) ≤ 2(R(0) − R(t))',
     checks: ['INEQ', 'MONO', 'TREND'],
     hypotheses: ['JT.A1', 'JT.A2', 'JT.A3', 'JT.A4', 'separable'],
-    property: JT,
+    property: 'properties/jt/thm1-risk.property.test.ts',
     ablations: [
       { breaks: 'separable', expect: 'risk bounded away from 0 (XOR, two moons)' },
       { breaks: 'JT.A2', expect: 'the JT.A2-necessary example: iterate goes to the saddle, R → ℓ(0)' },
@@ -61,7 +61,7 @@ export const claims: readonly Claim[] = [
     statement: '‖W_k‖_F → ∞ for every k: F3 at every step, strict growth once all margins are positive',
     checks: ['EXACT', 'MONO'],
     hypotheses: ['JT.A1', 'JT.A2', 'separable'],
-    property: JT,
+    property: 'properties/jt/thm1-norms.property.test.ts',
     ablations: [],
   },
   {
@@ -70,7 +70,7 @@ export const claims: readonly Claim[] = [
     statement: 'ρ_k → 1: 1 − ρ_k² ≤ (D + 4S(t))/‖W_k(t)‖_F² at every checkpoint',
     checks: ['INEQ'],
     hypotheses: ['JT.A1', 'JT.A2', 'separable'],
-    property: JT,
+    property: JT_THM1_TRAJECTORY,
     ablations: [{ breaks: 'S(t) term', expect: 'g_k > D at a finite t under large steps' }],
   },
   {
@@ -79,7 +79,7 @@ export const claims: readonly Claim[] = [
     statement: '|⟨v_{k+1}, u_k⟩| → 1: F6 at every checkpoint',
     checks: ['INEQ'],
     hypotheses: ['JT.A1', 'JT.A2', 'separable'],
-    property: JT,
+    property: JT_THM1_TRAJECTORY,
     ablations: [],
   },
   {
@@ -88,7 +88,7 @@ export const claims: readonly Claim[] = [
     statement: '|⟨w_prod/∏‖W_k‖_F, v_1⟩| ≤ ∏ρ_k and → 1',
     checks: ['INEQ', 'TREND'],
     hypotheses: ['JT.A1', 'JT.A2', 'separable'],
-    property: JT,
+    property: JT_THM1_TRAJECTORY,
     ablations: [],
   },
   {
@@ -97,7 +97,7 @@ export const claims: readonly Claim[] = [
     statement: '⟨Π_⊥w, ∇R(w)⟩ ≥ 0 when ⟨w, ū⟩ ≥ 0 and ‖Π_⊥w‖ exceeds 1 + ln(n)/α (exp) or 2n/(eα) (logistic)',
     checks: ['INEQ'],
     hypotheses: ['JT.A5', 'separable'],
-    property: JT,
+    property: 'properties/jt/lem4.property.test.ts',
     ablations: [{ breaks: 'threshold or ⟨w, ū⟩ ≥ 0', expect: '⟨Π_⊥w, ∇R(w)⟩ < 0' }],
   },
   {
@@ -106,7 +106,7 @@ export const claims: readonly Claim[] = [
     statement: 'GF: w_prod/∏‖W_k‖_F → ū (γ ≤ γ̄, F8, shrinking angle)',
     checks: ['INEQ', 'EXACT', 'TREND'],
     hypotheses: ['JT.A1', 'JT.A5', 'separable'],
-    property: JT,
+    property: 'properties/jt/thm2-margin.property.test.ts',
     ablations: [],
   },
   {
@@ -115,7 +115,7 @@ export const claims: readonly Claim[] = [
     statement: 'GD with the A4 step, logistic loss: w_prod/∏‖W_k‖_F → ū',
     checks: ['INEQ', 'EXACT', 'TREND'],
     hypotheses: ['JT.A1', 'JT.A3', 'JT.A4', 'JT.A5', 'separable'],
-    property: JT,
+    property: 'properties/jt/thm4-margin.property.test.ts',
     ablations: [{ breaks: 'JT.A5', expect: 'none expected: report what is seen', reportOnly: true }],
   },
   {
@@ -124,7 +124,7 @@ export const claims: readonly Claim[] = [
     statement: 'exponential sum loss: log(1/ℒ)/‖θ‖^L is non-decreasing once ℒ < 1',
     checks: ['MONO'],
     hypotheses: ['homogeneous', 'smallStep'],
-    property: JT,
+    property: 'properties/ll/smoothed-margin.property.test.ts',
     ablations: [],
   },
   {
@@ -133,7 +133,7 @@ export const claims: readonly Claim[] = [
     statement: 'without A2 the risk can stay at ℓ(0): w_2 = −w_1 goes to the saddle',
     checks: ['CEX'],
     hypotheses: [],
-    property: JT,
+    property: 'properties/jt/a2-necessary.property.test.ts',
     ablations: [],
   },
   // Du, Hu & Lee 2018
@@ -143,7 +143,7 @@ export const claims: readonly Claim[] = [
     statement: 'homogeneous φ: ‖W_k[i,:]‖² − ‖W_{k+1}[:,i]‖² changes by exactly η²(‖∂R/∂a‖² − ‖∂R/∂b‖²) per step (F4)',
     checks: ['EXACT'],
     hypotheses: ['homogeneous', 'equalSteps'],
-    property: DHL,
+    property: 'properties/dhl/thm2-1.property.test.ts',
     ablations: [
       { breaks: 'homogeneous', expect: 'first-order change of ‖a‖² − ‖b‖² (tanh, softplus)' },
       { breaks: 'equalSteps', expect: 'per-layer step sizes: first-order change of ‖a‖² − ‖b‖²' },
@@ -155,7 +155,7 @@ export const claims: readonly Claim[] = [
     statement: '‖W_k‖_F² − ‖W_{k+1}‖_F² changes only at second order (layer sum of F4)',
     checks: ['EXACT'],
     hypotheses: ['homogeneous'],
-    property: DHL,
+    property: 'properties/dhl/cor2-1.property.test.ts',
     ablations: [],
   },
   {
@@ -164,7 +164,7 @@ export const claims: readonly Claim[] = [
     statement: 'linear layers: D_k(t+1) − D_k(t) = η²(G_kG_kᵀ − G_{k+1}ᵀG_{k+1}) (F2); GF conserves D_k',
     checks: ['EXACT', 'INEQ', 'TREND'],
     hypotheses: ['linear'],
-    property: DHL,
+    property: 'properties/dhl/thm2-2.property.test.ts',
     ablations: [{ breaks: 'linear', expect: 'tanh between layers: one-step residual O(η), not O(η²)' }],
   },
   {
@@ -173,7 +173,7 @@ export const claims: readonly Claim[] = [
     statement: 'factorization: UᵀU − VᵀV changes by η²(VᵀQᵀQV − UᵀQQᵀU)',
     checks: ['EXACT'],
     hypotheses: ['linear'],
-    property: DHL,
+    property: 'properties/dhl/mf.property.test.ts',
     ablations: [],
   },
   {
@@ -182,7 +182,7 @@ export const claims: readonly Claim[] = [
     statement: 'decaying step η_t = c(t+1)^{−(1/2+δ)}: drift ≤ c²(1 + 1/(2δ))·sup‖∇f‖², and < ε w.h.p. for small init',
     checks: ['INEQ', 'STAT'],
     hypotheses: ['decayingStep', 'smallInit'],
-    property: DHL,
+    property: 'properties/dhl/lem3-1.property.test.ts',
     ablations: [{ breaks: 'decayingStep', expect: 'δ = 0 or a large constant step: imbalance grows past ε' }],
   },
   {
@@ -191,7 +191,7 @@ export const claims: readonly Claim[] = [
     statement: 'rank one, small init and step: log(‖u‖²/‖v‖²) stays in a band, loss falls geometrically',
     checks: ['STAT', 'TREND'],
     hypotheses: ['smallInit', 'smallStep'],
-    property: DHL,
+    property: 'properties/dhl/thm3-2.property.test.ts',
     ablations: [],
   },
   {
@@ -200,7 +200,7 @@ export const claims: readonly Claim[] = [
     statement: 'balanced init: dP/dt = −Σ_j (PPᵀ)^{(j−1)/L} E (PᵀP)^{(L−j)/L}; GD one-step discrepancy O(η²)',
     checks: ['EXACT'],
     hypotheses: ['balanced', 'linear'],
-    property: DHL,
+    property: 'properties/ach/thm1.property.test.ts',
     ablations: [{ breaks: 'balanced', expect: 'discrepancy of order ‖D(0)‖' }],
   },
   // Radhakrishnan, Nichani, Bernstein & Uhler
@@ -210,7 +210,7 @@ export const claims: readonly Claim[] = [
     statement: 'a net is aligned if orthogonal U_k make every U_kᵀW_kU_{k−1} diagonal',
     checks: ['EXACT'],
     hypotheses: [],
-    property: RNBU,
+    property: 'properties/rnbu/def2.property.test.ts',
     ablations: [],
   },
   {
@@ -219,7 +219,7 @@ export const claims: readonly Claim[] = [
     statement: '1-d output: the rank-one aligned init stays rank one and aligned at every GD step, any loss and data',
     checks: ['EXACT'],
     hypotheses: ['alignedRankOneInit'],
-    property: RNBU,
+    property: 'properties/rnbu/1d.property.test.ts',
     ablations: [{ breaks: 'alignedRankOneInit', expect: 'generic init: exact alignment absent at finite t' }],
   },
   {
@@ -228,7 +228,7 @@ export const claims: readonly Claim[] = [
     statement: 'squared loss, aligned init: alignment is invariant iff Λ, Γ are diagonal on the leading block (autoencoding, factorization, sensing)',
     checks: ['EXACT', 'CEX'],
     hypotheses: ['alignedInit', 'diagonalMoments'],
-    property: RNBU,
+    property: 'properties/rnbu/thm1.property.test.ts',
     ablations: [{ breaks: 'diagonalMoments', expect: 'generic (X, Y): off-diagonal of U_kᵀW_kU_{k−1} of order η after one step' }],
   },
   {
@@ -237,7 +237,7 @@ export const claims: readonly Claim[] = [
     statement: 'invariant alignment: matrix GD equals the scalar recursion on singular values',
     checks: ['EXACT'],
     hypotheses: ['alignedInit', 'diagonalMoments'],
-    property: RNBU,
+    property: 'properties/rnbu/cor1.property.test.ts',
     ablations: [],
   },
   {
@@ -246,7 +246,7 @@ export const claims: readonly Claim[] = [
     statement: 'balanced index, η ≤ 1/(λLs*^{2L−2}): s_t ↑ s* with s* − s_t ≤ (1 − ηλLs_0^{2L−2})^t(s* − s_0)',
     checks: ['INEQ', 'MONO', 'CEX'],
     hypotheses: ['stepBound', 'balancedIndex'],
-    property: RNBU,
+    property: 'properties/rnbu/prop1.property.test.ts',
     ablations: [{ breaks: 'stepBound', expect: 'η three times the bound oscillates' }],
   },
   {
@@ -255,7 +255,7 @@ export const claims: readonly Claim[] = [
     statement: 'constrained layer W = Σ w_m B_m: GD on w equals projected GD iff the B_m are orthonormal (equal norms c: step c²η)',
     checks: ['EXACT', 'CEX'],
     hypotheses: ['orthonormalBasis'],
-    property: RNBU,
+    property: 'properties/rnbu/proj.property.test.ts',
     ablations: [{ breaks: 'orthonormalBasis', expect: 'zero-padded convolution vs plain projection: residual of order 1e-1' }],
   },
   {
@@ -264,8 +264,18 @@ export const claims: readonly Claim[] = [
     statement: 'constrained layers: alignment is not invariant once n is large relative to the constraint dimension',
     checks: ['CEX'],
     hypotheses: [],
-    property: RNBU,
+    property: 'properties/rnbu/thm3.property.test.ts',
     ablations: [],
+  },
+  // The worked example of docs/writing-a-claim.md (runs in npm test so the guide cannot rot)
+  {
+    id: 'EX.norm-step',
+    paper: 'EX',
+    statement: 'worked example: one GD step on a one-layer net changes ‖W‖_F² by −2η⟨G, W⟩ + η²‖G‖²',
+    checks: ['EXACT'],
+    hypotheses: [],
+    property: 'properties/example/norm-step.property.test.ts',
+    ablations: [{ breaks: 'η² term', expect: 'the first-order prediction −2η⟨G, W⟩ misses by η²‖G‖² at large steps' }],
   },
 ];
 

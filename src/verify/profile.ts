@@ -9,11 +9,14 @@ export interface Profile {
   readonly runScale: number;
   /** multiplier on GD horizons (steps) */
   readonly horizonScale: number;
-  /** largest layer width and input dimension generated */
+  /**
+   * largest layer width and input dimension; generators never read the profile (their defaults are fixed), so a
+   * property that should grow with the thorough profile passes these sizes in
+   */
   readonly maxWidth: number;
-  /** largest depth L generated */
+  /** largest depth L (passed in by properties, as above) */
   readonly maxDepth: number;
-  /** largest sample count generated */
+  /** largest sample count (passed in by properties, as above) */
   readonly maxSamples: number;
 }
 
