@@ -1,8 +1,19 @@
-import { createOdexSolver } from './odexSolver.js';
+import { Dop853, type Rhs, type SegmentIntegrator } from './dop853.js';
+import { OdexIntegrator } from './odexSolver.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Loss } from '../losses/loss.js';
 import { cloneNetwork, type Network } from '../network/network.js';
 import { checkCompatible, createWorkspace, riskAndGradient, zerosLike, type GradientFn } from './gradient.js';
+
+/**
+ * The companion solve behind `errorEstimate` runs at tolerance/ESTIMATE_RATIO.
+ * DOP853's global error scales about linearly with its tolerance (see
+ * dop853.test.ts), so the companion's error is ~1/100 of the primary's and
+ * |y_tol − y_{tol/100}| estimates the primary's error to within ~1 %.
+ */
+export const ESTIMATE_RATIO = 100;
+
+export type FlowIntegrator = 'dop853' | 'odex';
 
 export interface FlowOptions {
   readonly network: Network;
@@ -10,36 +21,55 @@ export interface FlowOptions {
   readonly loss: Loss;
   /** integrate dW/dt = −∇R on [0, time] */
   readonly time: number;
-  /** absolute and relative tolerance handed to ODEX */
+  /** absolute and relative tolerance of the integrator (per-step scale tolerance·(1 + |w_i|)) */
   readonly tolerance: number;
   /** times (ascending, within [0, time]) at which onCheckpoint sees W(t) */
   readonly checkpointTimes?: readonly number[];
-  readonly onCheckpoint?: (time: number, net: Network) => void;
+  readonly onCheckpoint?: (time: number, net: Network, info: FlowCheckpointInfo) => void;
   readonly gradient?: GradientFn;
-  /** ODEX's step budget per checkpoint segment (default 1e6); spending it is reported as divergence */
+  /** the integrator's step budget per checkpoint segment (default 1e6); spending it is reported as divergence */
   readonly maxSteps?: number;
+  /** 'dop853' (default): Dormand–Prince 8(5,3); 'odex': the extrapolation code used before issue 16, kept to compare with */
+  readonly integrator?: FlowIntegrator;
+  /**
+   * Also solve at tolerance/ESTIMATE_RATIO, in step with the main solve, and report max_i |w_i − w̃_i| at each
+   * checkpoint: an estimate of the global error of the returned weights (costs about 1.8× the main solve).
+   */
+  readonly errorEstimate?: boolean;
+}
+
+export interface FlowCheckpointInfo {
+  /** max over all weight entries of |W(t) − W̃(t)|, W̃ the companion solve at tolerance/100; null when not asked for */
+  readonly errorEstimate: number | null;
 }
 
 export interface FlowResult {
   readonly network: Network;
   readonly diverged: null | { readonly time: number; readonly reason: string };
-  /** right-hand-side evaluations */
+  /** right-hand-side evaluations (the companion solve's included) */
   readonly evaluations: number;
-  /** ODEX integration steps, accepted and rejected, summed over the checkpoint segments */
+  /** integration steps of the main solve, accepted and rejected, summed over the checkpoint segments */
   readonly integratorSteps: number;
+  /** errorEstimate at `time` (null when not asked for, or when the flow diverged) */
+  readonly errorEstimate: number | null;
 }
 
-/** Thrown out of the right-hand side (and so out of ODEX) when ∇R is not finite at the point ODEX asked for. */
+/** Thrown out of the right-hand side (and so out of the integrator) when ∇R is not finite at the point asked for. */
 class NonFiniteGradient extends Error {
   constructor(readonly time: number) {
     super(`non-finite gradient at t=${time}`);
   }
 }
 
+const names: Record<FlowIntegrator, string> = { dop853: 'DOP853', odex: 'ODEX' };
+
 /**
- * Gradient flow by Hairer's ODEX (Gragg–Bulirsch–Stoer extrapolation). The
- * integration restarts at each checkpoint so that W(t) there is an integrator
- * end point, not an interpolant.
+ * Gradient flow by an explicit Runge–Kutta pair, Dormand–Prince 8(5,3) as in
+ * Hairer's DOP853 (src/trainer/dop853.ts). The integration stops at each
+ * checkpoint (the last step shortened to land on it), so W(t) there is an
+ * integrator end point, not an interpolant. ODEX, the default before, is kept
+ * behind `integrator: 'odex'` to compare with (issue 16: past convergence it
+ * accepts steps far above its tolerance).
  */
 export function gradientFlow(opts: FlowOptions): FlowResult {
   const { data, loss, time, tolerance } = opts;
@@ -47,79 +77,86 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
   if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw new RangeError(`schedule.tolerance=${tolerance} must be a finite number > 0`);
   if (opts.maxSteps !== undefined && !(Number.isInteger(opts.maxSteps) && opts.maxSteps > 0))
     throw new RangeError(`maxSteps=${opts.maxSteps} must be a positive integer`);
+  const kind = opts.integrator ?? 'dop853';
+  if (!(kind in names)) throw new RangeError(`integrator=${kind} must be 'dop853' or 'odex'`);
   checkCompatible(opts.network, data, loss);
   const net = cloneNetwork(opts.network);
   const grad = opts.gradient ?? riskAndGradient;
   const ws = createWorkspace(net.dims, data.n);
   const grads = zerosLike(net);
-  const sizes = net.weights.map((W) => W.length);
-  const total = sizes.reduce((a, b) => a + b, 0);
+  const total = net.weights.reduce((s, W) => s + W.length, 0);
   const scratch = cloneNetwork(net);
   let evaluations = 0;
-  let integratorSteps = 0;
-  const rhs = (t: number, y: number[]): number[] => {
+  const rhs: Rhs = (t, y, dydt) => {
     let o = 0;
     for (const W of scratch.weights) for (let i = 0; i < W.length; i++) W[i] = y[o++];
     grad(ws, scratch, data, loss, grads);
     evaluations++;
-    const out = new Array<number>(total);
     o = 0;
     for (const G of grads)
       for (let i = 0; i < G.length; i++) {
-        // ODEX would answer a NaN derivative by shrinking its step until maxSteps: stop at once instead
+        // an adaptive integrator would answer a NaN derivative by shrinking its step until maxSteps: stop at once instead
         if (!Number.isFinite(G[i])) throw new NonFiniteGradient(t);
-        out[o++] = -G[i];
+        dydt[o++] = -G[i];
       }
-    return out;
   };
-  const solver = createOdexSolver(total);
-  solver.absoluteTolerance = tolerance;
-  solver.relativeTolerance = tolerance;
-  solver.maxSteps = opts.maxSteps ?? 1e6;
-  let y: number[] = [];
-  for (const W of net.weights) for (let i = 0; i < W.length; i++) y.push(W[i]);
-  const stops = [...new Set([...(opts.checkpointTimes ?? []), time])].filter((s) => s >= 0 && s <= time).sort((a, b) => a - b);
-  let now = 0;
+  const make = (): SegmentIntegrator => (kind === 'odex' ? new OdexIntegrator(total) : new Dop853(total));
+  const y0 = new Float64Array(total);
+  {
+    let o = 0;
+    for (const W of net.weights) for (let i = 0; i < W.length; i++) y0[o++] = W[i];
+  }
+  const main = make();
+  main.reset(0, y0);
+  const companion = opts.errorEstimate ? make() : null;
+  companion?.reset(0, y0);
+  let companionOk = true;
+  const tol = { rtol: tolerance, atol: tolerance };
+  const tight = { rtol: tolerance / ESTIMATE_RATIO, atol: tolerance / ESTIMATE_RATIO };
+  const maxSteps = opts.maxSteps ?? 1e6;
+  const integratorSteps = () => main.accepted + main.rejected;
   const write = (): boolean => {
     let o = 0;
-    for (const W of net.weights) for (let i = 0; i < W.length; i++) W[i] = y[o++];
-    return y.every(Number.isFinite);
+    for (const W of net.weights) for (let i = 0; i < W.length; i++) W[i] = main.y[o++];
+    return main.y.every(Number.isFinite);
   };
-  for (const stop of stops) {
-    if (stop > now) {
-      let res: ReturnType<typeof solver.solve>;
-      // the last point of the trajectory ODEX accepted: what is returned if the flow cannot go on
-      let lastTime = now;
-      let lastY = y;
+  const estimate = (): number | null => {
+    if (!companion) return null;
+    if (!companionOk) return Infinity;
+    let e = 0;
+    for (let i = 0; i < total; i++) e = Math.max(e, Math.abs(main.y[i] - companion.y[i]));
+    // a non-finite companion leaves the error unknown, and unknown is unbounded
+    return Number.isNaN(e) ? Infinity : e;
+  };
+  const stop = (t: number, reason: string): FlowResult => {
+    write();
+    return { network: net, diverged: { time: t, reason }, evaluations, integratorSteps: integratorSteps(), errorEstimate: null };
+  };
+  const stops = [...new Set([...(opts.checkpointTimes ?? []), time])].filter((s) => s >= 0 && s <= time).sort((a, b) => a - b);
+  for (const end of stops) {
+    if (end > main.t) {
+      let status;
       try {
-        res = solver.solve(rhs, now, y, stop, (_nr, _xOld, x, yAccepted) => {
-          lastTime = x;
-          lastY = yAccepted;
-        });
+        status = main.advance(rhs, end, tol, maxSteps);
       } catch (e) {
         if (!(e instanceof NonFiniteGradient)) throw e;
-        y = lastY;
-        write();
-        return { network: net, diverged: { time: e.time, reason: `${e.message} (weights returned are W(${lastTime}), the last accepted point)` }, evaluations, integratorSteps };
+        return stop(e.time, `${e.message} (weights returned are W(${main.t}), the last accepted point)`);
       }
-      y = res.y.slice();
-      integratorSteps += res.nStep;
-      if (res.outcome !== 0) {
-        write();
-        // outcome 1 is the only one possible here (2 needs a solOut that returns false): the step budget was spent
-        // before the segment's end, as on a stiff or exploding flow
-        // (res.xEnd is the requested end, not the point reached: report the last accepted point)
-        return {
-          network: net,
-          diverged: { time: lastTime, reason: `ODEX spent its budget of ${solver.maxSteps} steps at t=${lastTime}, before t=${stop}` },
-          evaluations,
-          integratorSteps,
-        };
+      if (status === 'maxSteps') return stop(main.t, `${names[kind]} spent its budget of ${maxSteps} steps at t=${main.t}, before t=${end}`);
+      if (status === 'stepTooSmall') return stop(main.t, `${names[kind]}'s step size underflowed at t=${main.t}, before t=${end}`);
+      if (status === 'nonFinite') return stop(main.t, 'non-finite weight');
+      if (companion && companionOk) {
+        // the companion only informs the estimate: its failure makes the estimate infinite, not the flow divergent
+        try {
+          companionOk = companion.advance(rhs, end, tight, maxSteps) === 'done';
+        } catch (e) {
+          if (!(e instanceof NonFiniteGradient)) throw e;
+          companionOk = false;
+        }
       }
-      now = stop;
     }
-    if (!write()) return { network: net, diverged: { time: now, reason: 'non-finite weight' }, evaluations, integratorSteps };
-    if (opts.onCheckpoint && (opts.checkpointTimes ?? []).includes(stop)) opts.onCheckpoint(stop, net);
+    if (!write()) return stop(main.t, 'non-finite weight');
+    if (opts.onCheckpoint && (opts.checkpointTimes ?? []).includes(end)) opts.onCheckpoint(end, net, { errorEstimate: estimate() });
   }
-  return { network: net, diverged: null, evaluations, integratorSteps };
+  return { network: net, diverged: null, evaluations, integratorSteps: integratorSteps(), errorEstimate: estimate() };
 }
