@@ -13,7 +13,8 @@ export interface TrainResult {
   weights: number[][][];
   diverged: null | { step: number; reason: string };
   maxMargin: null | { direction: number[]; margin: number; supportVectors: number[]; supportSpans: boolean };
-  checkpoints: CheckpointRecord[];
+  /** flow runs add flowError: the estimated global error of the weights there (gradientFlow's errorEstimate) */
+  checkpoints: (CheckpointRecord & { flowError?: number })[];
 }
 
 /** Trains a resolved spec and records metrics at its checkpoints. */
@@ -21,7 +22,7 @@ export function runSpec(setup: TrainingSetup): TrainResult {
   const { data, network, loss, schedule, spec } = setup;
   const mm: MaxMargin | null = data.task === 'classification' ? maxMarginDirection(signedSamples(data), data.n, data.d) : null;
   const ctx = { data, initialBalance: balanceMatrices(network.weights, network.dims), maxMargin: mm };
-  const records: CheckpointRecord[] = [];
+  const records: TrainResult['checkpoints'] = [];
   let weights: number[][][];
   let diverged: TrainResult['diverged'] = null;
   if (schedule.kind === 'flow') {
@@ -35,9 +36,10 @@ export function runSpec(setup: TrainingSetup): TrainResult {
       time: schedule.time,
       tolerance: schedule.tolerance,
       checkpointTimes: spec.checkpoints.map((c) => c * dt),
-      onCheckpoint: (time, net) => {
+      errorEstimate: true,
+      onCheckpoint: (time, net, info) => {
         const r = risk(ws, net, data, loss);
-        records.push(checkpointRecord(dt === 0 ? 0 : Math.round(time / dt), net, r, ws.margins, ctx));
+        records.push({ ...checkpointRecord(dt === 0 ? 0 : Math.round(time / dt), net, r, ws.margins, ctx), flowError: info.errorEstimate! });
       },
     });
     weights = weightsToArrays(res.network);
