@@ -3,7 +3,8 @@
  * take IDs, statements and hypotheses from here, so nothing is written twice.
  */
 export type CheckType = 'EXACT' | 'INEQ' | 'MONO' | 'STAT' | 'TREND' | 'CEX';
-export type Paper = 'JT' | 'RNBU' | 'DHL' | 'ACH' | 'LL' | 'SR';
+/** 'dlncheck': a claim about dlncheck's own numerics, from no paper (FLOW.accuracy) */
+export type Paper = 'JT' | 'RNBU' | 'DHL' | 'ACH' | 'LL' | 'SR' | 'dlncheck';
 
 export interface Ablation {
   /** the hypothesis dropped or the setting broken */
@@ -163,6 +164,16 @@ export const claims: readonly Claim[] = [
     ablations: [{ breaks: 'orthonormalBasis', expect: 'zero-padded convolution vs plain projection: residual of order 1e-1' }],
   },
   { id: 'RNBU.Thm3', paper: 'RNBU', statement: 'constrained layers: alignment is not invariant once n is large relative to the constraint dimension', checks: ['CEX'], hypotheses: [], property: RNBU, ablations: [] },
+  // dlncheck's own numerics (no paper): the accuracy the flow claims' budgets rest on (issue 16)
+  {
+    id: 'FLOW.accuracy',
+    paper: 'dlncheck',
+    statement: 'gradient flow at tolerance τ: every weight within 10τ(1 + |w|) of the exact flow, long past convergence (closed forms: depth-1 squared loss, balanced scalar depth 2)',
+    checks: ['INEQ'],
+    hypotheses: [],
+    property: 'properties/flow/closed-form.property.test.ts',
+    ablations: [],
+  },
 ];
 
 const byId = new Map(claims.map((c) => [c.id, c]));
