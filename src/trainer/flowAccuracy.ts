@@ -44,3 +44,27 @@ export function flowErrorBound({ tolerance, horizon, scale }: FlowErrorInput): n
   const growth = Math.max(1, Math.log2(Math.max(horizon, 1)) / Math.log2(FLOW_MEASURED_HORIZON));
   return FLOW_ERROR_MULTIPLE * tolerance * (1 + scale) * growth;
 }
+
+export interface FlowBalanceInput extends FlowErrorInput {
+  /** max over the layers of ‖W_k(T)‖_2 (‖W_k‖_F bounds it) */
+  readonly maxLayerNorm: number;
+  /** the largest layer's entry count max_k d_k·d_{k−1} */
+  readonly maxLayerSize: number;
+}
+
+/**
+ * Bound on max_k ‖D_k(W̃(T)) − D_k(W(T))‖_F, D_k = W_{k+1}ᵀW_{k+1} − W_kW_kᵀ, W̃ the flow at tolerance τ, W the
+ * exact flow, from the entrywise bound ε = flowErrorBound(τ, T, scale): with δ = W̃ − W,
+ * ‖D_k(W + δ) − D_k(W)‖_F ≤ 2‖W_{k+1}‖₂‖δ_{k+1}‖_F + ‖δ_{k+1}‖_F² + 2‖W_k‖₂‖δ_k‖_F + ‖δ_k‖_F²
+ * and ‖δ_k‖_F ≤ √(d_k d_{k−1})·ε, so ≤ 4w̄√N·ε + 2N·ε², w̄ = max‖W_k‖₂, N = max_k d_k d_{k−1}.
+ * Along exact flow D_k is constant (DHL Thm 2.2), so this bounds the drift D_k(W̃(T)) − D_k(W̃(0)) the flow's
+ * integration error can cause; the rounding of the two D evaluations is extra (src/tolerances).
+ */
+export function flowBalanceDriftBound(f: FlowBalanceInput): number {
+  if (!(f.maxLayerNorm >= 0) || !Number.isFinite(f.maxLayerNorm)) throw new RangeError(`flowBalanceDriftBound: maxLayerNorm=${f.maxLayerNorm} must be a finite number ≥ 0`);
+  if (!(Number.isInteger(f.maxLayerSize) && f.maxLayerSize >= 1)) throw new RangeError(`flowBalanceDriftBound: maxLayerSize=${f.maxLayerSize} must be a positive integer`);
+  const eps = flowErrorBound(f);
+  const delta = Math.sqrt(f.maxLayerSize) * eps;
+  // w̄ is measured on W̃; the exact ‖W_k‖₂ is at most w̄ + ‖δ_k‖_F
+  return 4 * (f.maxLayerNorm + delta) * delta + 2 * delta * delta;
+}
