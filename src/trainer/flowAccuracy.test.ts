@@ -1,13 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { FLOW_ERROR_MULTIPLE, FLOW_MEASURED_HORIZON, flowBalanceDriftBound, flowErrorBound } from './flowAccuracy.js';
+import { FLOW_ERROR_MULTIPLE, FLOW_LINEAR_HORIZON, flowBalanceDriftBound, flowErrorBound } from './flowAccuracy.js';
 
 describe('flowErrorBound', () => {
-  test('K·τ·(1 + scale) up to the measured horizon, growing like log T beyond it', () => {
+  test('K·τ·(1 + scale) up to T = 1000, growing like T beyond it', () => {
     expect(flowErrorBound({ tolerance: 1e-10, horizon: 50, scale: 2 })).toBeCloseTo(FLOW_ERROR_MULTIPLE * 1e-10 * 3, 25);
     expect(flowErrorBound({ tolerance: 1e-10, horizon: 0, scale: 0 })).toBe(FLOW_ERROR_MULTIPLE * 1e-10);
-    expect(flowErrorBound({ tolerance: 1e-8, horizon: FLOW_MEASURED_HORIZON, scale: 1 })).toBe(2 * FLOW_ERROR_MULTIPLE * 1e-8);
-    // T = 2^32: twice the measured horizon's log, twice the bound
-    expect(flowErrorBound({ tolerance: 1e-8, horizon: 2 ** 32, scale: 1 })).toBeCloseTo(4 * FLOW_ERROR_MULTIPLE * 1e-8, 20);
+    expect(flowErrorBound({ tolerance: 1e-8, horizon: FLOW_LINEAR_HORIZON, scale: 1 })).toBe(2 * FLOW_ERROR_MULTIPLE * 1e-8);
+    expect(flowErrorBound({ tolerance: 1e-8, horizon: 4 * FLOW_LINEAR_HORIZON, scale: 1 })).toBeCloseTo(8 * FLOW_ERROR_MULTIPLE * 1e-8, 20);
   });
 
   test.each([
