@@ -13,8 +13,9 @@
  * - Measured (fixtures/flow-long-horizon/measure.ts, and properties/flow/closed-form.property.test.ts against
  *   closed forms): over the reproducers of issue 16, 54 random problems (logistic/exponential/squared losses,
  *   linear and tanh nets, n = 10, T = 200), 8 separable linear flows to T = 2^16 and τ ∈ {1e-8, 1e-10, 1e-12},
- *   the worst error is 0.9·τ(1 + |w|); the worst seen anywhere is 3.9 (a tanh flow passing a saddle at t ≈ 400)
- *   and a drifting tanh flow reached 1.4 at T = 1600, growing about linearly. ODEX, before: up to 157.
+ *   the worst error is 3.2·τ(1 + |w|) (most are below 0.3); the worst seen anywhere is 3.9 (a tanh flow passing a
+ *   saddle at t ≈ 400), and a drifting tanh flow reached 1.4 at T = 1600, growing about linearly. ODEX, before:
+ *   up to 157.
  * - K = 10 leaves a factor 2.5 over the worst seen; the factor T/1000 beyond T = 1000 covers linear accumulation.
  *   Flows that contract (separable linear nets: 0.2 at T = 2^16) stay far below it.
  * An empirical bound backed by the argument above, not a theorem. For a per-run check use the flow's own

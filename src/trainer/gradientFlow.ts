@@ -21,7 +21,8 @@ export const ESTIMATE_RATIO = 100;
  * DOP853 runs at local tolerance τ/10 for a flow of tolerance τ. Local errors add up, and pass through saddles
  * amplified, where the flow does not contract (a tanh net whose weights keep growing): at local tolerance τ the worst
  * global error over 54 problems was 9.7·τ(1 + |w|) at T = 200, and 9.6 at T = 400 on another; at τ/10 those are 0.2
- * and 3.9, for 10^{1/8} ≈ 1.33× the steps (order 8). fixtures/flow-long-horizon/measure.ts has the numbers.
+ * and 3.9 and the worst of the 54 is 3.2, for 10^{1/8} ≈ 1.33× the steps (order 8); still 0.45–0.8× ODEX's
+ * evaluations. fixtures/flow-long-horizon/measure.ts has the numbers.
  */
 export const LOCAL_TOLERANCE_FACTOR = 1 / 10;
 
