@@ -279,6 +279,7 @@ describe('gradientFlow: error estimate and integrators', () => {
 
   test('an unknown integrator is rejected naming the field', () => {
     expect(() => gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, integrator: 'rk4' as never })).toThrow("integrator=rk4 must be 'dop853' or 'odex'");
+    expect(() => gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, integrator: 'toString' as never })).toThrow("integrator=toString must be 'dop853' or 'odex'");
   });
 });
 

@@ -97,7 +97,7 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
   if (opts.maxSteps !== undefined && !(Number.isInteger(opts.maxSteps) && opts.maxSteps > 0))
     throw new RangeError(`maxSteps=${opts.maxSteps} must be a positive integer`);
   const kind = opts.integrator ?? 'dop853';
-  if (!(kind in names)) throw new RangeError(`integrator=${kind} must be 'dop853' or 'odex'`);
+  if (!Object.hasOwn(names, kind)) throw new RangeError(`integrator=${kind} must be 'dop853' or 'odex'`);
   checkCompatible(opts.network, data, loss);
   const net = cloneNetwork(opts.network);
   const grad = opts.gradient ?? riskAndGradient;
