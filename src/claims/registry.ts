@@ -3,8 +3,8 @@
  * take IDs, statements and hypotheses from here, so nothing is written twice.
  */
 export type CheckType = 'EXACT' | 'INEQ' | 'MONO' | 'STAT' | 'TREND' | 'CEX';
-/** EX: the worked example of docs/writing-a-claim.md, not a claim of the papers. */
-export type Paper = 'JT' | 'RNBU' | 'DHL' | 'ACH' | 'LL' | 'SR' | 'EX';
+/** EX: the worked example of docs/writing-a-claim.md; 'dlncheck': a claim about dlncheck's own numerics (FLOW.accuracy). Neither is a claim of the papers. */
+export type Paper = 'JT' | 'RNBU' | 'DHL' | 'ACH' | 'LL' | 'SR' | 'EX' | 'dlncheck';
 
 export interface Ablation {
   /** the hypothesis dropped or the setting broken */
@@ -276,6 +276,17 @@ export const claims: readonly Claim[] = [
     hypotheses: [],
     property: 'properties/example/norm-step.property.test.ts',
     ablations: [{ breaks: 'η² term', expect: 'the first-order prediction −2η⟨G, W⟩ misses by η²‖G‖² at large steps' }],
+  },
+  // dlncheck's own numerics (no paper): the accuracy the flow claims' budgets rest on (issue 16)
+  {
+    id: 'FLOW.accuracy',
+    paper: 'dlncheck',
+    statement:
+      'gradient flow at tolerance τ: every weight within 10τ(1 + |w|) of the exact flow, long past convergence (closed forms: depth-1 squared loss, balanced scalar depth 2)',
+    checks: ['INEQ'],
+    hypotheses: [],
+    property: 'properties/flow/closed-form.property.test.ts',
+    ablations: [],
   },
 ];
 

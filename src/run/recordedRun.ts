@@ -120,7 +120,8 @@ export interface TrainResult {
   weights: number[][][];
   diverged: null | { step: number; reason: string };
   maxMargin: null | { direction: number[]; margin: number; supportVectors: number[]; supportSpans: boolean };
-  checkpoints: CheckpointRecord[];
+  /** flow runs add flowError: the estimated global error of the weights there (gradientFlow's errorEstimate) */
+  checkpoints: (CheckpointRecord & { flowError?: number | null })[];
 }
 
 /** Trains a resolved spec (descent or flow) and records metrics at its checkpoints. */
@@ -129,7 +130,7 @@ export function runSpec(setup: TrainingSetup): TrainResult {
   let weights: number[][][];
   let diverged: TrainResult['diverged'] = null;
   let mm: MaxMargin | null;
-  let records: CheckpointRecord[];
+  let records: TrainResult['checkpoints'];
   if (schedule.kind === 'flow') {
     const rc = recordContext(data, network, true);
     mm = rc.maxMargin;
@@ -144,9 +145,10 @@ export function runSpec(setup: TrainingSetup): TrainResult {
       time: schedule.time,
       tolerance: schedule.tolerance,
       checkpointTimes: spec.checkpoints.map((c) => c * dt),
-      onCheckpoint: (time, net) => {
+      errorEstimate: true,
+      onCheckpoint: (time, net, info) => {
         const r = risk(ws, net, data, loss);
-        records.push(checkpointRecord(dt === 0 ? 0 : Math.round(time / dt), net, r, ws.margins, rc.ctx));
+        records.push({ ...checkpointRecord(dt === 0 ? 0 : Math.round(time / dt), net, r, ws.margins, rc.ctx), flowError: info.errorEstimate });
       },
     });
     weights = weightsToArrays(res.network);

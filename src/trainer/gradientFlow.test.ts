@@ -11,7 +11,7 @@ const reg = datasetFromArrays([[1]], [[1]], 'regression');
 const scalar = (w0: number) => networkFromArrays([[[w0]]], { kind: 'linear' });
 const closedForm = (w0: number, t: number) => 1 + (w0 - 1) * Math.exp(-t);
 /**
- * ODEX keeps the local error per step below τ(1 + |w|) (absolute and relative tolerance τ); on this contracting
+ * DOP853 keeps the local error per step below τ(1 + |w|) (absolute and relative tolerance τ); on this contracting
  * flow local errors do not grow, and the step count for t ≤ 2 at τ = 1e-10 is a few dozen, so 100τ·(1 + |w0|)
  * bounds the global error with room for the estimator's slack, while a wrong sign or factor errs by O(1).
  */
@@ -93,7 +93,7 @@ describe('gradientFlow: trajectory', () => {
 });
 
 describe('gradientFlow: bookkeeping', () => {
-  test('evaluations counts right-hand-side calls; integratorSteps sums ODEX steps over segments', () => {
+  test('evaluations counts right-hand-side calls; integratorSteps sums the integrator steps over segments', () => {
     let calls = 0;
     const counting: GradientFn = (...args) => {
       calls++;
@@ -139,7 +139,7 @@ describe('gradientFlow: divergence', () => {
     });
     expect(seen).toEqual([1]);
     expect(res.diverged).not.toBeNull();
-    // the poisoned point is first asked for by a step from t = 1 that passes ln 4 (ODEX may probe ahead of it)
+    // the poisoned point is first asked for by a step from t = 1 that passes ln 4 (a stage may probe ahead of it)
     expect(res.diverged!.time).toBeGreaterThan(1);
     expect(res.diverged!.time).toBeLessThanOrEqual(2);
     const accepted = Number(/W\(([^)]*)\)/.exec(res.diverged!.reason)![1]);
@@ -162,8 +162,8 @@ describe('gradientFlow: divergence', () => {
     expect(res.network.weights[0][0]).toBe(3);
   });
 
-  test('finite gradients whose flow overflows the weights are divergence at the segment end, named as the weight', () => {
-    // G = (−1e308, 0): every gradient is finite, so the solve runs to t = 1, but ODEX's extrapolation overflows
+  test('finite gradients whose flow overflows the weights are divergence where it happens, named as the weight', () => {
+    // G = (−1e308, 0): every gradient is finite, but the Runge–Kutta combination of the stages overflows
     // (∞ − ∞ = NaN) in the first weight; the second stays finite, so one bad entry must be enough
     const data = datasetFromArrays([[1, 0]], [[1]], 'regression');
     const huge: GradientFn = (_ws, _net, _data, _loss, grads) => {
@@ -181,33 +181,41 @@ describe('gradientFlow: divergence', () => {
       checkpointTimes: [1, 4],
       onCheckpoint: () => expect.unreachable(),
     });
-    expect(res.diverged).toEqual({ time: 1, reason: 'non-finite weight' });
+    // the first step whose state overflows ends the flow there, before the checkpoint at t = 1
+    expect(res.diverged!.reason).toBe('non-finite weight');
+    expect(res.diverged!.time).toBeGreaterThan(0);
+    expect(res.diverged!.time).toBeLessThanOrEqual(1);
     expect(Number.isFinite(res.network.weights[0][0])).toBe(false);
     expect(res.network.weights[0][1]).toBe(0);
   });
 
   test('a stiff flow that spends the step budget is divergence at the last point reached', () => {
-    // R = ½(1000w − 1)²: dw/dt = −10⁶(w − 10⁻³), stiff for an explicit extrapolation method
+    // R = ½(1000w − 1)²: dw/dt = −10⁶(w − 10⁻³), stiff for an explicit method: DOP853's steps stay near its
+    // stability limit h ≈ 6·10⁻⁶, so t = 0.01 takes ~2000 steps
     const stiff = datasetFromArrays([[1000]], [[1]], 'regression');
     const res = gradientFlow({
       network: scalar(3),
       data: stiff,
       loss: squared,
-      time: 1,
+      time: 0.01,
       tolerance: 1e-8,
       maxSteps: 20,
-      checkpointTimes: [1],
+      checkpointTimes: [0.01],
       onCheckpoint: () => expect.unreachable(),
     });
     expect(res.diverged).not.toBeNull();
     const { time, reason } = res.diverged!;
-    expect(reason).toBe(`ODEX spent its budget of 20 steps at t=${time}, before t=1`);
+    expect(reason).toBe(`DOP853 spent its budget of 20 steps at t=${time}, before t=0.01`);
     expect(time).toBeGreaterThan(0);
-    expect(time).toBeLessThan(1);
-    // the weights returned are those ODEX reached: past the fast transient (time constant 10⁻⁶), near 10⁻³
-    expect(Math.abs(res.network.weights[0][0] - 1e-3)).toBeLessThan(1e-6);
-    // with the default budget the same flow reaches t = 1
-    expect(gradientFlow({ network: scalar(3), data: stiff, loss: squared, time: 1, tolerance: 1e-8 }).diverged).toBeNull();
+    expect(time).toBeLessThan(0.01);
+    // the weights returned are those the integrator reached at that time: w(t) = 10⁻³ + (3 − 10⁻³)e^{−10⁶t}, within the
+    // stated 10τ(1 + |w0|), and well into the fast transient (time constant 10⁻⁶)
+    expect(Math.abs(res.network.weights[0][0] - (1e-3 + (3 - 1e-3) * Math.exp(-1e6 * time)))).toBeLessThan(10 * 1e-8 * 4);
+    expect(res.network.weights[0][0]).toBeLessThan(0.1);
+    // with the default budget the same flow reaches the end, at the closed form 10⁻³ + (3 − 10⁻³)e^{−10⁴} = 10⁻³
+    const full = gradientFlow({ network: scalar(3), data: stiff, loss: squared, time: 0.01, tolerance: 1e-8 });
+    expect(full.diverged).toBeNull();
+    expect(Math.abs(full.network.weights[0][0] - 1e-3)).toBeLessThan(1e-8 * 10);
   });
 
   test('an error other than a non-finite gradient is not swallowed', () => {
@@ -232,5 +240,81 @@ describe('gradientFlow: divergence', () => {
     [{ tolerance: Infinity }, 'schedule.tolerance=Infinity must be a finite number > 0'],
   ])('bad %o is rejected naming the field', (bad, message) => {
     expect(() => gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, ...bad })).toThrow(message);
+  });
+});
+
+describe('gradientFlow: error estimate and integrators', () => {
+  test('errorEstimate: each checkpoint gets a bound that holds against the closed form and is within the stated bound', () => {
+    const seen: (number | null)[] = [];
+    const res = gradientFlow({
+      network: scalar(3),
+      data: reg,
+      loss: squared,
+      time: 30,
+      tolerance: 1e-8,
+      errorEstimate: true,
+      checkpointTimes: [0, 1, 10, 30],
+      onCheckpoint: (t, net, info) => {
+        seen.push(info.errorEstimate);
+        expect(info.errorEstimate!).toBeGreaterThanOrEqual(Math.abs(net.weights[0][0] - closedForm(3, t)));
+        // |W − W̃| ≤ both solves' errors, and the floor is K·τ/100·(1 + |w̃|): within K·τ(1 + |w|) with K = 10
+        expect(info.errorEstimate!).toBeLessThanOrEqual(10 * 1e-8 * (1 + Math.abs(net.weights[0][0])));
+      },
+    });
+    expect(seen).toHaveLength(4);
+    expect(res.errorEstimate).toBe(seen[3]);
+    // not asked for: null, and the companion's evaluations are not spent
+    const plain = gradientFlow({
+      network: scalar(3),
+      data: reg,
+      loss: squared,
+      time: 30,
+      tolerance: 1e-8,
+      checkpointTimes: [1],
+      onCheckpoint: (_t, _n, info) => expect(info.errorEstimate).toBeNull(),
+    });
+    expect(plain.errorEstimate).toBeNull();
+    expect(plain.evaluations).toBeLessThan(res.evaluations);
+  });
+
+  test('a companion solve that fails leaves the estimate infinite, not the flow divergent', () => {
+    // one segment: the main solve makes its calls first, then the companion; poison every call after the main's
+    const main = gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8 });
+    let calls = 0;
+    const late: GradientFn = (ws, net, data, loss, grads, wantRisk) => {
+      const r = riskAndGradient(ws, net, data, loss, grads, wantRisk);
+      if (++calls > main.evaluations) grads[0][0] = NaN;
+      return r;
+    };
+    const res = gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, gradient: late, errorEstimate: true });
+    expect(res.diverged).toBeNull();
+    expect(res.network.weights[0][0]).toBe(main.network.weights[0][0]);
+    expect(res.errorEstimate).toBe(Infinity);
+  });
+
+  test("integrator: 'odex' runs the flow by ODEX (kept to compare with) and names itself in budget errors", () => {
+    const res = gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 2, tolerance: 1e-10, integrator: 'odex' });
+    expect(Math.abs(res.network.weights[0][0] - closedForm(3, 2))).toBeLessThan(flowTolerance(1e-10, 3));
+    const stiff = datasetFromArrays([[1000]], [[1]], 'regression');
+    const budget = gradientFlow({ network: scalar(3), data: stiff, loss: squared, time: 1, tolerance: 1e-8, maxSteps: 20, integrator: 'odex' });
+    expect(budget.diverged!.reason).toMatch(/^ODEX spent its budget of 20 steps at t=.*, before t=1$/);
+    const inf: GradientFn = (ws, net, data, loss, grads, wantRisk) => {
+      const r = riskAndGradient(ws, net, data, loss, grads, wantRisk);
+      grads[0][0] = NaN;
+      return r;
+    };
+    expect(gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, gradient: inf, integrator: 'odex' }).diverged).toEqual({
+      time: 0,
+      reason: 'non-finite gradient at t=0 (weights returned are W(0), the last accepted point)',
+    });
+  });
+
+  test('an unknown integrator is rejected naming the field', () => {
+    expect(() => gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, integrator: 'rk4' as never })).toThrow(
+      "integrator=rk4 must be 'dop853' or 'odex'",
+    );
+    expect(() => gradientFlow({ network: scalar(3), data: reg, loss: squared, time: 1, tolerance: 1e-8, integrator: 'toString' as never })).toThrow(
+      "integrator=toString must be 'dop853' or 'odex'",
+    );
   });
 });
