@@ -2,7 +2,7 @@ import type { Dataset } from '../data/dataset.js';
 import { applyActivation } from '../network/activation.js';
 import type { Network } from '../network/network.js';
 import type { Loss } from '../losses/loss.js';
-import { blockedBackpropRiskAndGradient, blockedLinearRiskAndGradient } from './kernels/blocked.js';
+import { simdBackpropRiskAndGradient, simdLinearRiskAndGradient } from './kernels/simd.js';
 
 /**
  * Preallocated buffers for risk and gradient evaluation. Hand-written kernel
@@ -70,23 +70,28 @@ export function checkCompatible(net: Network, data: Dataset, loss: Loss): void {
     throw new RangeError(`loss=${loss.name}: a margin loss needs ±1 labels (data.y of length n), not regression targets`);
 }
 
-/** Which implementation riskAndGradient runs: 'reference' (this file) or 'blocked' (kernels/blocked.ts). */
-export type KernelChoice = 'reference' | 'blocked';
+/**
+ * Which implementation riskAndGradient runs: 'reference' (the plain loops of this file) or 'simd'
+ * (kernels/simd.ts: WebAssembly with 128-bit SIMD). kernels/blocked.ts, register-blocked JavaScript,
+ * is kept as a second fast implementation under the same differential test, and runs nowhere by default.
+ */
+export type KernelChoice = 'reference' | 'simd';
 
 /**
- * Chosen from the shape alone, so one spec always runs the same code and gives the same bits.
- * The blocked products pay off once some layer is at least BLOCKED_MIN_WIDTH wide (bench/README.md
- * has the measurements); below that the plain loops of this file are faster.
+ * Chosen from the shape alone, so one spec always runs the same code and gives the same bits on
+ * every run and machine. The SIMD kernel pays off once some layer is at least FAST_MIN_WIDTH wide
+ * (bench/README.md has the measurements); below that its fixed costs (copies, calls into the
+ * module) outweigh the products and the plain loops of this file are faster.
  */
-export const BLOCKED_MIN_WIDTH = 10;
+export const FAST_MIN_WIDTH = 10;
 
 export function kernelFor(dims: readonly number[]): KernelChoice {
   let widest = 0;
   for (const d of dims) if (d > widest) widest = d;
-  return widest >= BLOCKED_MIN_WIDTH ? 'blocked' : 'reference';
+  return widest >= FAST_MIN_WIDTH ? 'simd' : 'reference';
 }
 
-/** Risk and gradient; dispatches to the end-to-end form for linear nets (F1), and by shape to the blocked kernels. */
+/** Risk and gradient; dispatches to the end-to-end form for linear nets (F1), and by shape (kernelFor) to the SIMD kernels. */
 export const riskAndGradient: GradientFn = (ws, net, data, loss, grads, wantRisk = true) => evaluate(ws, net, data, loss, grads, wantRisk);
 
 /** Risk only (same forward pass and kernel choice; gradient buffers untouched). */
@@ -96,8 +101,8 @@ export function risk(ws: GradientWorkspace, net: Network, data: Dataset, loss: L
 
 function evaluate(ws: GradientWorkspace, net: Network, data: Dataset, loss: Loss, grads: Float64Array[] | null, wantRisk: boolean): number {
   const linearNet = net.activation.kind === 'linear';
-  if (kernelFor(net.dims) === 'blocked')
-    return linearNet ? blockedLinearRiskAndGradient(ws, net, data, loss, grads, wantRisk) : blockedBackpropRiskAndGradient(ws, net, data, loss, grads, wantRisk);
+  if (kernelFor(net.dims) === 'simd')
+    return linearNet ? simdLinearRiskAndGradient(ws, net, data, loss, grads, wantRisk) : simdBackpropRiskAndGradient(ws, net, data, loss, grads, wantRisk);
   return linearNet ? linearRiskAndGradient(ws, net, data, loss, grads, wantRisk) : backpropRiskAndGradient(ws, net, data, loss, grads, wantRisk);
 }
 

@@ -8,6 +8,7 @@ import type { Activation } from '../../network/activation.js';
 import { networkFromArrays } from '../../network/network.js';
 import { backpropRiskAndGradient, createWorkspace, linearRiskAndGradient, zerosLike, type GradientFn } from '../gradient.js';
 import { blockedBackpropRiskAndGradient, blockedLinearRiskAndGradient } from './blocked.js';
+import { simdBackpropRiskAndGradient, simdLinearRiskAndGradient } from './simd.js';
 
 /**
  * Differential test: the fast kernels against the plain loops of gradient.ts (the reference).
@@ -29,12 +30,11 @@ const TOLERANCE = 1e-12;
 const unit = fc.noBias(fc.integer({ min: -(2 ** 30), max: 2 ** 30 })).map((k) => k / 2 ** 30);
 const matrix = (r: number, c: number) => fc.array(fc.array(unit, { minLength: c, maxLength: c }), { minLength: r, maxLength: r });
 
-type Path = 'linear output side, margin' | 'linear output side, squared' | 'linear input side, squared' | `back-propagation ${string}`;
 const worst = new Map<string, number>();
 
 afterAll(() => {
   // the report quotes these: the largest disagreement seen per path in this run
-  for (const [path, v] of worst) console.log(`blocked vs reference, max relative disagreement, ${path}: ${v.toExponential(2)}`);
+  for (const [path, v] of worst) console.log(`vs reference, max relative disagreement, ${path}: ${v.toExponential(2)}`);
 });
 
 function relDiff(a: Float64Array, b: Float64Array): number {
@@ -47,7 +47,7 @@ function relDiff(a: Float64Array, b: Float64Array): number {
   return scale === 0 ? (diff === 0 ? 0 : Infinity) : diff / scale;
 }
 
-function compare(path: Path, fast: GradientFn, ref: GradientFn, x: number[][], y: number[] | number[][], weights: number[][][], act: Activation, loss: Loss): void {
+function compare(path: string, fast: GradientFn, ref: GradientFn, x: number[][], y: number[] | number[][], weights: number[][][], act: Activation, loss: Loss): void {
   const data = datasetFromArrays(x, y, loss.kind === 'squared' ? 'regression' : 'classification');
   const net = networkFromArrays(weights, act);
   const gf = zerosLike(net).map((g) => g.fill(NaN));
@@ -70,7 +70,12 @@ function compare(path: Path, fast: GradientFn, ref: GradientFn, x: number[][], y
 const hidden = fc.array(fc.integer({ min: 1, max: 24 }), { minLength: 0, maxLength: 3 });
 const weightsFor = (dims: number[]) => fc.tuple(...dims.slice(1).map((d, k) => matrix(d, dims[k])));
 
-describe('blocked kernels agree with the reference kernels (relative 1e-12)', () => {
+const fastKernels = [
+  { name: 'blocked', linear: blockedLinearRiskAndGradient, backprop: blockedBackpropRiskAndGradient },
+  { name: 'simd', linear: simdLinearRiskAndGradient, backprop: simdBackpropRiskAndGradient },
+] as const;
+
+describe.each(fastKernels)('$name kernels agree with the reference kernels (relative 1e-12)', ({ name, linear, backprop }) => {
   test('linear, output side (d_L ≤ d_0), margin losses', () => {
     const c = fc
       .record({ d0: fc.integer({ min: 1, max: 24 }), h: hidden, n: fc.integer({ min: 1, max: 40 }), loss: fc.constantFrom(logistic, exponential) })
@@ -78,7 +83,7 @@ describe('blocked kernels agree with the reference kernels (relative 1e-12)', ()
         const dims = [d0, ...h, 1];
         return fc.record({ x: matrix(n, d0), y: fc.array(fc.constantFrom(1, -1), { minLength: n, maxLength: n }), w: weightsFor(dims), loss: fc.constant(loss) });
       });
-    fc.assert(fc.property(c, ({ x, y, w, loss }) => compare('linear output side, margin', blockedLinearRiskAndGradient, linearRiskAndGradient, x, y, w, { kind: 'linear' }, loss)), { numRuns: 200 });
+    fc.assert(fc.property(c, ({ x, y, w, loss }) => compare(`${name}: linear output side, margin`, linear, linearRiskAndGradient, x, y, w, { kind: 'linear' }, loss)), { numRuns: 200 });
   });
 
   test('linear, squared loss, both sides (d_L ≤ d_0 and d_L > d_0)', () => {
@@ -88,7 +93,7 @@ describe('blocked kernels agree with the reference kernels (relative 1e-12)', ()
     fc.assert(
       fc.property(c, ({ x, y, w }) => {
         const outputSide = w[w.length - 1].length <= x[0].length;
-        compare(outputSide ? 'linear output side, squared' : 'linear input side, squared', blockedLinearRiskAndGradient, linearRiskAndGradient, x, y, w, { kind: 'linear' }, squared);
+        compare(`${name}: ${outputSide ? 'linear output side' : 'linear input side'}, squared`, linear, linearRiskAndGradient, x, y, w, { kind: 'linear' }, squared);
       }),
       { numRuns: 200 },
     );
@@ -108,7 +113,7 @@ describe('blocked kernels agree with the reference kernels (relative 1e-12)', ()
           });
         });
       fc.assert(
-        fc.property(c, ({ x, y, w, loss }) => compare(`back-propagation ${act.kind}, ${loss.name}`, blockedBackpropRiskAndGradient, backpropRiskAndGradient, x, y, w, act, loss)),
+        fc.property(c, ({ x, y, w, loss }) => compare(`${name}: back-propagation ${act.kind}, ${loss.name}`, backprop, backpropRiskAndGradient, x, y, w, act, loss)),
         { numRuns: 100 },
       );
     });
