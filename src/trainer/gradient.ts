@@ -137,7 +137,7 @@ export function linearRiskAndGradient(
       const Wk = W[k - 1];
       const out = k === 1 ? P : suffix[k - 1];
       if (k === L) {
-        out.set(Wk);
+        copyInto(out, Wk, Wk.length);
         continue;
       }
       const S = suffix[k];
@@ -161,7 +161,7 @@ export function linearRiskAndGradient(
       const Wk = W[k - 1];
       const out = k === L ? P : prefix[k];
       if (k === 1) {
-        out.set(Wk);
+        copyInto(out, Wk, Wk.length);
         continue;
       }
       const prev = prefix[k - 1];
@@ -183,7 +183,7 @@ export function linearRiskAndGradient(
   const E = ws.E;
   const invN = 1 / n;
   let total = 0;
-  E.fill(0);
+  for (let j = 0; j < E.length; j++) E[j] = 0;
   if (loss.kind === 'margin') {
     for (let i = 0; i < n; i++) {
       const xo = i * d0;
@@ -228,7 +228,7 @@ function backwardFromOutput(ws: GradientWorkspace, W: readonly Float64Array[], d
   const dL = dims[L];
   let C = ws.h[0];
   let Cn = ws.h[1];
-  C.set(ws.E);
+  copyInto(C, ws.E, ws.E.length);
   for (let k = 1; k <= L; k++) {
     const rows = dims[k];
     const cols = dims[k - 1];
@@ -239,7 +239,7 @@ function backwardFromOutput(ws: GradientWorkspace, W: readonly Float64Array[], d
       break;
     }
     const S = ws.suffix[k];
-    G.fill(0);
+    for (let i = 0; i < G.length; i++) G[i] = 0;
     for (let r = 0; r < dL; r++) {
       const co = r * cols;
       for (let i = 0; i < rows; i++) {
@@ -272,7 +272,7 @@ function backwardFromInput(ws: GradientWorkspace, W: readonly Float64Array[], di
   const d0 = dims[0];
   let H = ws.h[0];
   let Hn = ws.h[1];
-  H.set(ws.E);
+  copyInto(H, ws.E, ws.E.length);
   for (let k = L; k >= 1; k--) {
     const rows = dims[k];
     const cols = dims[k - 1];
@@ -372,7 +372,7 @@ export function backpropRiskAndGradient(
       const cols = dims[k - 1];
       const src = k === 1 ? data.x : acts[k - 1];
       const G = grads[k - 1];
-      G.fill(0);
+      for (let j = 0; j < G.length; j++) G[j] = 0;
       for (let i = 0; i < n; i++) {
         const dO = i * rows;
         const so = i * cols;
@@ -406,6 +406,14 @@ export function backpropRiskAndGradient(
     }
   }
   return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
+}
+
+/**
+ * dst[i] = src[i] for i < len. A plain loop: at the reference kernel's sizes (a few entries) the fixed cost of a
+ * call to TypedArray.prototype.set or fill is larger than the copy itself.
+ */
+function copyInto(dst: Float64Array, src: Float64Array, len: number): void {
+  for (let i = 0; i < len; i++) dst[i] = src[i];
 }
 
 export function zerosLike(net: Pick<Network, 'weights'>): Float64Array[] {
