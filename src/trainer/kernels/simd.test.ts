@@ -54,4 +54,19 @@ describe('the SIMD module', () => {
       expect(kernel(ws, net, b, logistic, g)).not.toBe(onB);
     }
   });
+
+  test('a workspace serves one shape: another n or other dims is refused with both shapes named', () => {
+    const data = datasetFromArrays([[1, 0], [0, 1], [1, 1]], [1, -1, 1]);
+    const net = networkFromArrays([[[1, 2], [0.5, -1]], [[1, -0.5]]], { kind: 'linear' });
+    const ws = createWorkspace(net.dims, 3);
+    simdLinearRiskAndGradient(ws, net, data, logistic, zerosLike(net));
+    expect(() => simdLinearRiskAndGradient(ws, net, datasetFromArrays([[1, 0]], [1]), logistic, zerosLike(net))).toThrow(
+      'gradient workspace: made for dims [2,2,1] and n=3, used with dims [2,2,1] and n=1; create a workspace per shape (createWorkspace)',
+    );
+    const wider = networkFromArrays([[[1, 2], [0.5, -1], [0, 1]], [[1, -0.5, 2]]], { kind: 'linear' });
+    expect(() => simdLinearRiskAndGradient(ws, wider, data, logistic, zerosLike(wider))).toThrow(/made for dims \[2,2,1\] and n=3, used with dims \[2,3,1\] and n=3/);
+    // the same workspace may serve a ReLU net of its shape too (its own memory layout)
+    const relu = networkFromArrays([[[1, 2], [0.5, -1]], [[1, -0.5]]], { kind: 'relu' });
+    expect(simdBackpropRiskAndGradient(ws, relu, data, logistic, zerosLike(relu))).toBe(simdBackpropRiskAndGradient(createWorkspace(relu.dims, 3), relu, data, logistic, zerosLike(relu)));
+  });
 });

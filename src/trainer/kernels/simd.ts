@@ -50,6 +50,9 @@ interface Region {
 /** Memory and regions for one workspace (one shape), created on its first evaluation. */
 interface SimdState {
   readonly fn: DenseExports;
+  /** the shape the memory was laid out for */
+  readonly dims: readonly number[];
+  readonly n: number;
   /** the data matrix X (n × d_0), copied in when a different dataset object arrives */
   readonly x: Region;
   xSource: Float64Array | null;
@@ -64,7 +67,8 @@ interface SimdState {
   readonly delta: [Region, Region];
 }
 
-const states = new WeakMap<GradientWorkspace, SimdState>();
+/** per workspace, one state for each kind of net it has served (the two kinds lay out the memory differently) */
+const states = new WeakMap<GradientWorkspace, { linear?: SimdState; backprop?: SimdState }>();
 
 function createState(dims: readonly number[], n: number, linearNet: boolean): SimdState {
   const L = dims.length - 1;
@@ -111,15 +115,23 @@ function createState(dims: readonly number[], n: number, linearNet: boolean): Si
   const acts = (linearNet ? dims : dims.slice(1)).map(region);
   const dphi = linearNet ? [] : dims.slice(1).map(region);
   const delta: [Region, Region] = [region(), region()];
-  return { fn, x, xSource: null, F, R, W, G, acts, dphi, delta };
+  return { fn, dims: [...dims], n, x, xSource: null, F, R, W, G, acts, dphi, delta };
 }
 
 function stateFor(ws: GradientWorkspace, net: Network, data: Dataset): SimdState {
-  let s = states.get(ws);
+  const linearNet = net.activation.kind === 'linear';
+  let slot = states.get(ws);
+  if (!slot) states.set(ws, (slot = {}));
+  let s = linearNet ? slot.linear : slot.backprop;
   if (!s) {
-    s = createState(net.dims, data.n, net.activation.kind === 'linear');
-    states.set(ws, s);
+    s = createState(net.dims, data.n, linearNet);
+    if (linearNet) slot.linear = s;
+    else slot.backprop = s;
   }
+  if (data.n !== s.n || net.dims.length !== s.dims.length || net.dims.some((d, k) => d !== s.dims[k]))
+    throw new RangeError(
+      `gradient workspace: made for dims [${s.dims.join(',')}] and n=${s.n}, used with dims [${net.dims.join(',')}] and n=${data.n}; create a workspace per shape (createWorkspace)`,
+    );
   // datasets are immutable (Dataset's fields are readonly): the same array object means the same numbers
   if (s.xSource !== data.x) {
     s.x.view.set(data.x);
