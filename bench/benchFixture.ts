@@ -1,3 +1,5 @@
+import type { Activation } from '../src/network/activation.js';
+
 /**
  * Deterministic inputs for the benchmarks: a planted-direction classification
  * dataset with ‖x_i‖ ≤ 1 and small Gaussian initial weights, all drawn from one
@@ -12,6 +14,12 @@ export interface BenchSize {
   readonly dims: readonly number[];
   readonly n: number;
   readonly eta: number;
+  /** the fixture's seed is DEFAULT_SEED + seedOffset (fixed per size, so adding a size changes no other size's data) */
+  readonly seedOffset: number;
+  /** hidden-layer activation; linear when absent */
+  readonly activation?: Activation;
+  /** speed ratio TS/NumPy this size must reach (issue 14) */
+  readonly target: number;
 }
 
 export interface BenchFixture {
@@ -24,11 +32,13 @@ export interface BenchFixture {
   readonly weights: number[][][];
 }
 
-/** The three sizes of the brief: tiny, d = 10 and d = 100, all linear, logistic loss, η = 0.1. */
+/** The sizes of issue 14: tiny, d = 10, mid (32), d = 100 linear, and a ReLU net of width 32; logistic loss, η = 0.1. */
 export const BENCH_SIZES: readonly BenchSize[] = [
-  { name: 'tiny  [2,2,2,2,1] n=20', dims: [2, 2, 2, 2, 1], n: 20, eta: 0.1 },
-  { name: 'd=10  [10,10,10,10,1] n=100', dims: [10, 10, 10, 10, 1], n: 100, eta: 0.1 },
-  { name: 'd=100 [100,100,100,1] n=1000', dims: [100, 100, 100, 1], n: 1000, eta: 0.1 },
+  { name: 'tiny  [2,2,2,2,1] n=20', dims: [2, 2, 2, 2, 1], n: 20, eta: 0.1, seedOffset: 0, target: 40 },
+  { name: 'd=10  [10,10,10,10,1] n=100', dims: [10, 10, 10, 10, 1], n: 100, eta: 0.1, seedOffset: 1, target: 3 },
+  { name: 'mid   [32,32,32,32,1] n=256', dims: [32, 32, 32, 32, 1], n: 256, eta: 0.1, seedOffset: 3, target: 1.5 },
+  { name: 'd=100 [100,100,100,1] n=1000', dims: [100, 100, 100, 1], n: 1000, eta: 0.1, seedOffset: 2, target: 1 },
+  { name: 'ReLU  [32,32,32,1] n=256', dims: [32, 32, 32, 1], n: 256, eta: 0.1, seedOffset: 4, target: 1, activation: { kind: 'relu' } },
 ];
 
 /** Uniform doubles in [0, 1) from a 32-bit counter hashed by integer multiply–xorshift rounds. */

@@ -2,8 +2,8 @@
 
 Usage: python3 bench/steps_numpy.py <input.json>
 
-Reads the fixtures written by steps.bench.ts (data, initial weights, eta), runs
-gradient descent on a deep linear network with the logistic loss,
+Reads the fixtures written by steps.bench.ts (data, initial weights, eta, activation), runs
+gradient descent on a deep linear or ReLU network with the logistic loss,
 W_k <- W_k - eta * dR/dW_k, R(W) = (1/n) sum_i l(y_i f(x_i)), in three ways that
 compute the same update, and prints one JSON object on stdout:
 
@@ -17,11 +17,22 @@ compute the same update, and prints one JSON object on stdout:
               V_k = B_k E^T = W_{k-1} ... W_1 E^T (d_{k-1} x d_L), G_k = A_k^T V_k^T;
               O(d_L sum d_k d_{k-1}) instead of O(d_0 sum d_k d_{k-1})
 
+A ReLU net has only `backprop` (the end-to-end forms hold for linear nets only);
+its hidden layers apply max(z, 0) and multiply delta by [z >= 0], as
+src/network/activation.ts does.
+
 Each variant does only what the update needs (no per-step risk, no finiteness
 check), so it does no more work than the TypeScript trainer. Timing follows
 bench/measureRate.ts: doubling warm-up, then `repetitions` runs of ~`seconds`.
+
+steps.bench.ts runs this with OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=1 (one
+thread, like the trainer) and with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed,
+so OpenBLAS picks its own fastest kernel for the CPU; the report names that
+kernel (threadpoolctl when installed, else OpenBLAS's own get_corename).
 """
 
+import ctypes
+import glob
 import json
 import os
 import sys
@@ -45,13 +56,20 @@ class Problem:
         self.y_over_n = self.y * (1.0 / self.n)
         self.eta = float(spec["eta"])
         self.initial = [np.array(w, dtype=np.float64) for w in spec["weights"]]
+        self.relu = spec.get("activation", "linear") == "relu"
 
 
 def grads_backprop(p, ws):
     acts = [p.x]
+    masks = []
     a = p.x
-    for w in ws:
+    last = len(ws) - 1
+    for k, w in enumerate(ws):
         a = a @ w.T
+        if p.relu and k < last:
+            mask = a >= 0
+            a = a * mask
+            masks.append(mask)
         acts.append(a)
     m = p.y * a[:, 0]
     delta = (logistic_derivative(m) * p.y_over_n)[:, None]  # n x d_L
@@ -60,6 +78,8 @@ def grads_backprop(p, ws):
         grads[k] = delta.T @ acts[k]
         if k > 0:
             delta = delta @ ws[k]
+            if p.relu:
+                delta = delta * masks[k - 1]
     return grads
 
 
@@ -102,6 +122,7 @@ def grads_e2e_vector(p, ws):
 
 
 VARIANTS = {"backprop": grads_backprop, "e2e-prefix": grads_e2e_prefix, "e2e-vector": grads_e2e_vector}
+RELU_VARIANTS = {"backprop": grads_backprop}
 
 
 def descend(p, grads_fn, steps):
@@ -157,6 +178,29 @@ def blas_summary():
         return f"unknown ({e})"
 
 
+def blas_runtime():
+    """Which BLAS kernel and thread count NumPy uses at run time."""
+    try:
+        from threadpoolctl import threadpool_info  # optional; not installed everywhere
+
+        info = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+        if info:
+            return f"{info[0].get('internal_api')} kernel {info[0].get('architecture')}, {info[0].get('num_threads')} thread(s) (threadpoolctl)"
+    except ImportError:
+        pass
+    # OpenBLAS answers itself: get_corename is the kernel its DYNAMIC_ARCH dispatch chose for this CPU
+    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs", "*openblas*"))
+    for path in libs:
+        lib = ctypes.CDLL(path)
+        for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"), ("openblas", "")):
+            core = getattr(lib, f"{prefix}_get_corename{suffix}", None)
+            threads = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+            if core is not None and threads is not None:
+                core.restype = ctypes.c_char_p
+                return f"OpenBLAS kernel {core().decode()}, {threads()} thread(s) ({prefix}_get_corename{suffix})"
+    return "unknown (no threadpoolctl, no OpenBLAS library found beside numpy)"
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: python3 bench/steps_numpy.py <input.json>")
@@ -165,14 +209,15 @@ def main():
     out = {
         "numpy": np.__version__,
         "blas": blas_summary(),
+        "blasRuntime": blas_runtime(),
         "cpus": os.cpu_count(),
-        "threadEnv": {k: os.environ[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS") if k in os.environ},
+        "threadEnv": {k: os.environ[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ},
         "sizes": [],
     }
     for s in spec["sizes"]:
         p = Problem(s)
         res = {"name": s["name"], "rates": {}, "finalWeights": {}}
-        for name, fn in VARIANTS.items():
+        for name, fn in (RELU_VARIANTS if p.relu else VARIANTS).items():
             res["finalWeights"][name] = [w.tolist() for w in descend(p, fn, spec["verifySteps"])]
             res["rates"][name] = measure_rate(lambda c, fn=fn: descend(p, fn, c), spec["seconds"], spec["repetitions"])
         out["sizes"].append(res)

@@ -1,14 +1,18 @@
 /**
  * Child process of steps.bench.ts: times gradientDescent on one size in a
- * fresh process and prints { rate, finalWeights } as JSON. One size per
+ * fresh process and prints { rate, finalWeights, kernel, expRate } as JSON. One size per
  * process, as one `dlncheck` run would be, so V8 optimises for that size only.
+ * expRate: how many times per second this process evaluates one step's worth of
+ * Math.exp calls (n of them: the logistic derivative calls exp once per sample; the
+ * steps between checkpoints skip the risk), the floor of a step's cost for tiny nets.
  * Usage: node --import tsx bench/tsStepsProbe.ts <input.json> <size index>
  */
 import { readFileSync } from 'node:fs';
 import { datasetFromArrays } from '../src/data/dataset.js';
 import { logistic } from '../src/losses/logistic.js';
-import { linear } from '../src/network/activation.js';
+import { linear, type Activation } from '../src/network/activation.js';
 import { networkFromArrays, weightsToArrays } from '../src/network/network.js';
+import { kernelFor } from '../src/trainer/gradient.js';
 import { gradientDescent } from '../src/trainer/gradientDescent.js';
 import { measureRate } from './measureRate.js';
 
@@ -16,7 +20,7 @@ interface ProbeInput {
   seconds: number;
   repetitions: number;
   verifySteps: number;
-  sizes: { x: number[][]; y: number[]; weights: number[][][]; eta: number }[];
+  sizes: { x: number[][]; y: number[]; weights: number[][][]; eta: number; activation: 'linear' | 'relu' }[];
 }
 
 const [inputPath, sizeArg] = process.argv.slice(2);
@@ -24,9 +28,23 @@ if (!inputPath || !sizeArg) throw new RangeError(`tsStepsProbe: argv=${JSON.stri
 const input = JSON.parse(readFileSync(inputPath, 'utf8')) as ProbeInput;
 const size = input.sizes[Number(sizeArg)];
 const data = datasetFromArrays(size.x, size.y);
-const network = networkFromArrays(size.weights, linear);
+const activation: Activation = size.activation === 'relu' ? { kind: 'relu' } : linear;
+const network = networkFromArrays(size.weights, activation);
 const train = (steps: number) => gradientDescent({ network, data, loss: logistic, schedule: { kind: 'constant', eta: size.eta }, steps });
 
 const finalWeights = weightsToArrays(train(input.verifySteps).network);
 const rate = measureRate((count) => void train(count), { seconds: input.seconds, repetitions: input.repetitions });
-process.stdout.write(JSON.stringify({ rate, finalWeights }));
+
+// one step's exp calls: e^{−|u|} at the n margins of the initial weights (the derivative's argument), summed so none is dropped
+const args = Float64Array.from(size.x, (xi, i) => -Math.abs(size.y[i] * xi.reduce((s, v, j) => s + v * (j + 1), 0)));
+let sink = 0;
+const expRate = measureRate(
+  (count) => {
+    let s = 0;
+    for (let c = 0; c < count; c++) for (let i = 0; i < args.length; i++) s += Math.exp(args[i]);
+    sink += s;
+  },
+  { seconds: input.seconds, repetitions: input.repetitions },
+);
+if (!(sink > 0)) throw new Error('tsStepsProbe: exp sum not positive');
+process.stdout.write(JSON.stringify({ rate, finalWeights, kernel: kernelFor(network.dims), expRate, expCalls: args.length }));

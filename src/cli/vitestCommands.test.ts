@@ -20,6 +20,9 @@ beforeAll(async () => {
   vi.doMock('./vitestRun.js', async (importOriginal) => ({
     ...(await importOriginal<typeof import('./vitestRun.js')>()),
     runVitest: (...args: Parameters<Run>) => (stand.calls.push(args), stand.reply(...args)),
+    runVitestAsync: async (file: string, pattern: string, env: Record<string, string>) => (
+      stand.calls.push([file, pattern, env, { quiet: true }]), stand.reply(file, pattern, env)
+    ),
   }));
   register = [
     (await import('./commands/replay.js')).registerReplay,
@@ -171,6 +174,24 @@ describe('sweep', () => {
     expect(r.stdout).toMatch(/^seed 1: 0 passed, 0 failed \(\d+\.\d s\) \[vitest exit 1\]\n/);
     expect(r.stdout).toMatch(/sweep over 1 seeds: 1 failure\(s\)\n$/);
     expect(r.exitCode).toBe(1);
+  });
+
+  test('--jobs 1 and --jobs 3 run the same seeds and print the same report (times aside)', async () => {
+    stand.reply = (_f, _p, env) =>
+      env.DLNCHECK_SEED === '2' ? { status: 1, tests: [result('JT.Lem5 holds', 'failed', 'boom')] } : { status: 0, tests: [result('a', 'passed')] };
+    const times = (s: string) => s.replace(/\(\d+\.\d s\)/g, '(T s)');
+    const one = await cli('sweep', '--seeds', '4', '--jobs', '1');
+    const calls = stand.calls.map(([, , env]) => env.DLNCHECK_SEED);
+    stand.calls = [];
+    out = [];
+    const three = await cli('sweep', '--seeds', '4', '--jobs', '3');
+    expect(stand.calls.map(([, , env]) => env.DLNCHECK_SEED).sort()).toEqual(calls.sort());
+    expect(times(three.stdout)).toBe(times(one.stdout));
+    expect(three.exitCode).toBe(1);
+  });
+
+  test('--jobs must be a positive integer', async () => {
+    await expect(cli('sweep', '--jobs', '0')).rejects.toThrow(/^sweep --jobs=0 must be an integer ≥ 1/);
   });
 
   test('zero failures exits 0', async () => {

@@ -6,9 +6,10 @@ import { compile, type TopLevelSpec } from 'vega-lite';
  * with renderer 'none' (no canvas, no browser). Text widths are estimated,
  * which is fine for axis labels and legends.
  *
- * Element ids are rewritten with a prefix derived from the SVG's content, so
- * that several plots can be inlined in one HTML page without their clip-path
- * ids (vega numbers them from 1 in every view) colliding.
+ * Element ids are renumbered in order of appearance and prefixed with a hash of
+ * the SVG's content, so that several plots can be inlined in one HTML page
+ * without their clip-path ids colliding, and the same plot gives the same bytes
+ * whatever was rendered before it in the process.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const vgSpec = compile(spec).spec;
@@ -22,18 +23,17 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 function uniqueIds(svg: string): string {
-  const ids = [...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+  const ids = [...new Set([...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]))];
   if (ids.length === 0) return svg;
-  const prefix = `p${fnv1a(svg)}-`;
-  let out = svg;
-  for (const id of new Set(ids)) {
-    const esc = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out
-      .replace(new RegExp(`(\\sid=")${esc}"`, 'g'), `$1${prefix}${id}"`)
-      .replace(new RegExp(`url\\(#${esc}\\)`, 'g'), `url(#${prefix}${id})`)
-      .replace(new RegExp(`href="#${esc}"`, 'g'), `href="#${prefix}${id}"`);
-  }
-  return out;
+  // vega's counter is shared by every view in the process (clip73 after 72 earlier clips), so ids are first
+  // renumbered in order of appearance: an SVG's bytes then depend on its content alone, not on what ran before
+  const rename = (text: string, to: (k: number) => string) => {
+    const index = new Map(ids.map((id, k) => [id, k]));
+    return text.replace(/(\sid="|url\(#|href="#)([^")]+)/g, (m, lead: string, id: string) => (index.has(id) ? `${lead}${to(index.get(id) as number)}` : m));
+  };
+  const stem = (k: number) => `${ids[k].replace(/\d+$/, '')}${k + 1}`;
+  const prefix = `p${fnv1a(rename(svg, stem))}-`;
+  return rename(svg, (k) => `${prefix}${stem(k)}`);
 }
 
 function fnv1a(text: string): string {

@@ -2,6 +2,7 @@ import type { Dataset } from '../data/dataset.js';
 import { applyActivation } from '../network/activation.js';
 import type { Network } from '../network/network.js';
 import type { Loss } from '../losses/loss.js';
+import { simdBackpropRiskAndGradient, simdLinearRiskAndGradient } from './kernels/simd.js';
 
 /**
  * Preallocated buffers for risk and gradient evaluation. Hand-written kernel
@@ -68,15 +69,40 @@ export function checkCompatible(net: Network, data: Dataset, loss: Loss): void {
     throw new RangeError(`loss=${loss.name}: a margin loss needs ±1 labels (data.y of length n), not regression targets`);
 }
 
-/** Risk and gradient; dispatches to the end-to-end form for linear nets (F1). */
-export const riskAndGradient: GradientFn = (ws, net, data, loss, grads, wantRisk = true) =>
-  net.activation.kind === 'linear'
-    ? linearRiskAndGradient(ws, net, data, loss, grads, wantRisk)
-    : backpropRiskAndGradient(ws, net, data, loss, grads, wantRisk);
+/**
+ * Which implementation riskAndGradient runs: 'reference' (the plain loops of this file) or 'simd'
+ * (kernels/simd.ts: WebAssembly with 128-bit SIMD). kernels/blocked.ts, register-blocked JavaScript,
+ * is kept as a second fast implementation under the same differential test, and runs nowhere by default.
+ */
+export type KernelChoice = 'reference' | 'simd';
 
-/** Risk only (same forward pass; gradient buffers untouched). */
+/**
+ * Chosen from the shape alone, so one spec always runs the same code and gives the same bits on
+ * every run and machine. The SIMD kernel pays off once some layer is at least FAST_MIN_WIDTH wide
+ * (bench/README.md has the measurements); below that its fixed costs (copies, calls into the
+ * module) outweigh the products and the plain loops of this file are faster.
+ */
+export const FAST_MIN_WIDTH = 10;
+
+export function kernelFor(dims: readonly number[]): KernelChoice {
+  let widest = 0;
+  for (const d of dims) if (d > widest) widest = d;
+  return widest >= FAST_MIN_WIDTH ? 'simd' : 'reference';
+}
+
+/** Risk and gradient; dispatches to the end-to-end form for linear nets (F1), and by shape (kernelFor) to the SIMD kernels. */
+export const riskAndGradient: GradientFn = (ws, net, data, loss, grads, wantRisk = true) => evaluate(ws, net, data, loss, grads, wantRisk);
+
+/** Risk only (same forward pass and kernel choice; gradient buffers untouched). */
 export function risk(ws: GradientWorkspace, net: Network, data: Dataset, loss: Loss): number {
-  return net.activation.kind === 'linear' ? linearRiskAndGradient(ws, net, data, loss, null) : backpropRiskAndGradient(ws, net, data, loss, null);
+  return evaluate(ws, net, data, loss, null, true);
+}
+
+function evaluate(ws: GradientWorkspace, net: Network, data: Dataset, loss: Loss, grads: Float64Array[] | null, wantRisk: boolean): number {
+  const linearNet = net.activation.kind === 'linear';
+  if (kernelFor(net.dims) === 'simd')
+    return linearNet ? simdLinearRiskAndGradient(ws, net, data, loss, grads, wantRisk) : simdBackpropRiskAndGradient(ws, net, data, loss, grads, wantRisk);
+  return linearNet ? linearRiskAndGradient(ws, net, data, loss, grads, wantRisk) : backpropRiskAndGradient(ws, net, data, loss, grads, wantRisk);
 }
 
 /**
@@ -103,7 +129,7 @@ export function linearRiskAndGradient(ws: GradientWorkspace, net: Network, data:
       const Wk = W[k - 1];
       const out = k === 1 ? P : suffix[k - 1];
       if (k === L) {
-        out.set(Wk);
+        copyInto(out, Wk, Wk.length);
         continue;
       }
       const S = suffix[k];
@@ -127,7 +153,7 @@ export function linearRiskAndGradient(ws: GradientWorkspace, net: Network, data:
       const Wk = W[k - 1];
       const out = k === L ? P : prefix[k];
       if (k === 1) {
-        out.set(Wk);
+        copyInto(out, Wk, Wk.length);
         continue;
       }
       const prev = prefix[k - 1];
@@ -149,7 +175,7 @@ export function linearRiskAndGradient(ws: GradientWorkspace, net: Network, data:
   const E = ws.E;
   const invN = 1 / n;
   let total = 0;
-  E.fill(0);
+  for (let j = 0; j < E.length; j++) E[j] = 0;
   if (loss.kind === 'margin') {
     for (let i = 0; i < n; i++) {
       const xo = i * d0;
@@ -194,7 +220,7 @@ function backwardFromOutput(ws: GradientWorkspace, W: readonly Float64Array[], d
   const dL = dims[L];
   let C = ws.h[0];
   let Cn = ws.h[1];
-  C.set(ws.E);
+  copyInto(C, ws.E, ws.E.length);
   for (let k = 1; k <= L; k++) {
     const rows = dims[k];
     const cols = dims[k - 1];
@@ -205,7 +231,7 @@ function backwardFromOutput(ws: GradientWorkspace, W: readonly Float64Array[], d
       break;
     }
     const S = ws.suffix[k];
-    G.fill(0);
+    for (let i = 0; i < G.length; i++) G[i] = 0;
     for (let r = 0; r < dL; r++) {
       const co = r * cols;
       for (let i = 0; i < rows; i++) {
@@ -238,7 +264,7 @@ function backwardFromInput(ws: GradientWorkspace, W: readonly Float64Array[], di
   const d0 = dims[0];
   let H = ws.h[0];
   let Hn = ws.h[1];
-  H.set(ws.E);
+  copyInto(H, ws.E, ws.E.length);
   for (let k = L; k >= 1; k--) {
     const rows = dims[k];
     const cols = dims[k - 1];
@@ -331,7 +357,7 @@ export function backpropRiskAndGradient(ws: GradientWorkspace, net: Network, dat
       const cols = dims[k - 1];
       const src = k === 1 ? data.x : acts[k - 1];
       const G = grads[k - 1];
-      G.fill(0);
+      for (let j = 0; j < G.length; j++) G[j] = 0;
       for (let i = 0; i < n; i++) {
         const dO = i * rows;
         const so = i * cols;
@@ -365,6 +391,14 @@ export function backpropRiskAndGradient(ws: GradientWorkspace, net: Network, dat
     }
   }
   return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
+}
+
+/**
+ * dst[i] = src[i] for i < len. A plain loop: at the reference kernel's sizes (a few entries) the fixed cost of a
+ * call to TypedArray.prototype.set or fill is larger than the copy itself.
+ */
+function copyInto(dst: Float64Array, src: Float64Array, len: number): void {
+  for (let i = 0; i < len; i++) dst[i] = src[i];
 }
 
 export function zerosLike(net: Pick<Network, 'weights'>): Float64Array[] {

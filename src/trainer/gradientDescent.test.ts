@@ -7,6 +7,7 @@ import { gradientDescent } from './gradientDescent.js';
 import { gradientFlow } from './gradientFlow.js';
 import { riskAndGradient } from './gradient.js';
 import { createStepRule } from './schedule.js';
+import { sumOfSquares } from './kernels/dense.js';
 
 const data = datasetFromArrays(
   [
@@ -150,11 +151,8 @@ describe('gradientFlow', () => {
 // Mutation-testing follow-ups (Stryker survivors in gradientDescent.ts): what the observer sees must be
 // computed from W(t) and G(t) themselves, not only be self-consistent.
 describe('gradientDescent: observer values and divergence branches', () => {
-  const sqFro = (w: Float64Array): number => {
-    let s = 0;
-    for (let i = 0; i < w.length; i++) s += w[i] * w[i];
-    return s;
-  };
+  // ‖W‖² summed in the trainer's order (four partial sums, kernels/dense.ts), so eta can be compared bit for bit
+  const sqFro = (w: Float64Array): number => sumOfSquares(w);
   const maxFrobenius = (ws: readonly Float64Array[]): number => Math.sqrt(Math.max(...ws.map(sqFro)));
 
   test('gradSquared = Σ_k ‖G_k(t)‖², eta and radius follow JT.A4 from max_k ‖W_k(t)‖_F at every step', () => {

@@ -2,6 +2,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { Loss } from '../losses/loss.js';
 import { cloneNetwork, type Network } from '../network/network.js';
 import { checkCompatible, createWorkspace, riskAndGradient, zerosLike, type GradientFn, type GradientWorkspace } from './gradient.js';
+import { stepAndSumOfSquares, sumOfSquares } from './kernels/dense.js';
 import { createStepRule, type ScheduleSpec } from './schedule.js';
 
 /** What an observer sees before each update W(t+1) = W(t) − η_t G(t). Reused: copy what you keep. */
@@ -88,10 +89,7 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
     const wantRisk = everyStep || t === steps || isMark;
     r = grad(ws, net, data, loss, grads, wantRisk);
     let g2 = 0;
-    for (let k = 0; k < L; k++) {
-      const G = grads[k];
-      for (let i = 0; i < G.length; i++) g2 += G[i] * G[i];
-    }
+    for (let k = 0; k < L; k++) g2 += sumOfSquares(grads[k]);
     // r is NaN on steps where the risk was not asked for (only there is NaN no news); ±∞ or a non-finite gradient is divergence
     if (!Number.isFinite(g2) || (!Number.isFinite(r) && (wantRisk || r === r))) {
       return {
@@ -114,14 +112,7 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
     if (t === steps || opts.stopWhen?.(view)) break;
     maxFro = 0;
     for (let k = 0; k < L; k++) {
-      const Wk = W[k];
-      const G = grads[k];
-      let s = 0;
-      for (let i = 0; i < Wk.length; i++) {
-        const v = Wk[i] - eta * G[i];
-        Wk[i] = v;
-        s += v * v;
-      }
+      const s = stepAndSumOfSquares(W[k], grads[k], eta);
       if (s > maxFro) maxFro = s;
     }
     if (!Number.isFinite(maxFro)) {

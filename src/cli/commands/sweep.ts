@@ -1,10 +1,13 @@
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { runVitest } from '../vitestRun.js';
+import { runVitestAsync, type VitestTestResult } from '../vitestRun.js';
 
 /**
  * Runs the whole default suite under several global seeds. A failure of a
  * positive claim found this way is a real finding: fix the derivation or the
- * code, never the tolerance by hand.
+ * code, never the tolerance by hand. With --jobs N, N seeds run at once (each
+ * vitest in its own process); results are printed in seed order, so the output
+ * is that of --jobs 1 apart from the times.
  */
 export function registerSweep(program: Command): void {
   program
@@ -12,18 +15,32 @@ export function registerSweep(program: Command): void {
     .description('run the whole suite under N different global seeds and list every failure')
     .option('--seeds <n>', 'number of seeds', '20')
     .option('--first <seed>', 'first seed (seeds are first, first+1, …)', '1')
-    .action((opts: { seeds: string; first: string }) => {
+    .option('--jobs <n>', 'seeds run at once, each vitest in its own process', String(availableParallelism()))
+    .action(async (opts: { seeds: string; first: string; jobs: string }) => {
       const n = Number(opts.seeds);
       const first = Number(opts.first);
+      const jobs = Number(opts.jobs);
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`sweep --seeds=${opts.seeds} must be a positive integer`);
       if (!Number.isInteger(first)) throw new RangeError(`sweep --first=${opts.first} must be an integer`);
+      if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`sweep --jobs=${opts.jobs} must be an integer ≥ 1; use 1 to run one seed at a time`);
+      type SeedRun = { status: number; tests: VitestTestResult[]; secs: string };
+      const done: ((r: SeedRun) => void)[] = [];
+      const runs = Array.from({ length: n }, (_, i) => new Promise<SeedRun>((resolve) => (done[i] = resolve)));
+      let next = 0;
+      // each lane starts the next seed when its previous one is done
+      const lanes = Array.from({ length: Math.min(jobs, n) }, async () => {
+        while (next < n) {
+          const i = next++;
+          const started = Date.now();
+          const r = await runVitestAsync('', '', { DLNCHECK_SEED: String(first + i) });
+          done[i]({ ...r, secs: ((Date.now() - started) / 1000).toFixed(1) });
+        }
+      });
       const failures: string[] = [];
       for (let i = 0; i < n; i++) {
         const seed = first + i;
-        const started = Date.now();
-        const { status, tests } = runVitest('', '', { DLNCHECK_SEED: String(seed) }, { quiet: true });
+        const { status, tests, secs } = await runs[i];
         const failed = tests.filter((t) => t.status === 'failed');
-        const secs = ((Date.now() - started) / 1000).toFixed(1);
         process.stdout.write(
           `seed ${seed}: ${tests.length - failed.length} passed, ${failed.length} failed (${secs} s)${status && !failed.length ? ` [vitest exit ${status}]` : ''}\n`,
         );
@@ -34,6 +51,7 @@ export function registerSweep(program: Command): void {
           process.stdout.write(`  ${line}\n`);
         }
       }
+      await Promise.all(lanes);
       process.stdout.write(`\nsweep over ${n} seeds: ${failures.length === 0 ? 'zero failures' : `${failures.length} failure(s)`}\n`);
       process.exitCode = failures.length ? 1 : 0;
     });

@@ -1,0 +1,139 @@
+import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { datasetFromArrays } from '../../data/dataset.js';
+import { logistic } from '../../losses/logistic.js';
+import { networkFromArrays } from '../../network/network.js';
+import { createWorkspace, kernelFor, linearRiskAndGradient, riskAndGradient, zerosLike } from '../gradient.js';
+import { simdBackpropRiskAndGradient, simdLinearRiskAndGradient } from './simd.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+describe('the SIMD module', () => {
+  test('the committed denseWasm.ts is what wasm/dense.ts compiles to (AssemblyScript, pinned)', () => {
+    const res = spawnSync(process.execPath, ['wasm/build.mjs', '--check'], { cwd: root, encoding: 'utf8' });
+    expect(res.stdout + res.stderr).toContain('denseWasm.ts matches wasm/dense.ts');
+    expect(res.status).toBe(0);
+  }, 60_000);
+
+  test('the kernel is chosen by shape only: SIMD once a layer is 10 wide', () => {
+    expect(kernelFor([2, 2, 2, 2, 1])).toBe('reference');
+    expect(kernelFor([9, 9, 1])).toBe('reference');
+    expect(kernelFor([2, 10, 1])).toBe('simd');
+    expect(kernelFor([100, 100, 100, 1])).toBe('simd');
+  });
+
+  test('riskAndGradient runs the SIMD kernel at width ≥ 10: its bits, not the reference bits', () => {
+    // 12 features with values whose products round: the reference and the SIMD kernel sum in different orders
+    const x = Array.from({ length: 7 }, (_, i) => Array.from({ length: 12 }, (_, j) => Math.sin(1 + i * 12 + j)));
+    const y = x.map((_, i) => (i % 3 === 0 ? -1 : 1));
+    const data = datasetFromArrays(x, y);
+    const net = networkFromArrays([Array.from({ length: 3 }, (_, r) => Array.from({ length: 12 }, (_, c) => Math.cos(r * 12 + c) / 3)), [[0.7, -0.4, 0.9]]], {
+      kind: 'linear',
+    });
+    const viaDispatch = zerosLike(net);
+    const viaSimd = zerosLike(net);
+    const viaReference = zerosLike(net);
+    riskAndGradient(createWorkspace(net.dims, data.n), net, data, logistic, viaDispatch);
+    simdLinearRiskAndGradient(createWorkspace(net.dims, data.n), net, data, logistic, viaSimd);
+    linearRiskAndGradient(createWorkspace(net.dims, data.n), net, data, logistic, viaReference);
+    expect(viaDispatch.map((g) => Array.from(g))).toEqual(viaSimd.map((g) => Array.from(g)));
+    expect(viaDispatch.map((g) => Array.from(g))).not.toEqual(viaReference.map((g) => Array.from(g)));
+  });
+
+  test('a workspace reused with another dataset (same shape) reads the new data, and new weights each call', () => {
+    const a = datasetFromArrays(
+      [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ],
+      [1, -1, 1],
+    );
+    const b = datasetFromArrays(
+      [
+        [0.5, -1],
+        [2, 1],
+        [-1, 0.25],
+      ],
+      [-1, 1, 1],
+    );
+    for (const [kernel, act] of [
+      [simdLinearRiskAndGradient, 'linear'],
+      [simdBackpropRiskAndGradient, 'relu'],
+    ] as const) {
+      const net = networkFromArrays(
+        [
+          [
+            [1, 2],
+            [0.5, -1],
+          ],
+          [[1, -0.5]],
+        ],
+        { kind: act },
+      );
+      const ws = createWorkspace(net.dims, 3);
+      const g = zerosLike(net);
+      kernel(ws, net, a, logistic, g);
+      const onB = kernel(ws, net, b, logistic, g);
+      expect(onB).toBe(kernel(createWorkspace(net.dims, 3), net, b, logistic, zerosLike(net)));
+      net.weights[0][0] = -3;
+      expect(kernel(ws, net, b, logistic, g)).toBe(kernel(createWorkspace(net.dims, 3), net, b, logistic, zerosLike(net)));
+      expect(kernel(ws, net, b, logistic, g)).not.toBe(onB);
+    }
+  });
+
+  test('a workspace serves one shape: another n or other dims is refused with both shapes named', () => {
+    const data = datasetFromArrays(
+      [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ],
+      [1, -1, 1],
+    );
+    const net = networkFromArrays(
+      [
+        [
+          [1, 2],
+          [0.5, -1],
+        ],
+        [[1, -0.5]],
+      ],
+      { kind: 'linear' },
+    );
+    const ws = createWorkspace(net.dims, 3);
+    simdLinearRiskAndGradient(ws, net, data, logistic, zerosLike(net));
+    expect(() => simdLinearRiskAndGradient(ws, net, datasetFromArrays([[1, 0]], [1]), logistic, zerosLike(net))).toThrow(
+      'gradient workspace: made for dims [2,2,1] and n=3, used with dims [2,2,1] and n=1; create a workspace per shape (createWorkspace)',
+    );
+    const wider = networkFromArrays(
+      [
+        [
+          [1, 2],
+          [0.5, -1],
+          [0, 1],
+        ],
+        [[1, -0.5, 2]],
+      ],
+      { kind: 'linear' },
+    );
+    expect(() => simdLinearRiskAndGradient(ws, wider, data, logistic, zerosLike(wider))).toThrow(
+      /made for dims \[2,2,1\] and n=3, used with dims \[2,3,1\] and n=3/,
+    );
+    // the same workspace may serve a ReLU net of its shape too (its own memory layout)
+    const relu = networkFromArrays(
+      [
+        [
+          [1, 2],
+          [0.5, -1],
+        ],
+        [[1, -0.5]],
+      ],
+      { kind: 'relu' },
+    );
+    expect(simdBackpropRiskAndGradient(ws, relu, data, logistic, zerosLike(relu))).toBe(
+      simdBackpropRiskAndGradient(createWorkspace(relu.dims, 3), relu, data, logistic, zerosLike(relu)),
+    );
+  });
+});

@@ -1,0 +1,326 @@
+import type { Dataset } from '../../data/dataset.js';
+import type { Loss, MarginLoss } from '../../losses/loss.js';
+import { applyActivation } from '../../network/activation.js';
+import type { Network } from '../../network/network.js';
+import type { GradientWorkspace } from '../gradient.js';
+import { DENSE_WASM_BASE64 } from './denseWasm.js';
+
+/**
+ * The fast kernel: everything whose size grows with the sample count n runs in WebAssembly
+ * with 128-bit SIMD (wasm/dense.ts): the products of the linear path (P, the data pass
+ * f = X Pᵀ and E = cᵀX, the backward sweep) and of back-propagation. Weights are copied in
+ * and gradients out each call (memcpy; far cheaper than any JavaScript loop over them).
+ * The loss and the activation are evaluated in JavaScript on views of the module's memory.
+ *
+ * Same associations as the reference kernels of gradient.ts; the summation order inside each
+ * product differs (fixed by the shapes), so results agree with them to rounding
+ * (simd.test.ts) and are reproducible bit for bit.
+ */
+
+interface DenseExports {
+  /** C = A·Bᵀ (A m×k, B n×k); byte offsets */
+  gemmNT(a: number, b: number, c: number, m: number, k: number, n: number): void;
+  /** C = op(A)·B with op(A)[i, p] = A[i·si + p·sp] (B k×n); byte offsets */
+  gemmStrided(a: number, si: number, sp: number, b: number, c: number, m: number, k: number, n: number): void;
+  /** x ⊙= y over len entries */
+  mulInPlace(x: number, y: number, len: number): void;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function denseModule(): WebAssembly.Module {
+  if (!compiled) {
+    try {
+      compiled = new WebAssembly.Module(Buffer.from(DENSE_WASM_BASE64, 'base64'));
+    } catch (e) {
+      throw new Error(
+        `gradient kernel: this JavaScript engine cannot compile the SIMD WebAssembly module (${(e as Error).message}); dlncheck needs Node ≥ 20 (engines in package.json)`,
+      );
+    }
+  }
+  return compiled;
+}
+
+/** A matrix in the module's memory: its byte offset and a Float64Array view of it. */
+interface Region {
+  readonly at: number;
+  readonly view: Float64Array;
+}
+
+/** Memory and regions for one workspace (one shape), created on its first evaluation. */
+interface SimdState {
+  readonly fn: DenseExports;
+  /** the shape the memory was laid out for */
+  readonly dims: readonly number[];
+  readonly n: number;
+  /** the data matrix X (n × d_0), copied in when a different dataset object arrives */
+  readonly x: Region;
+  xSource: Float64Array | null;
+  /** linear path: outputs F (n × d_L), scaled residuals R (n × d_L) */
+  readonly F: Region;
+  readonly R: Region;
+  /** W_k and G_k (index k − 1); linear path: the suffix or prefix chain (index k), back-propagation: post-activations a_k (index k − 1, a_L = outputs), φ'(pre_k), two δ buffers (linear: C or H) */
+  readonly W: Region[];
+  readonly G: Region[];
+  readonly acts: Region[];
+  readonly dphi: Region[];
+  readonly delta: [Region, Region];
+}
+
+/** per workspace, one state for each kind of net it has served (the two kinds lay out the memory differently) */
+const states = new WeakMap<GradientWorkspace, { linear?: SimdState; backprop?: SimdState }>();
+
+function createState(dims: readonly number[], n: number, linearNet: boolean): SimdState {
+  const L = dims.length - 1;
+  const d0 = dims[0];
+  const dL = dims[L];
+  const maxD = Math.max(...dims);
+  const outputSide = dL <= d0;
+  // x, F, R, then W_k, G_k, the chain (linear: suffix d_L × d_k or prefix d_k × d_0, k = 0..L; back-propagation:
+  // post-activations n × d_k, k = 1..L), φ' (n × d_k), and two δ buffers (linear: C or H, d_L × d_0 at most
+  // maxD · max(d_0, d_L))
+  const sizes: number[] = [n * d0, n * dL, n * dL];
+  for (let k = 1; k <= L; k++) sizes.push(dims[k] * dims[k - 1]);
+  for (let k = 1; k <= L; k++) sizes.push(dims[k] * dims[k - 1]);
+  if (linearNet) {
+    for (let k = 0; k <= L; k++) sizes.push(outputSide ? dL * dims[k] : dims[k] * d0);
+    const h = maxD * Math.max(d0, dL);
+    sizes.push(h, h);
+  } else {
+    for (let k = 1; k <= L; k++) sizes.push(n * dims[k]);
+    for (let k = 1; k <= L; k++) sizes.push(n * dims[k]);
+    sizes.push(n * maxD, n * maxD);
+  }
+  // regions start on 16-byte boundaries (two doubles), so vector loads of a row start aligned when rows are even
+  const offsets: number[] = [];
+  let bytes = 0;
+  for (const s of sizes) {
+    offsets.push(bytes);
+    bytes += Math.ceil(s / 2) * 16;
+  }
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const fn = new WebAssembly.Instance(denseModule(), { env: { memory } }).exports as unknown as DenseExports;
+  let next = 0;
+  const region = (): Region => {
+    const at = offsets[next];
+    const view = new Float64Array(memory.buffer, at, sizes[next]);
+    next++;
+    return { at, view };
+  };
+  const x = region();
+  const F = region();
+  const R = region();
+  const W = dims.slice(1).map(region);
+  const G = dims.slice(1).map(region);
+  const acts = (linearNet ? dims : dims.slice(1)).map(region);
+  const dphi = linearNet ? [] : dims.slice(1).map(region);
+  const delta: [Region, Region] = [region(), region()];
+  return { fn, dims: [...dims], n, x, xSource: null, F, R, W, G, acts, dphi, delta };
+}
+
+function stateFor(ws: GradientWorkspace, net: Network, data: Dataset): SimdState {
+  const linearNet = net.activation.kind === 'linear';
+  let slot = states.get(ws);
+  if (!slot) states.set(ws, (slot = {}));
+  let s = linearNet ? slot.linear : slot.backprop;
+  if (!s) {
+    s = createState(net.dims, data.n, linearNet);
+    if (linearNet) slot.linear = s;
+    else slot.backprop = s;
+  }
+  if (data.n !== s.n || net.dims.length !== s.dims.length || net.dims.some((d, k) => d !== s.dims[k]))
+    throw new RangeError(
+      `gradient workspace: made for dims [${s.dims.join(',')}] and n=${s.n}, used with dims [${net.dims.join(',')}] and n=${data.n}; create a workspace per shape (createWorkspace)`,
+    );
+  // datasets are immutable (Dataset's fields are readonly): the same array object means the same numbers
+  if (s.xSource !== data.x) {
+    s.x.view.set(data.x);
+    s.xSource = data.x;
+  }
+  return s;
+}
+
+export function simdLinearRiskAndGradient(
+  ws: GradientWorkspace,
+  net: Network,
+  data: Dataset,
+  loss: Loss,
+  grads: Float64Array[] | null,
+  wantRisk = true,
+): number {
+  const st = stateFor(ws, net, data);
+  const fn = st.fn;
+  const dims = net.dims;
+  const L = dims.length - 1;
+  const d0 = dims[0];
+  const dL = dims[L];
+  const n = data.n;
+  const outputSide = dL <= d0;
+  const Wr = st.W;
+  const chain = st.acts;
+  for (let k = 0; k < L; k++) Wr[k].view.set(net.weights[k]);
+  // chain[k]: the suffix W_L⋯W_{k+1} (d_L × d_k) on the output side, the prefix W_k⋯W_1 (d_k × d_0) on the
+  // input side; chain[L−1] = W_L and chain[1] = W_1 are read from W directly, P = chain[0] or chain[L]
+  let P: Region;
+  if (outputSide) {
+    let S = Wr[L - 1];
+    for (let k = L - 1; k >= 1; k--) {
+      // suffix[k−1] = suffix[k] W_k
+      const out = chain[k - 1];
+      fn.gemmStrided(S.at, dims[k], 1, Wr[k - 1].at, out.at, dL, dims[k], dims[k - 1]);
+      S = out;
+    }
+    P = S;
+  } else {
+    let B = Wr[0];
+    for (let k = 2; k <= L; k++) {
+      // prefix[k] = W_k prefix[k−1]
+      const out = chain[k];
+      fn.gemmStrided(Wr[k - 1].at, dims[k - 1], 1, B.at, out.at, dims[k], dims[k - 1], d0);
+      B = out;
+    }
+    P = B;
+  }
+  ws.P.set(P.view);
+  // data pass: F = X Pᵀ (n × d_L)
+  fn.gemmNT(st.x.at, P.at, st.F.at, n, d0, dL);
+  const F = st.F.view;
+  const Rv = st.R.view;
+  const outputs = ws.outputs;
+  const y = data.y;
+  const invN = 1 / n;
+  let total = 0;
+  if (loss.kind === 'margin') total = marginTerms(loss, F, y, outputs, ws.margins, Rv, n, invN, wantRisk, grads !== null);
+  else
+    for (let i = 0; i < n * dL; i++) {
+      const f = F[i];
+      outputs[i] = f;
+      const res = f - y[i];
+      total += 0.5 * res * res;
+      Rv[i] = res * invN;
+    }
+  if (grads) {
+    let C = st.delta[0];
+    let Cn = st.delta[1];
+    // E = Rᵀ X (d_L × d_0): R is n × d_L, read transposed
+    fn.gemmStrided(st.R.at, 1, dL, st.x.at, C.at, dL, n, d0);
+    if (outputSide) {
+      // C_1 = E; G_k = suffix[k]ᵀ C_k; C_{k+1} = C_k W_kᵀ; G_L = C_L
+      for (let k = 1; k <= L; k++) {
+        const rows = dims[k];
+        const cols = dims[k - 1];
+        if (k === L) {
+          grads[k - 1].set(C.view.subarray(0, rows * cols));
+          break;
+        }
+        const S = k === L - 1 ? Wr[L - 1] : chain[k];
+        fn.gemmStrided(S.at, 1, rows, C.at, st.G[k - 1].at, rows, dL, cols);
+        grads[k - 1].set(st.G[k - 1].view);
+        fn.gemmNT(C.at, Wr[k - 1].at, Cn.at, dL, cols, rows);
+        const t = C;
+        C = Cn;
+        Cn = t;
+      }
+    } else {
+      // H_L = E; G_k = H_k prefix[k−1]ᵀ; H_{k−1} = W_kᵀ H_k; G_1 = H_1
+      for (let k = L; k >= 1; k--) {
+        const rows = dims[k];
+        const cols = dims[k - 1];
+        if (k === 1) {
+          grads[0].set(C.view.subarray(0, rows * cols));
+          break;
+        }
+        const B = k === 2 ? Wr[0] : chain[k - 1];
+        fn.gemmNT(C.at, B.at, st.G[k - 1].at, rows, d0, cols);
+        grads[k - 1].set(st.G[k - 1].view);
+        fn.gemmStrided(Wr[k - 1].at, 1, cols, C.at, Cn.at, cols, rows, d0);
+        const t = C;
+        C = Cn;
+        Cn = t;
+      }
+    }
+  }
+  return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
+}
+
+/** Margins y_i f_i, the risk's sum when wanted, and c_i = ℓ'(m_i) y_i / n into R (d_L = 1). */
+function marginTerms(
+  loss: MarginLoss,
+  F: Float64Array,
+  y: Float64Array,
+  outputs: Float64Array,
+  margins: Float64Array,
+  R: Float64Array,
+  n: number,
+  invN: number,
+  wantRisk: boolean,
+  wantGrad: boolean,
+): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const f = F[i];
+    outputs[i] = f;
+    const m = y[i] * f;
+    margins[i] = m;
+    if (wantRisk) total += loss.value(m);
+    if (wantGrad) R[i] = loss.derivative(m) * y[i] * invN;
+  }
+  return total;
+}
+
+export function simdBackpropRiskAndGradient(
+  ws: GradientWorkspace,
+  net: Network,
+  data: Dataset,
+  loss: Loss,
+  grads: Float64Array[] | null,
+  wantRisk = true,
+): number {
+  const st = stateFor(ws, net, data);
+  const dims = net.dims;
+  const L = dims.length - 1;
+  const n = data.n;
+  const fn = st.fn;
+  for (let k = 1; k <= L; k++) {
+    const rows = dims[k];
+    const cols = dims[k - 1];
+    st.W[k - 1].view.set(net.weights[k - 1]);
+    // pre_k = a_{k−1} W_kᵀ (n × d_k)
+    fn.gemmNT(k === 1 ? st.x.at : st.acts[k - 2].at, st.W[k - 1].at, st.acts[k - 1].at, n, cols, rows);
+    if (k < L) applyActivation(net.activation, st.acts[k - 1].view, st.acts[k - 1].view, st.dphi[k - 1].view, n * rows);
+  }
+  const dL = dims[L];
+  const out = st.acts[L - 1].view;
+  ws.outputs.set(out);
+  const y = data.y;
+  const invN = 1 / n;
+  let delta = st.delta[0];
+  let deltaNext = st.delta[1];
+  const dv = delta.view;
+  let total = 0;
+  if (loss.kind === 'margin') total = marginTerms(loss, out, y, ws.outputs, ws.margins, dv, n, invN, wantRisk, true);
+  else
+    for (let i = 0; i < n * dL; i++) {
+      const res = out[i] - y[i];
+      total += 0.5 * res * res;
+      dv[i] = res * invN;
+    }
+  if (grads) {
+    for (let k = L; k >= 1; k--) {
+      const rows = dims[k];
+      const cols = dims[k - 1];
+      // G_k = δ_kᵀ a_{k−1} (d_k × d_{k−1}): δ_k is n × d_k, read transposed
+      fn.gemmStrided(delta.at, 1, rows, k === 1 ? st.x.at : st.acts[k - 2].at, st.G[k - 1].at, rows, n, cols);
+      grads[k - 1].set(st.G[k - 1].view);
+      if (k > 1) {
+        // δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1})
+        fn.gemmStrided(delta.at, rows, 1, st.W[k - 1].at, deltaNext.at, n, rows, cols);
+        fn.mulInPlace(deltaNext.at, st.dphi[k - 2].at, n * cols);
+        const t = delta;
+        delta = deltaNext;
+        deltaNext = t;
+      }
+    }
+  }
+  return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
+}

@@ -1,0 +1,231 @@
+// AssemblyScript source of src/trainer/kernels/dense.wasm (build: npm run build:wasm; the unit test
+// src/trainer/kernels/simd.test.ts checks that the committed module is what this file compiles to).
+//
+// Dense products on row-major f64 matrices in the imported memory, with 128-bit SIMD (two doubles
+// per lane pair). Arguments are byte offsets into memory and the shapes. Determinism: the order of
+// every sum depends on the shapes only, and WebAssembly arithmetic is IEEE binary64 with no fused
+// multiply-add, so the same inputs give the same bits on every machine.
+
+// C = A·Bᵀ: A is m×k, B is n×k, C is m×n. Blocks of 2×2 entries of C; each entry is a dot product
+// over p in two-lane vectors, reduced as lane 0 + lane 1, then the odd tail element added.
+export function gemmNT(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
+  const kv = k & ~1;
+  const rowA = <usize>k << 3;
+  let i = 0;
+  for (; i + 2 <= m; i += 2) {
+    const a0 = a + <usize>i * rowA;
+    const a1 = a0 + rowA;
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const b0 = b + <usize>j * rowA;
+      const b1 = b0 + rowA;
+      let s00 = f64x2.splat(0);
+      let s01 = f64x2.splat(0);
+      let s10 = f64x2.splat(0);
+      let s11 = f64x2.splat(0);
+      for (let p = 0; p < kv; p += 2) {
+        const o = <usize>p << 3;
+        const x0 = v128.load(a0 + o);
+        const x1 = v128.load(a1 + o);
+        const y0 = v128.load(b0 + o);
+        const y1 = v128.load(b1 + o);
+        s00 = f64x2.add(s00, f64x2.mul(x0, y0));
+        s01 = f64x2.add(s01, f64x2.mul(x0, y1));
+        s10 = f64x2.add(s10, f64x2.mul(x1, y0));
+        s11 = f64x2.add(s11, f64x2.mul(x1, y1));
+      }
+      let r00 = f64x2.extract_lane(s00, 0) + f64x2.extract_lane(s00, 1);
+      let r01 = f64x2.extract_lane(s01, 0) + f64x2.extract_lane(s01, 1);
+      let r10 = f64x2.extract_lane(s10, 0) + f64x2.extract_lane(s10, 1);
+      let r11 = f64x2.extract_lane(s11, 0) + f64x2.extract_lane(s11, 1);
+      if (kv < k) {
+        const o = <usize>kv << 3;
+        const x0 = load<f64>(a0 + o);
+        const x1 = load<f64>(a1 + o);
+        const y0 = load<f64>(b0 + o);
+        const y1 = load<f64>(b1 + o);
+        r00 += x0 * y0;
+        r01 += x0 * y1;
+        r10 += x1 * y0;
+        r11 += x1 * y1;
+      }
+      const c0 = c + ((<usize>i * <usize>n + <usize>j) << 3);
+      const c1 = c0 + (<usize>n << 3);
+      store<f64>(c0, r00);
+      store<f64>(c0 + 8, r01);
+      store<f64>(c1, r10);
+      store<f64>(c1 + 8, r11);
+    }
+    if (j < n) {
+      const b0 = b + <usize>j * rowA;
+      store<f64>(c + ((<usize>i * <usize>n + <usize>j) << 3), dot2(a0, b0, k));
+      store<f64>(c + ((<usize>(i + 1) * <usize>n + <usize>j) << 3), dot2(a1, b0, k));
+    }
+  }
+  if (i < m) {
+    const a0 = a + <usize>i * rowA;
+    for (let j = 0; j < n; j++) store<f64>(c + ((<usize>i * <usize>n + <usize>j) << 3), dot2(a0, b + <usize>j * rowA, k));
+  }
+}
+
+// Σ_p x[p]·y[p], in four-wide blocks as two two-lane accumulators, reduced in a fixed order.
+function dot2(x: usize, y: usize, k: i32): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const o = <usize>p << 3;
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(x + o + 16), v128.load(y + o + 16)));
+  }
+  const s = f64x2.add(s0, s1);
+  let r = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; p < k; p++) r += load<f64>(x + (<usize>p << 3)) * load<f64>(y + (<usize>p << 3));
+  return r;
+}
+
+// C = op(A)·B with op(A)[i, p] at a + (i·si + p·sp)·8: gemmNN is (si, sp) = (k, 1), gemmTN (A stored
+// k×m) is (1, m). B is k×n, C is m×n (overwritten). Two rows of C and eight columns at a time are held
+// in registers while p runs over all k: each row of B is loaded once per block and feeds two rows.
+export function gemmStrided(a: usize, si: i32, sp: i32, b: usize, c: usize, m: i32, k: i32, n: i32): void {
+  const rowB = <usize>n << 3;
+  const stepP = <usize>sp << 3;
+  let i = 0;
+  for (; i + 2 <= m; i += 2) {
+    const ai0 = a + ((<usize>i * <usize>si) << 3);
+    const ai1 = ai0 + (<usize>si << 3);
+    const c0 = c + <usize>i * rowB;
+    const c1 = c0 + rowB;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const bj = b + (<usize>j << 3);
+      let u0 = f64x2.splat(0);
+      let u1 = f64x2.splat(0);
+      let u2 = f64x2.splat(0);
+      let u3 = f64x2.splat(0);
+      let w0 = f64x2.splat(0);
+      let w1 = f64x2.splat(0);
+      let w2 = f64x2.splat(0);
+      let w3 = f64x2.splat(0);
+      let pa = <usize>0;
+      let pb = bj;
+      for (let p = 0; p < k; p++) {
+        const x0 = f64x2.splat(load<f64>(ai0 + pa));
+        const x1 = f64x2.splat(load<f64>(ai1 + pa));
+        const y0 = v128.load(pb);
+        const y1 = v128.load(pb, 16);
+        const y2 = v128.load(pb, 32);
+        const y3 = v128.load(pb, 48);
+        u0 = f64x2.add(u0, f64x2.mul(x0, y0));
+        u1 = f64x2.add(u1, f64x2.mul(x0, y1));
+        u2 = f64x2.add(u2, f64x2.mul(x0, y2));
+        u3 = f64x2.add(u3, f64x2.mul(x0, y3));
+        w0 = f64x2.add(w0, f64x2.mul(x1, y0));
+        w1 = f64x2.add(w1, f64x2.mul(x1, y1));
+        w2 = f64x2.add(w2, f64x2.mul(x1, y2));
+        w3 = f64x2.add(w3, f64x2.mul(x1, y3));
+        pa += stepP;
+        pb += rowB;
+      }
+      const o = <usize>j << 3;
+      v128.store(c0 + o, u0);
+      v128.store(c0 + o, u1, 16);
+      v128.store(c0 + o, u2, 32);
+      v128.store(c0 + o, u3, 48);
+      v128.store(c1 + o, w0);
+      v128.store(c1 + o, w1, 16);
+      v128.store(c1 + o, w2, 32);
+      v128.store(c1 + o, w3, 48);
+    }
+    for (; j + 2 <= n; j += 2) {
+      let u = f64x2.splat(0);
+      let w = f64x2.splat(0);
+      let pa = <usize>0;
+      let pb = b + (<usize>j << 3);
+      for (let p = 0; p < k; p++) {
+        const y = v128.load(pb);
+        u = f64x2.add(u, f64x2.mul(f64x2.splat(load<f64>(ai0 + pa)), y));
+        w = f64x2.add(w, f64x2.mul(f64x2.splat(load<f64>(ai1 + pa)), y));
+        pa += stepP;
+        pb += rowB;
+      }
+      v128.store(c0 + (<usize>j << 3), u);
+      v128.store(c1 + (<usize>j << 3), w);
+    }
+    if (j < n) {
+      let u: f64 = 0;
+      let w: f64 = 0;
+      let pa = <usize>0;
+      let pb = b + (<usize>j << 3);
+      for (let p = 0; p < k; p++) {
+        const y = load<f64>(pb);
+        u += load<f64>(ai0 + pa) * y;
+        w += load<f64>(ai1 + pa) * y;
+        pa += stepP;
+        pb += rowB;
+      }
+      store<f64>(c0 + (<usize>j << 3), u);
+      store<f64>(c1 + (<usize>j << 3), w);
+    }
+  }
+  if (i < m) {
+    const ai0 = a + ((<usize>i * <usize>si) << 3);
+    const c0 = c + <usize>i * rowB;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const bj = b + (<usize>j << 3);
+      let u0 = f64x2.splat(0);
+      let u1 = f64x2.splat(0);
+      let u2 = f64x2.splat(0);
+      let u3 = f64x2.splat(0);
+      let pa = <usize>0;
+      let pb = bj;
+      for (let p = 0; p < k; p++) {
+        const x0 = f64x2.splat(load<f64>(ai0 + pa));
+        u0 = f64x2.add(u0, f64x2.mul(x0, v128.load(pb)));
+        u1 = f64x2.add(u1, f64x2.mul(x0, v128.load(pb, 16)));
+        u2 = f64x2.add(u2, f64x2.mul(x0, v128.load(pb, 32)));
+        u3 = f64x2.add(u3, f64x2.mul(x0, v128.load(pb, 48)));
+        pa += stepP;
+        pb += rowB;
+      }
+      const o = <usize>j << 3;
+      v128.store(c0 + o, u0);
+      v128.store(c0 + o, u1, 16);
+      v128.store(c0 + o, u2, 32);
+      v128.store(c0 + o, u3, 48);
+    }
+    for (; j + 2 <= n; j += 2) {
+      let u = f64x2.splat(0);
+      let pa = <usize>0;
+      let pb = b + (<usize>j << 3);
+      for (let p = 0; p < k; p++) {
+        u = f64x2.add(u, f64x2.mul(f64x2.splat(load<f64>(ai0 + pa)), v128.load(pb)));
+        pa += stepP;
+        pb += rowB;
+      }
+      v128.store(c0 + (<usize>j << 3), u);
+    }
+    if (j < n) {
+      let u: f64 = 0;
+      let pa = <usize>0;
+      let pb = b + (<usize>j << 3);
+      for (let p = 0; p < k; p++) {
+        u += load<f64>(ai0 + pa) * load<f64>(pb);
+        pa += stepP;
+        pb += rowB;
+      }
+      store<f64>(c0 + (<usize>j << 3), u);
+    }
+  }
+}
+
+// x[i] *= y[i] for i < len (δ ⊙ φ' in back-propagation).
+export function mulInPlace(x: usize, y: usize, len: i32): void {
+  let i = 0;
+  for (; i + 2 <= len; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(x + o, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+  }
+  if (i < len) store<f64>(x + (<usize>i << 3), load<f64>(x + (<usize>i << 3)) * load<f64>(y + (<usize>i << 3)));
+}
