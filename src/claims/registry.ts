@@ -1,6 +1,7 @@
 /**
- * Every claim of ../shared/CLAIMS.md as data. Test names, reports and the CLI
- * take IDs, statements and hypotheses from here, so nothing is written twice.
+ * Every claim dlncheck checks, as data. Test names, reports, the CLI and
+ * docs/claims.md (`npm run claims:doc`) take IDs, statements and hypotheses
+ * from here, so nothing is written twice.
  */
 export type CheckType = 'EXACT' | 'INEQ' | 'MONO' | 'STAT' | 'TREND' | 'CEX';
 export type Paper = 'JT' | 'RNBU' | 'DHL' | 'ACH' | 'LL' | 'SR';
@@ -24,6 +25,12 @@ export interface Claim {
   /** the property file that checks it */
   readonly property: string;
   readonly ablations: readonly Ablation[];
+  /** the state in which the claim's finite-time bound is informative (docs/claims.md prints "not stated yet" when absent) */
+  readonly regime?: string;
+  /** where in the paper: "Theorem 1", "§3"; when absent docs/claims.md derives it from the ID (Thm1 → Theorem 1) */
+  readonly source?: string;
+  /** the file deriving the claim's tolerance; when absent docs/claims.md lists the src/tolerances modules its property imports */
+  readonly tolerance?: string;
 }
 
 const JT = 'properties/alignment.property.test.ts';
