@@ -10,6 +10,7 @@ type Register = (program: Command) => void;
 const commands: Record<string, () => Promise<Register>> = {
   train: async () => (await import('./commands/train.js')).registerTrain,
   claims: async () => (await import('./commands/claims.js')).registerClaims,
+  audit: async () => (await import('./commands/audit.js')).registerAudit,
   ablate: async () => (await import('./commands/ablate.js')).registerAblate,
   replay: async () => (await import('./commands/replay.js')).registerReplay,
   explain: async () => (await import('./commands/explain.js')).registerExplain,
