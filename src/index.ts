@@ -100,3 +100,9 @@ export { DEFAULT_SEED, globalSeed } from './verify/seed.js';
 // spec files and dlncheck train
 export { parseSpec, SpecError, specSchema, type Spec, type SpecInput, type TrainingSetup } from './spec/spec.js';
 export { runSpec, type TrainResult } from './spec/runSpec.js';
+
+// dlncheck audit: the claims that apply to a trajectory recorded elsewhere (docs/audit.md)
+export { auditText, auditTrajectory, formatAudit, type AuditReport } from './audit/audit.js';
+export type { CheckResult, Verdict } from './audit/check.js';
+export { AuditInputError, parseTrajectory, type Trajectory, type TrajectoryRecord } from './audit/trajectory.js';
+export { recordTrajectory, type RecordOptions } from './audit/recordTrajectory.js';

@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { fixtureTrajectory } from '../audit/fixtureRun.js';
 import { claims } from '../claims/registry.js';
 import { projectRoot } from '../projectRoot.js';
 import { offlineLockfile, type Lockfile } from './offlineLockfile.js';
@@ -55,9 +56,23 @@ describe('the packed package', () => {
       expect(result.diverged).toBeNull();
       expect(result.checkpoints.length).toBe(5);
 
+      // audit: a run of the checkout's trainer passes; the same run with G_2 scaled by 1.01 fails F2 and F3, exit 1
+      writeFileSync(join(app, 'run.jsonl'), fixtureTrajectory({ steps: 50 }));
+      expect(run(npx, ['--offline', 'dlncheck', 'audit', 'run.jsonl'], app)).toMatch(/^51 records, steps 0…50 \(every step;[^]*\naudit passed\n$/);
+      writeFileSync(join(app, 'broken.jsonl'), fixtureTrajectory({ steps: 50, fault: { kind: 'scale', layer: 1, factor: 1.01 } }));
+      let status = 0;
+      let stdout = '';
+      try {
+        run(npx, ['--offline', 'dlncheck', 'audit', 'broken.jsonl'], app);
+      } catch (e) {
+        ({ status, stdout } = e as { status: number; stdout: string });
+      }
+      expect(status).toBe(1);
+      expect(stdout).toMatch(/\nFAIL {8}F2 [^]*\nFAIL {8}F3 [^]*\naudit FAILED\n$/);
+
       copyFileSync(join(projectRoot, 'src', 'package', 'fixtures', 'publicApiProperty.mjs'), join(app, 'property.mjs'));
       expect(run(process.execPath, ['property.mjs'], app)).toMatch(/^F2 holds on 100 cases; twin caught after \d+ run\(s\)\n$/);
-      console.log(`packed ${filename}: ${size} bytes, ${files.length} files; installed offline, claims/train/property ran`);
+      console.log(`packed ${filename}: ${size} bytes, ${files.length} files; installed offline, claims/train/audit/property ran`);
     },
     180_000,
   );
