@@ -32,6 +32,33 @@ const checkMeaning: Record<CheckType, string> = {
   CEX: 'fast-check must find a counterexample (an ablation); the shrunk case is reported',
 };
 
+/** Notation and the identities F1–F8 the checks and their tolerances are built on (comments cite them as F1…F8). */
+const notation = [
+  '## Notation',
+  '',
+  '- Data (x_i, y_i), i = 1..n, with ‖x_i‖ ≤ 1 (the smoothness constants assume it). Classification: y_i = ±1 and z_i = y_i x_i; squared loss: targets y_i ∈ ℝ^{d_L}.',
+  '- Layers W_1 (applied first) … W_L, W_k ∈ ℝ^{d_k×d_{k−1}}, no biases; P = W_L⋯W_1, and w_prod = Pᵀ when d_L = 1. A_k = W_L⋯W_{k+1}, B_k = W_{k−1}⋯W_1.',
+  '- Risk R = (1/n) Σ ℓ(m_i) with margins m_i = y_i f(x_i) (exponential e^{−u}, logistic log(1 + e^{−u})), or (1/n) Σ ½‖f(x_i) − y_i‖² (squared). E = ∂R/∂P, G_k = ∂R/∂W_k, ‖∇R‖² = Σ_k ‖G_k‖_F².',
+  '- Gradient descent W(t+1) = W(t) − η_t ∇R(W(t)); gradient flow dW/dt = −∇R.',
+  '- ū: the unit vector maximizing min_i ⟨u, z_i⟩ (the max-margin direction), γ̄ that margin, Π_⊥ = I − ūūᵀ.',
+  '- u_k, v_k: top left and right singular vectors of W_k; ρ_k = ‖W_k‖_2/‖W_k‖_F; rank-one gap g_k = ‖W_k‖_F² − ‖W_k‖_2².',
+  '- Balancedness D_k = W_kW_kᵀ − W_{k+1}ᵀW_{k+1} (k < L); second-order energy S(t) = Σ_{τ<t} η_τ²‖∇R(W(τ))‖²; initialization constant D = max_k ‖W_k(0)‖_F² − ‖W_L(0)‖_F² + Σ_{k<L} ‖D_k(0)‖_2 (zero for a balanced start).',
+  '',
+  '## Identities the checks use',
+  '',
+  '- **F1** G_k = A_kᵀ E B_kᵀ; with a 1-d output every G_k has rank ≤ 1.',
+  '- **F2** G_kW_kᵀ = W_{k+1}ᵀG_{k+1}, so the first-order terms cancel and one GD step changes D_k by exactly η_t²(G_kG_kᵀ − G_{k+1}ᵀG_{k+1}), for any loss of P, any data and any step.',
+  '- **F3** ⟨W_k, G_k⟩_F = ⟨E, P⟩_F for every k, so ‖W_k(t+1)‖_F² − ‖W_k(t)‖_F² = −2η_t⟨E, P⟩ + η_t²‖G_k‖_F²: every layer grows once every margin is positive.',
+  "- **F4** positively homogeneous activations: for a hidden neuron with incoming row a and outgoing column b, ⟨a, ∂R/∂a⟩ = ⟨b, ∂R/∂b⟩, so one step changes ‖a‖² − ‖b‖² by exactly η²(‖∂R/∂a‖² − ‖∂R/∂b‖²) (the diagonal of F2).",
+  '- **F5** 1-d output: g_k(t) ≤ D + 4S(t).',
+  '- **F6** (1 − ⟨v_{k+1}, u_k⟩²)‖W_{k+1}(t)‖_2² ≤ D + 6S(t) + ‖W_{k+1}(0)‖_2² + ‖W_k(0)‖_2² (no eigengap needed).',
+  '- **F7** if every step satisfies R(t+1) ≤ R(t) − (η_t/2)‖∇R(t)‖² and η_t ≤ 1, then S(t) ≤ 2(R(0) − R(t)).',
+  '- **F8** one step changes ‖W_1Π_⊥‖_F² by −2η⟨Π_⊥w_prod, ∇R(w_prod)⟩ + η²‖G_1Π_⊥‖_F².',
+  '',
+  'F5 and F6 with D_k(t) in place of the initialization constants are linear algebra and cannot fail; the claims about training are that they hold with D and S(t) while the norms grow (F3). Each check compares observed/bound with 1, the bound carrying its floating-point allowance, derived in the file named per claim below.',
+  '',
+];
+
 const kinds: Record<string, string> = { Thm: 'Theorem', Lem: 'Lemma', Cor: 'Corollary', Def: 'Definition', Prop: 'Proposition' };
 
 /** "JT.Thm1-risk" → "Theorem 1"; undefined when the ID does not name a numbered result. */
@@ -118,6 +145,7 @@ export function claimsMarkdown(claims: readonly Claim[], read: ReadRepoFile = re
     '',
     'A **regime** is the state in which a trajectory claim\'s finite-time bound is informative; a check that is far from binding checks nothing.',
     '',
+    ...notation,
   ];
   for (const p of paperOrder) {
     const of = claims.filter((c) => c.paper === p);
