@@ -9,7 +9,7 @@ export type Paper = 'JT' | 'RNBU' | 'DHL' | 'ACH' | 'LL' | 'SR';
 export interface Ablation {
   /** the hypothesis dropped or the setting broken */
   readonly breaks: string;
-  /** what a counterexample looks like (CLAIMS.md §7) */
+  /** what a counterexample looks like (docs/claims.md, "ablations") */
   readonly expect: string;
   /** true: the ablation is reported, not asserted (no counterexample expected) */
   readonly reportOnly?: boolean;
@@ -187,7 +187,7 @@ export function claimTitle(id: string, detail?: string): string {
 }
 
 /**
- * The test of a claim's ablation that drops `breaks` (CLAIMS.md §7): its title
+ * The test of a claim's ablation that drops `breaks` (its ablations in docs/claims.md): its title
  * ("<id> ablation drop=<breaks>: <what a counterexample looks like>", the
  * prefix `dlncheck ablate` selects) and its label in the counterexample database.
  */

@@ -68,3 +68,18 @@ describe('docs/claims.md', () => {
     expect(toleranceImports('properties/jt/x.property.test.ts', text)).toEqual(['properties/src/tolerances/alignment.ts', 'src/tolerances/rounding.ts']);
   });
 });
+
+describe('dlncheck claims --markdown', () => {
+  test('prints exactly what npm run claims:doc writes', async () => {
+    const { vi } = await import('vitest');
+    const { buildProgram } = await import('../main.js');
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+    try {
+      await (await buildProgram('claims')).parseAsync(['node', 'dlncheck', 'claims', '--markdown']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(out.join('')).toBe(claimsMarkdown(claims));
+  });
+});
