@@ -20,10 +20,11 @@ const commands: Record<string, () => Promise<Register>> = {
   report: async () => (await import('./commands/report.js')).registerReport,
   reproduce: async () => (await import('./commands/reproduce.js')).registerReproduce,
   sweep: async () => (await import('./commands/sweep.js')).registerSweep,
+  power: async () => (await import('./commands/power.js')).registerPower,
 };
 
 /** Commands that run the suite's own properties with vitest: they need a source checkout, not the installed package. */
-const checkoutOnly = new Set(['ablate', 'replay', 'sweep', 'report']);
+const checkoutOnly = new Set(['ablate', 'replay', 'sweep', 'report', 'power']);
 
 /** The nearest folder above this module with a package.json (the checkout, or the installed package). */
 function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {

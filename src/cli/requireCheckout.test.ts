@@ -10,7 +10,7 @@ afterAll(() => rmSync(empty, { recursive: true, force: true }));
 
 describe('commands that need a checkout', () => {
   test('run in the checkout; every other command runs anywhere', () => {
-    for (const c of ['ablate', 'replay', 'sweep', 'report', 'claims', 'train', 'audit', undefined]) expect(() => requireCheckout(c, projectRoot)).not.toThrow();
+    for (const c of ['ablate', 'replay', 'sweep', 'report', 'power', 'claims', 'train', 'audit', undefined]) expect(() => requireCheckout(c, projectRoot)).not.toThrow();
     for (const c of ['claims', 'train', 'audit', 'explain', 'reproduce', undefined]) expect(() => requireCheckout(c, empty)).not.toThrow();
   });
 

@@ -48,7 +48,7 @@ async function cli(...args: string[]): Promise<{ stdout: string; exitCode: numbe
   return { stdout: out.join(''), exitCode: process.exitCode as number | undefined };
 }
 
-const result = (fullName: string, status: VitestTestResult['status'], failure?: string): VitestTestResult => ({ fullName, status, failureMessages: failure ? [failure] : [] });
+const result = (fullName: string, status: VitestTestResult['status'], failure?: string): VitestTestResult => ({ fullName, title: fullName, status, failureMessages: failure ? [failure] : [] });
 
 describe('replay', () => {
   test('runs the claim’s property file with the seed and path in the environment; vitest’s status is the exit code', async () => {

@@ -8,9 +8,13 @@ export { projectRoot };
 
 export interface VitestTestResult {
   readonly fullName: string;
+  /** the test's own name, without its describe blocks */
+  readonly title: string;
   readonly status: 'passed' | 'failed' | 'skipped' | 'pending' | 'todo';
   readonly failureMessages: string[];
   readonly duration?: number;
+  /** vitest task meta (claim runs, an injected fault) */
+  readonly meta?: unknown;
 }
 
 /** Escapes text for vitest's -t (a regular expression). */

@@ -66,6 +66,9 @@ describe('rationalGradientStep', () => {
     expect(allZero(rationalBalanceStepResiduals(rationalGradientStep(net, data, 0.5)))).toBe(true);
     expect(allZero(rationalBalanceStepResiduals(rationalGradientStep(net, data, 0.5, { kind: 'scale', layer: 0, factor: 1.01 })))).toBe(false);
     expect(allZero(rationalBalanceStepResiduals(rationalGradientStep(net, data, 0.5, { kind: 'drop', layer: 1 })))).toBe(false);
+    // a trainer that never moves satisfies F2 with its own (zero) gradients: the identity alone cannot see it, which is
+    // why the trajectory claims also assert progress (risk, norms)
+    expect(allZero(rationalBalanceStepResiduals(rationalGradientStep(net, data, 0.5, { kind: 'frozen' })))).toBe(true);
   });
 
   test('refuses classification data with a message naming the field', () => {

@@ -66,6 +66,7 @@ export function rationalSquaredLossGradient(
 
 /** The same faults as brokenGradient (trainer/brokenGradient.ts), applied to exact gradients. */
 export function applyRationalFault(grads: FractionMatrix[], fault: GradientFault): FractionMatrix[] {
+  if (fault.kind === 'frozen') return grads.map((g) => scale(exactFraction(0), g));
   const k = fault.layer % grads.length;
   const G = grads[k];
   let faulty: FractionMatrix;

@@ -17,8 +17,12 @@ import { claimVerdict, isExpected } from './verdict.js';
 import { readVitestRun, type ClaimTest } from './vitestResults.js';
 
 export interface BuildReportOptions {
-  /** vitest's JSON reporter output; a missing file means "no test results" */
-  readonly vitestJson: string;
+  /**
+   * vitest's JSON reporter output; a missing file means "no test results".
+   * Several files are the shards of one run (one per `--shard=i/N`), merged
+   * into the report the unsharded run gives (see readVitestRun).
+   */
+  readonly vitestJson: string | readonly string[];
   /** fixtures/counterexamples */
   readonly counterexamplesDir: string;
   /** the report directory (figure links are relative to it) */

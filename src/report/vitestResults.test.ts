@@ -79,6 +79,42 @@ describe('readVitestRun', () => {
   });
 });
 
+describe('readVitestRun: the shards of one run', () => {
+  const assertion = (title: string, status: string, duration: number) => ({ title, fullName: title, status, duration, failureMessages: [], meta: { [CLAIM_META_KEY]: { runs: 10, seed: 1 } } });
+  const fileA = { name: '/repo/properties/a.property.test.ts', assertionResults: [assertion('JT.Lem4 holds', 'passed', 5), assertion('a unit test', 'passed', 1)] };
+  const fileB = { name: '/repo/properties/b.property.test.ts', assertionResults: [assertion('JT.Lem5 holds', 'passed', 7), assertion('JT.Lem5 twin: fails when G_1 is dropped', 'passed', 2)] };
+  const fileC = { name: '/repo/properties/c.property.test.ts', assertionResults: [assertion('DHL.Thm2.1 holds', 'failed', 3)] };
+  const strip = (r: ReturnType<typeof readVitestRun>) => r && { ...r, file: '' };
+
+  test('merging the shards gives the unsharded run: tests in file order, earliest start, success only if every shard succeeded', () => {
+    // vitest writes files in the order they finished: the unsharded run here finished c, a, b
+    const whole = write(JSON.stringify({ startTime: 100, success: false, testResults: [fileC, fileA, fileB] }));
+    const shard1 = write(JSON.stringify({ startTime: 120, success: true, testResults: [fileB, fileA] }));
+    const shard2 = write(JSON.stringify({ startTime: 100, success: false, testResults: [fileC] }));
+    const merged = readVitestRun([shard2, shard1], IDS)!;
+    expect(strip(merged)).toEqual(strip(readVitestRun(whole, IDS)));
+    expect(merged.tests.map((t) => t.title)).toEqual(['JT.Lem4 holds', 'JT.Lem5 holds', 'JT.Lem5 twin: fails when G_1 is dropped', 'DHL.Thm2.1 holds']);
+    expect(merged.file).toBe(`${shard2}, ${shard1}`);
+    expect(merged.startTime).toBe(100);
+    expect(merged.success).toBe(false);
+    expect(merged.otherTests).toBe(1);
+    // success is null when a shard did not say and none failed
+    const silent = write(JSON.stringify({ testResults: [fileC] }));
+    expect(readVitestRun([shard1, silent], IDS)!.success).toBeNull();
+    expect(readVitestRun([shard1, write(JSON.stringify({ success: true, testResults: [fileC] }))], IDS)!.success).toBe(true);
+  });
+
+  test('a missing shard, a shard given twice and two shards sharing a test file are errors, not a partial report', () => {
+    const shard1 = write(JSON.stringify({ testResults: [fileA] }));
+    const missing = join(tmpdir(), 'dlncheck-no-such-dir', 'vitest-2.json');
+    expect(() => readVitestRun([shard1, missing], IDS)).toThrow(`vitest: shard ${missing} does not exist; a merged report needs every shard's JSON`);
+    expect(() => readVitestRun([shard1, shard1], IDS)).toThrow(`vitest: shard ${shard1} is given twice; pass each shard's JSON once`);
+    const overlapping = write(JSON.stringify({ testResults: [fileB, fileA] }));
+    expect(() => readVitestRun([shard1, overlapping], IDS)).toThrow(`vitest: test file ${fileA.name} is in both ${shard1} and ${overlapping}; shards of one run never share a file`);
+    expect(() => readVitestRun([], IDS)).toThrow('vitest: no JSON file given; pass one file, or one per shard');
+  });
+});
+
 describe('claimIdOf', () => {
   test('the longest ID that starts the name wins', () => {
     expect(claimIdOf('SR.R4 x y', ['SR.R4', 'SR.R4 x'])).toBe('SR.R4 x');

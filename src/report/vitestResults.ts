@@ -54,14 +54,19 @@ export function claimIdOf(name: string, ids: readonly string[]): string | null {
 
 const EXPECTS_CEX = /\b(ablation|twin|CEX|counterexample (is )?found|finds? a counterexample|must fail|broken)\b/i;
 
-/**
- * Reads vitest's JSON reporter output (`vitest run --reporter=json
- * --outputFile=reports/vitest.json`); null when the file does not exist.
- * A test is matched by its own title, else by its full name (describe blocks
- * first), so both `test('JT.Lem4 …')` and `describe('JT.Lem4', …)` work.
- */
-export function readVitestRun(file: string, ids: readonly string[]): VitestRun | null {
-  if (!existsSync(file)) return null;
+interface RawFileResult {
+  name?: unknown;
+  assertionResults?: unknown;
+}
+
+interface RawRun {
+  file: string;
+  startTime: number | null;
+  success: boolean | null;
+  fileResults: RawFileResult[];
+}
+
+function readRaw(file: string): RawRun {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -70,10 +75,58 @@ export function readVitestRun(file: string, ids: readonly string[]): VitestRun |
   }
   const root = raw as { startTime?: unknown; success?: unknown; testResults?: unknown };
   if (!Array.isArray(root.testResults)) throw new TypeError(`${file}: has no testResults array; is it vitest's JSON reporter output?`);
+  return {
+    file,
+    startTime: typeof root.startTime === 'number' ? root.startTime : null,
+    success: typeof root.success === 'boolean' ? root.success : null,
+    fileResults: root.testResults as RawFileResult[],
+  };
+}
+
+/** false when any run failed, else null when any run did not say, else true. */
+function allSucceeded(runs: readonly RawRun[]): boolean | null {
+  if (runs.some((r) => r.success === false)) return false;
+  return runs.some((r) => r.success === null) ? null : true;
+}
+
+/**
+ * Reads vitest's JSON reporter output (`vitest run --reporter=json
+ * --outputFile=reports/vitest.json`); null when a single file does not exist.
+ * A test is matched by its own title, else by its full name (describe blocks
+ * first), so both `test('JT.Lem4 …')` and `describe('JT.Lem4', …)` work.
+ *
+ * Several files are the shards of one run (`vitest run --shard=i/N`, one JSON
+ * file per shard): every one must exist, no test file may appear in two of
+ * them, and the merge is the run vitest would have reported unsharded: test
+ * files are taken in path order (in a single file too, since vitest writes
+ * them in the order they finished), startTime is the earliest shard's, and
+ * success holds when every shard succeeded.
+ */
+export function readVitestRun(files: string | readonly string[], ids: readonly string[]): VitestRun | null {
+  const list = typeof files === 'string' ? [files] : [...files];
+  if (list.length === 0) throw new RangeError('vitest: no JSON file given; pass one file, or one per shard');
+  if (list.length === 1 && !existsSync(list[0])) return null;
+  for (const f of list) if (!existsSync(f)) throw new Error(`vitest: shard ${f} does not exist; a merged report needs every shard's JSON (vitest run --shard=i/N --reporter=json --outputFile=…)`);
+  const dup = list.find((f, i) => list.indexOf(f) !== i);
+  if (dup !== undefined) throw new RangeError(`vitest: shard ${dup} is given twice; pass each shard's JSON once`);
+  const runs = list.map(readRaw);
+  const owner = new Map<string, string>();
+  const fileResults: RawFileResult[] = [];
+  for (const run of runs)
+    for (const fr of run.fileResults) {
+      const name = typeof fr.name === 'string' ? fr.name : '';
+      const seen = owner.get(name);
+      if (name !== '' && seen !== undefined && seen !== run.file)
+        throw new RangeError(`vitest: test file ${name} is in both ${seen} and ${run.file}; shards of one run never share a file (were two runs mixed?)`);
+      owner.set(name, run.file);
+      fileResults.push(fr);
+    }
+  const nameOf = (fr: RawFileResult): string => (typeof fr.name === 'string' ? fr.name : '');
+  fileResults.sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0));
   const tests: ClaimTest[] = [];
   let otherTests = 0;
-  for (const fileResult of root.testResults as { name?: unknown; assertionResults?: unknown }[]) {
-    const testFile = typeof fileResult.name === 'string' ? fileResult.name : '';
+  for (const fileResult of fileResults) {
+    const testFile = nameOf(fileResult);
     for (const a of (Array.isArray(fileResult.assertionResults) ? fileResult.assertionResults : []) as RawAssertion[]) {
       const title = typeof a.title === 'string' ? a.title : '';
       const fullName = typeof a.fullName === 'string' ? a.fullName : title;
@@ -96,10 +149,11 @@ export function readVitestRun(file: string, ids: readonly string[]): VitestRun |
       });
     }
   }
+  const starts = runs.map((r) => r.startTime).filter((t): t is number => t !== null);
   return {
-    file,
-    startTime: typeof root.startTime === 'number' ? root.startTime : null,
-    success: typeof root.success === 'boolean' ? root.success : null,
+    file: list.join(', '),
+    startTime: starts.length > 0 ? Math.min(...starts) : null,
+    success: allSucceeded(runs),
     tests,
     otherTests,
   };

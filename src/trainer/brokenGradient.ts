@@ -14,9 +14,12 @@ export type GradientFault =
    * On a vector layer (1×h or h×1) both layouts are the same buffer and the fault does nothing; twin tests find their
    * counterexamples among the other shapes.
    */
-  | { readonly kind: 'transpose'; readonly layer: number };
+  | { readonly kind: 'transpose'; readonly layer: number }
+  /** every G_k replaced by zero: a trainer that never moves */
+  | { readonly kind: 'frozen' };
 
 export function faultName(f: GradientFault): string {
+  if (f.kind === 'frozen') return 'every G_k dropped (a trainer that never moves)';
   return f.kind === 'scale' ? `G_${f.layer + 1} scaled by ${f.factor}` : f.kind === 'drop' ? `G_${f.layer + 1} dropped` : `G_${f.layer + 1} transposed wrongly`;
 }
 
@@ -24,6 +27,10 @@ export function faultName(f: GradientFault): string {
 export function brokenGradient(fault: GradientFault): GradientFn {
   return (ws, net, data, loss, grads) => {
     const r = riskAndGradient(ws, net, data, loss, grads);
+    if (fault.kind === 'frozen') {
+      for (const G of grads) G.fill(0);
+      return r;
+    }
     const k = fault.layer % grads.length;
     const G = grads[k];
     if (fault.kind === 'scale') for (let i = 0; i < G.length; i++) G[i] *= fault.factor;
