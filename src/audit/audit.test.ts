@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { auditText, formatAudit, type AuditReport } from './audit.js';
-import { fixtureTrajectory, swapWeights } from './fixtureRun.js';
+import { FIXTURE_WEIGHTS, fixtureTrajectory, swapWeights } from './fixtureRun.js';
 import { AuditInputError, parseTrajectory } from './trajectory.js';
 
 const verdicts = (r: AuditReport) => Object.fromEntries(r.checks.map((c) => [c.check, c.verdict]));
@@ -14,6 +14,12 @@ describe('dlncheck audit on trajectories of dlncheck’s own trainer', () => {
     expect(verdicts(r)).toEqual({ F2: 'pass', F3: 'pass', descent: 'pass', F5: 'pass', F6: 'pass', margins: 'not reached', direction: 'not reached' });
     expect(r.failed).toBe(false);
     for (const c of r.checks.filter((x) => x.verdict === 'pass' && x.worstRatio !== null)) expect(c.worstRatio).toBeLessThanOrEqual(1);
+  });
+
+  test('a run that starts with every margin positive (W_3 negated) passes all seven checks', () => {
+    const weights = FIXTURE_WEIGHTS.map((W, k) => (k === 2 ? W.map((r) => r.map((v) => -v)) : W));
+    const r = auditText(fixtureTrajectory({ weights }));
+    expect(verdicts(r)).toEqual({ F2: 'pass', F3: 'pass', descent: 'pass', F5: 'pass', F6: 'pass', margins: 'pass', direction: 'pass' });
   });
 
   test('a constant step that separates the data: margins and direction pass; descent says the theorem does not cover the step', () => {
