@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The folder holding dlncheck's package.json, found by walking up from this
- * module: the same answer from src/ (tsx, vitest) and from the bundle in dist/.
+ * module: the same answer from src/ (tsx, vitest), from the bundle in node_modules/.cache/dlncheck/ and from dist/.
  */
 export function findProjectRoot(from = dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = dirname(dir)) {

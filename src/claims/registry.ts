@@ -1,6 +1,7 @@
 /**
- * Every claim of ../shared/CLAIMS.md as data. Test names, reports and the CLI
- * take IDs, statements and hypotheses from here, so nothing is written twice.
+ * Every claim dlncheck checks, as data. Test names, reports, the CLI and
+ * docs/claims.md (`npm run claims:doc`) take IDs, statements and hypotheses
+ * from here, so nothing is written twice.
  */
 export type CheckType = 'EXACT' | 'INEQ' | 'MONO' | 'STAT' | 'TREND' | 'CEX';
 /** EX: the worked example of docs/writing-a-claim.md; 'dlncheck': a claim about dlncheck's own numerics (FLOW.accuracy). Neither is a claim of the papers. */
@@ -9,7 +10,7 @@ export type Paper = 'JT' | 'RNBU' | 'DHL' | 'ACH' | 'LL' | 'SR' | 'EX' | 'dlnche
 export interface Ablation {
   /** the hypothesis dropped or the setting broken */
   readonly breaks: string;
-  /** what a counterexample looks like (CLAIMS.md §7) */
+  /** what a counterexample looks like (docs/claims.md, "ablations") */
   readonly expect: string;
   /** true: the ablation is reported, not asserted (no counterexample expected) */
   readonly reportOnly?: boolean;
@@ -25,6 +26,12 @@ export interface Claim {
   /** the property file that checks it */
   readonly property: string;
   readonly ablations: readonly Ablation[];
+  /** the state in which the claim's finite-time bound is informative (docs/claims.md prints "not stated yet" when absent) */
+  readonly regime?: string;
+  /** where in the paper: "Theorem 1", "§3"; when absent docs/claims.md derives it from the ID (Thm1 → Theorem 1) */
+  readonly source?: string;
+  /** the file deriving the claim's tolerance; when absent docs/claims.md lists the src/tolerances modules its property imports */
+  readonly tolerance?: string;
 }
 
 /** JT.Thm1-rank1, -align and -prod share one file: they read the same cached GD trajectories. */
@@ -305,7 +312,7 @@ export function claimTitle(id: string, detail?: string): string {
 }
 
 /**
- * The test of a claim's ablation that drops `breaks` (CLAIMS.md §7): its title
+ * The test of a claim's ablation that drops `breaks` (its ablations in docs/claims.md): its title
  * ("<id> ablation drop=<breaks>: <what a counterexample looks like>", the
  * prefix `dlncheck ablate` selects) and its label in the counterexample database.
  */

@@ -313,7 +313,7 @@ describe('commands that spawn vitest check their arguments first', () => {
     expect(await rejection('ablate', 'JT.Lem5', '--drop', 'JT.A3')).toMatch(/claim JT\.Lem5 has no ablation of that hypothesis; it has: none$/);
     const r = await cli('ablate', 'JT.Lem5');
     expect(r.error).toBeNull();
-    expect(r.stdout).toBe('JT.Lem5: no ablations are listed for this claim (CLAIMS.md §7)\n');
+    expect(r.stdout).toBe('JT.Lem5: no ablations are listed for this claim (see docs/claims.md)\n');
   });
 
   test('sweep: the seed count and the first seed must be integers', async () => {

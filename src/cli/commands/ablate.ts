@@ -26,7 +26,7 @@ export function registerAblate(program: Command): void {
           `ablate --drop=${opts.drop}: claim ${id} has no ablation of that hypothesis; it has: ${c.ablations.map((a) => a.breaks).join(', ') || 'none'}`,
         );
       if (chosen.length === 0) {
-        process.stdout.write(`${id}: no ablations are listed for this claim (CLAIMS.md §7)\n`);
+        process.stdout.write(`${id}: no ablations are listed for this claim (see docs/claims.md)\n`);
         return;
       }
       if (opts.runs !== undefined && !/^[1-9]\d*$/.test(opts.runs)) throw new RangeError(`ablate --runs=${opts.runs} must be a positive integer`);

@@ -100,7 +100,7 @@ async function reproduceAll(chosen: readonly FigureDefinition[], outDir: string,
 export function registerReproduce(program: Command): void {
   program
     .command('reproduce')
-    .description(`reproduce a figure of CLAIMS.md as SVGs with captions (ids: ${figures.map((f) => f.id).join(', ')}, or all)`)
+    .description(`reproduce a figure of the papers as SVGs with captions (ids: ${figures.map((f) => f.id).join(', ')}, or all)`)
     .argument('<id>', 'figure id or alias (e.g. SR.R4.2 or SR.Fig1), or all')
     .option('--out <dir>', 'output directory', 'reports/figures')
     .option('--seed <n>', 'base seed of the figure runs', String(FIGURE_SEED))
