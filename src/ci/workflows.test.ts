@@ -25,7 +25,6 @@ const texts = new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]))
 const workflows = new Map<string, Workflow>(files.map((f) => [f, parseWorkflow(texts.get(f)!, `.github/workflows/${f}`)]));
 const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
-
 const all: { file: string; job: string; inv: Invocation }[] = [];
 for (const [file, wf] of workflows)
   for (const [job, j] of Object.entries(wf.jobs)) for (const s of j.steps ?? []) if (s.run) for (const inv of invocations(s.run)) all.push({ file, job, inv });
