@@ -98,9 +98,13 @@ describe('balancedness tolerances', () => {
   });
 
   test('flow drift ratio scales inversely with the tolerance', () => {
-    const f = { drift: 1e-9, tolerance: 1e-10, evaluations: 100, unknowns: 4, maxLayerNorm: 1, maxEntry: 1, maxSquaredNorm: 2, maxDim: 2 };
+    const f = { drift: 1e-9, tolerance: 1e-10, horizon: 1, maxLayerSize: 4, maxLayerNorm: 1, maxEntry: 1, maxSquaredNorm: 2, maxDim: 2 };
     const r = flowDriftRatio(f);
     expect(r).toBeLessThan(1);
     expect(flowDriftRatio({ ...f, tolerance: 1e-12 })).toBeGreaterThan(50 * r);
+    // δ = √N·ε with ε = 10τ(1 + 1) = 2e-9, N = 4: 4(w̄ + δ)δ + 2δ² with w̄ = 1, plus 4γ_6·2 for the D evaluations
+    const delta = 2 * 2e-9;
+    const bound = 4 * (1 + delta) * delta + 2 * delta * delta + 8 * ((6 * 2 ** -53) / (1 - 6 * 2 ** -53));
+    expect(r).toBeCloseTo(1e-9 / bound, 12);
   });
 });
