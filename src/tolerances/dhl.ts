@@ -1,7 +1,7 @@
 import { frobeniusSquared } from '../linalg/dense.js';
 import { flowBalanceDriftBound } from '../trainer/flowAccuracy.js';
 import { quotient } from './quotient.js';
-import { gamma, UNIT_ROUNDOFF } from './rounding.js';
+import { gamma } from './rounding.js';
 
 /**
  * Tolerances of the DHL balancedness claims over many steps (DHL.Thm2.2 under gradient flow and small steps,
