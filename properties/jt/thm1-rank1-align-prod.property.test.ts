@@ -34,6 +34,7 @@ import { type Spectrum, spectra } from '../../src/metrics/layerSpectrum.js';
 import { fail } from '../../src/verify/jt/descend.js';
 import { A4, TRANSPOSE_G1, type TrainCase, dataOf, logisticCase, networkOf, specOf, timeout, trainClass } from '../../src/verify/jt/trainCase.js';
 import { type TrendVerdict, assertTrend, trendVerdict } from '../../src/verify/statistics.js';
+import { currentFault, trainerGradient } from '../../src/verify/fault.js';
 
 /** One horizon for the three checkpoint claims, so one GD run per case serves all three (see trajectoryCache). */
 const ALIGN_STEPS = horizon(1 << 13);
@@ -129,6 +130,8 @@ function alignmentTrajectory(c: TrainCase, steps: number, trainerGradient?: Grad
 const trajectoryCache = new Map<string, AlignmentContext[]>();
 
 function cachedTrajectory(c: TrainCase): AlignmentContext[] {
+  // under `dlncheck power` (DLNCHECK_FAULT set) the main properties train with the named broken trainer, uncached
+  if (currentFault() !== null) return alignmentTrajectory(c, ALIGN_STEPS, trainerGradient());
   const key = JSON.stringify(c);
   let traj = trajectoryCache.get(key);
   if (!traj) {
