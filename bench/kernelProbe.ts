@@ -1,14 +1,13 @@
 /**
  * Development probe: steps/s of gradientDescent for one bench size in one process, for comparing kernels
  * back to back on a busy machine (alternating rounds, so load changes hit every kernel alike).
- * Usage: node --import tsx bench/kernelProbe.ts <size index> [seconds] [kernels, comma-separated: shipped,reference,blocked,simd]
+ * Usage: node --import tsx bench/kernelProbe.ts <size index> [seconds] [kernels, comma-separated: shipped,reference,simd]
  */
 import { datasetFromArrays } from '../src/data/dataset.js';
 import { logistic } from '../src/losses/logistic.js';
 import { networkFromArrays } from '../src/network/network.js';
 import { backpropRiskAndGradient, linearRiskAndGradient, riskAndGradient, type GradientFn } from '../src/trainer/gradient.js';
 import { gradientDescent } from '../src/trainer/gradientDescent.js';
-import { blockedBackpropRiskAndGradient, blockedLinearRiskAndGradient } from '../src/trainer/kernels/blocked.js';
 import { simdBackpropRiskAndGradient, simdLinearRiskAndGradient } from '../src/trainer/kernels/simd.js';
 import { DEFAULT_SEED } from '../src/verify/seed.js';
 import { BENCH_SIZES, benchFixture } from './benchFixture.js';
@@ -24,7 +23,6 @@ const lin = network.activation.kind === 'linear';
 const kernels: Record<string, GradientFn> = {
   shipped: riskAndGradient,
   reference: lin ? linearRiskAndGradient : backpropRiskAndGradient,
-  blocked: lin ? blockedLinearRiskAndGradient : blockedBackpropRiskAndGradient,
   simd: lin ? simdLinearRiskAndGradient : simdBackpropRiskAndGradient,
 };
 const rates: Record<string, number[]> = {};

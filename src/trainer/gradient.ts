@@ -71,8 +71,8 @@ export function checkCompatible(net: Network, data: Dataset, loss: Loss): void {
 
 /**
  * Which implementation riskAndGradient runs: 'reference' (the plain loops of this file) or 'simd'
- * (kernels/simd.ts: WebAssembly with 128-bit SIMD). kernels/blocked.ts, register-blocked JavaScript,
- * is kept as a second fast implementation under the same differential test, and runs nowhere by default.
+ * (kernels/simd.ts: WebAssembly with 128-bit SIMD). A register-blocked JavaScript kernel was measured too and was
+ * slower than SIMD at every width ≥ 10 (bench/README.md), so it is not kept.
  */
 export type KernelChoice = 'reference' | 'simd';
 

@@ -7,7 +7,7 @@ import { gradientDescent } from './gradientDescent.js';
 import { gradientFlow } from './gradientFlow.js';
 import { riskAndGradient } from './gradient.js';
 import { createStepRule } from './schedule.js';
-import { sumOfSquares } from './kernels/dense.js';
+import { sumOfSquares } from './kernels/stepSums.js';
 
 const data = datasetFromArrays(
   [
@@ -151,7 +151,7 @@ describe('gradientFlow', () => {
 // Mutation-testing follow-ups (Stryker survivors in gradientDescent.ts): what the observer sees must be
 // computed from W(t) and G(t) themselves, not only be self-consistent.
 describe('gradientDescent: observer values and divergence branches', () => {
-  // ‖W‖² summed in the trainer's order (four partial sums, kernels/dense.ts), so eta can be compared bit for bit
+  // ‖W‖² summed in the trainer's order (four partial sums, kernels/stepSums.ts), so eta can be compared bit for bit
   const sqFro = (w: Float64Array): number => sumOfSquares(w);
   const maxFrobenius = (ws: readonly Float64Array[]): number => Math.sqrt(Math.max(...ws.map(sqFro)));
 

@@ -2,7 +2,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { Loss } from '../losses/loss.js';
 import { cloneNetwork, type Network } from '../network/network.js';
 import { checkCompatible, createWorkspace, riskAndGradient, zerosLike, type GradientFn, type GradientWorkspace } from './gradient.js';
-import { stepAndSumOfSquares, sumOfSquares } from './kernels/dense.js';
+import { stepAndSumOfSquares, sumOfSquares } from './kernels/stepSums.js';
 import { createStepRule, type ScheduleSpec } from './schedule.js';
 
 /** What an observer sees before each update W(t+1) = W(t) − η_t G(t). Reused: copy what you keep. */

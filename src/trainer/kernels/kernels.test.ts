@@ -7,7 +7,6 @@ import { squared, type Loss } from '../../losses/loss.js';
 import type { Activation } from '../../network/activation.js';
 import { networkFromArrays } from '../../network/network.js';
 import { backpropRiskAndGradient, createWorkspace, linearRiskAndGradient, zerosLike, type GradientFn } from '../gradient.js';
-import { blockedBackpropRiskAndGradient, blockedLinearRiskAndGradient } from './blocked.js';
 import { simdBackpropRiskAndGradient, simdLinearRiskAndGradient } from './simd.js';
 
 /**
@@ -79,10 +78,7 @@ function compare(
 const hidden = fc.array(fc.integer({ min: 1, max: 24 }), { minLength: 0, maxLength: 3 });
 const weightsFor = (dims: number[]) => fc.tuple(...dims.slice(1).map((d, k) => matrix(d, dims[k])));
 
-const fastKernels = [
-  { name: 'blocked', linear: blockedLinearRiskAndGradient, backprop: blockedBackpropRiskAndGradient },
-  { name: 'simd', linear: simdLinearRiskAndGradient, backprop: simdBackpropRiskAndGradient },
-] as const;
+const fastKernels = [{ name: 'simd', linear: simdLinearRiskAndGradient, backprop: simdBackpropRiskAndGradient }] as const;
 
 describe.each(fastKernels)('$name kernels agree with the reference kernels (relative 1e-12)', ({ name, linear, backprop }) => {
   test('linear, output side (d_L ≤ d_0), margin losses', () => {
