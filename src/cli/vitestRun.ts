@@ -17,10 +17,7 @@ export interface VitestTestResult {
   readonly meta?: unknown;
 }
 
-/** Escapes text for vitest's -t (a regular expression). */
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export { escapeRegExp } from '../verify/escapeRegExp.js';
 
 function vitestInvocation(file: string, namePattern: string): { args: string[]; out: string } {
   const out = join(mkdtempSync(join(tmpdir(), 'dlncheck-')), 'vitest.json');

@@ -1,3 +1,4 @@
+import { escapeRegExp } from './escapeRegExp.js';
 import { FAULT_META_KEY } from './fault.js';
 
 /**
@@ -15,10 +16,6 @@ const NOT_MAIN = /^(twin:|ablation drop=|CEX|finding:)/;
 /** Whether a test title (without describe blocks) is a main property of claim id. */
 export function isMainTest(title: string, id: string): boolean {
   return title.startsWith(`${id} `) && !NOT_MAIN.test(title.slice(id.length + 1));
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A vitest -t pattern selecting the main properties of the given claims (twins and ablations skip). */
