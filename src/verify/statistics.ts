@@ -174,8 +174,3 @@ export function fallingTrend(series: readonly (readonly number[])[]): TrendResul
   const z = (s + 1) / Math.sqrt(variance);
   return { s, variance, z, pValue: z <= 0 ? normalUpperTail(-z) : 1 - normalUpperTail(z), runs, fallingRuns, checkpoints };
 }
-
-/** One line for logs and reports. @public (for the TREND claims' logs; not yet called) */
-export function describeTrend(label: string, t: TrendResult, level: number): string {
-  return `${label}: Mann–Kendall S = ${t.s} over ${t.checkpoints} checkpoints of ${t.runs} runs (${t.fallingRuns} falling), z = ${t.z.toFixed(2)}, p = ${t.pValue.toExponential(2)} (level ${level})`;
-}
