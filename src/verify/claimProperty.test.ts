@@ -3,6 +3,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { claim } from '../claims/registry.js';
 import { CLAIM_META_KEY } from '../claims/claimTestMeta.js';
 import type { SpecInput } from '../spec/spec.js';
+import { CheckFailure, failCheck, failedCheckOf } from './checkFailure.js';
 import { assertClaim, claimParameters, describeFailure, findCounterexample, replayCommand } from './claimProperty.js';
 
 // A claim with no stored counterexamples under a label no property uses, so
@@ -153,5 +154,43 @@ describe('findCounterexample', () => {
     );
     expect(found.counterexample).toEqual([4]);
     expect(found.error).toMatch(/n=4 too large/);
+  });
+});
+
+describe('findCounterexample: expectCheck', () => {
+  /** n ≥ 10 fails the "below-ten" check with observed/bound n/10; shrinks to n = 10 (ratio 1) unless told otherwise. */
+  const named = (check: string, scale = 1) =>
+    fc.property(fc.integer({ min: 0, max: 100 }), (n) => {
+      if (n >= 10) failCheck(check, n * scale, 10, `n=${n} ≥ 10`);
+    });
+
+  test('returns the named check and its ratio when the expected check catches it', () => {
+    const found = findCounterexample(ID, named('below-ten', 2), { numRuns: 100, label: LABEL, quiet: true, expectCheck: 'below-ten' });
+    expect(found.failedCheck).toEqual({ check: 'below-ten', ratio: 2 });
+  });
+
+  test('throws when another check, or no named check, catches it', () => {
+    expect(() => findCounterexample(ID, named('other', 2), { numRuns: 100, label: LABEL, quiet: true, expectCheck: 'below-ten' })).toThrow(
+      /expected "below-ten" to catch it, but the counterexample failed check "other"/,
+    );
+    expect(() => findCounterexample(ID, belowTen(), { numRuns: 100, label: LABEL, quiet: true, expectCheck: ['below-ten', 'x'] })).toThrow(
+      /an error that names no check/,
+    );
+  });
+
+  test('throws when the failure is by a hair (ratio ≤ minRatio)', () => {
+    expect(() => findCounterexample(ID, named('below-ten', 1), { numRuns: 100, label: LABEL, quiet: true, expectCheck: 'below-ten', minRatio: 1.01 })).toThrow(
+      /too close to call/,
+    );
+  });
+});
+
+describe('CheckFailure', () => {
+  test('carries its check, observed, bound and ratio, and names the check in its message', () => {
+    const e = new CheckFailure('F2-drift', 3, 2, 'drift 3 > 2');
+    expect([e.check, e.observed, e.bound, e.ratio]).toEqual(['F2-drift', 3, 2, 1.5]);
+    expect(e.message).toBe('[F2-drift] drift 3 > 2');
+    expect(failedCheckOf(e)).toEqual({ check: 'F2-drift', ratio: 1.5 });
+    expect(failedCheckOf(new Error('x'))).toBeNull();
   });
 });

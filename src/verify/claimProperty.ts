@@ -4,6 +4,7 @@ import { recordClaimRun } from '../claims/claimTestMeta.js';
 import { ablationLabel } from '../claims/ablationLabel.js';
 import { claim } from '../claims/registry.js';
 import type { SpecInput } from '../spec/spec.js';
+import { failedCheckOf } from './checkFailure.js';
 import { saveCounterexample, savingEnabled, storedExamples } from './counterexampleStore.js';
 
 export interface ClaimRunOptions<Ts> {
@@ -131,6 +132,8 @@ export interface FoundCounterexample<Ts> {
   readonly path: string;
   readonly numShrinks: number;
   readonly error: string;
+  /** the named check that failed (CheckFailure) and observed/bound, when the property threw one */
+  readonly failedCheck: { readonly check: string; readonly ratio: number } | null;
   /** the report printed for the reader */
   readonly report: string;
 }
@@ -142,7 +145,17 @@ export interface FoundCounterexample<Ts> {
 export function findCounterexample<Ts>(
   claimId: string,
   property: fc.IProperty<Ts>,
-  opts: ClaimRunOptions<Ts> & { readonly label: string; readonly quiet?: boolean },
+  opts: ClaimRunOptions<Ts> & {
+    readonly label: string;
+    readonly quiet?: boolean;
+    /**
+     * The check(s) that must catch it: the shrunk counterexample must throw a CheckFailure of one of these names (a
+     * twin that fails for another reason — a crash, a different check — has not shown what it claims).
+     */
+    readonly expectCheck?: string | readonly string[];
+    /** the least observed/bound the shrunk failure must show (so no twin passes by a hair); default: just > 1 */
+    readonly minRatio?: number;
+  },
 ): FoundCounterexample<Ts> {
   const counts: Record<string, number> = {};
   const details = fc.check(tallied(property, opts.classify, counts), { numRuns: opts.numRuns, examples: examplesFor(claimId, opts) });
@@ -156,12 +169,28 @@ export function findCounterexample<Ts>(
     describeFailure(claimId, details, opts.toSpec).replace(' FAILED', ` counterexample found (${opts.label})`) + (saved ? `\n  saved: ${saved}` : '');
   if (!opts.quiet) console.log(report);
   const err = details.errorInstance;
+  const failed = failedCheckOf(err);
+  if (opts.expectCheck !== undefined) {
+    const wanted = typeof opts.expectCheck === 'string' ? [opts.expectCheck] : opts.expectCheck;
+    const got = failed
+      ? `check "${failed.check}" (observed/bound ${failed.ratio.toPrecision(4)})`
+      : `an error that names no check: ${err instanceof Error ? err.message : String(err)}`;
+    if (!failed || !wanted.includes(failed.check))
+      throw new Error(
+        `${claimId} ${opts.label}: expected ${wanted.map((w) => `"${w}"`).join(' or ')} to catch it, but the counterexample failed ${got}\n${report}`,
+      );
+    const least = opts.minRatio ?? 1;
+    if (!(failed.ratio > least))
+      throw new Error(`${claimId} ${opts.label}: "${failed.check}" caught it by observed/bound ${failed.ratio} ≤ ${least}: too close to call\n${report}`);
+  }
+  if (failed && !opts.quiet) console.log(`  caught by "${failed.check}": observed/bound ${failed.ratio.toPrecision(4)}`);
   return {
     counterexample: details.counterexample,
     seed: details.seed,
     path: details.counterexamplePath,
     numShrinks: details.numShrinks,
     error: err instanceof Error ? err.message : String(err),
+    failedCheck: failed,
     report,
   };
 }
