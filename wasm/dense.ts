@@ -229,3 +229,36 @@ export function mulInPlace(x: usize, y: usize, len: i32): void {
   }
   if (i < len) store<f64>(x + (<usize>i << 3), load<f64>(x + (<usize>i << 3)) * load<f64>(y + (<usize>i << 3)));
 }
+
+// Leaky ReLU in place with its derivative: for v = x[i], x[i] = v ≥ 0 ? v : m·v and d[i] = v ≥ 0 ? 1 : m
+// (m = 0 is ReLU, whose negative side is +0 as in JavaScript, not 0·v = −0). Branch-free lane selects: preactivations have random signs, where a branch mispredicts half the
+// time. Bit for bit what the JavaScript form gives (a select, not max: −0 stays −0, as `v >= 0 ? v : 0` keeps it).
+export function leakyInPlace(x: usize, d: usize, len: i32, m: f64): void {
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const mv = f64x2.splat(m);
+  let i = 0;
+  if (m == 0) {
+    for (; i + 2 <= len; i += 2) {
+      const o = <usize>i << 3;
+      const v = v128.load(x + o);
+      const keep = f64x2.ge(v, zero);
+      v128.store(x + o, v128.and(v, keep));
+      v128.store(d + o, v128.and(one, keep));
+    }
+  } else {
+    for (; i + 2 <= len; i += 2) {
+      const o = <usize>i << 3;
+      const v = v128.load(x + o);
+      const keep = f64x2.ge(v, zero);
+      v128.store(x + o, v128.bitselect(v, f64x2.mul(mv, v), keep));
+      v128.store(d + o, v128.bitselect(one, mv, keep));
+    }
+  }
+  if (i < len) {
+    const o = <usize>i << 3;
+    const v = load<f64>(x + o);
+    store<f64>(x + o, v >= 0 ? v : m == 0 ? 0 : m * v);
+    store<f64>(d + o, v >= 0 ? 1 : m);
+  }
+}

@@ -1,11 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { datasetFromArrays } from '../../data/dataset.js';
 import { logistic } from '../../losses/logistic.js';
+import { type Activation, applyActivation } from '../../network/activation.js';
 import { networkFromArrays } from '../../network/network.js';
 import { createWorkspace, kernelFor, linearRiskAndGradient, riskAndGradient, zerosLike } from '../gradient.js';
-import { simdBackpropRiskAndGradient, simdLinearRiskAndGradient } from './simd.js';
+import { simdBackpropRiskAndGradient, simdLeakyActivation, simdLinearRiskAndGradient } from './simd.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -134,6 +136,35 @@ describe('the SIMD module', () => {
     );
     expect(simdBackpropRiskAndGradient(ws, relu, data, logistic, zerosLike(relu))).toBe(
       simdBackpropRiskAndGradient(createWorkspace(relu.dims, 3), relu, data, logistic, zerosLike(relu)),
+    );
+  });
+});
+
+describe('leaky ReLU in the module', () => {
+  test('matches applyActivation bit for bit: signed zeros, NaN, ±∞, odd lengths, ReLU and leaky slopes', () => {
+    const special = [0, -0, Number.NaN, Infinity, -Infinity, 1e-310, -1e-310, 3, -2.5];
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.double(), fc.constantFrom(...special)), { minLength: 0, maxLength: 37 }),
+        fc.constantFrom(0, 0.01, 0.3, 1.7),
+        (values, slope) => {
+          const pre = Float64Array.from(values);
+          const act: Activation = slope === 0 ? { kind: 'relu' } : { kind: 'leaky', slope };
+          const out = new Float64Array(pre.length);
+          const dphi = new Float64Array(pre.length);
+          applyActivation(act, pre, out, dphi, pre.length);
+          const simd = simdLeakyActivation(pre, slope);
+          // Object.is tells −0 from +0 and matches NaN with NaN
+          const show = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+          for (let i = 0; i < pre.length; i++) {
+            if (!Object.is(simd.out[i], out[i]) || !Object.is(simd.dphi[i], dphi[i]))
+              throw new Error(
+                `entry ${i} (pre=${show(pre[i])}, slope=${slope}): module ${show(simd.out[i])}/${show(simd.dphi[i])}, JavaScript ${show(out[i])}/${show(dphi[i])}`,
+              );
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

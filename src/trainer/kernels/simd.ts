@@ -24,6 +24,8 @@ interface DenseExports {
   gemmStrided(a: number, si: number, sp: number, b: number, c: number, m: number, k: number, n: number): void;
   /** x ⊙= y over len entries */
   mulInPlace(x: number, y: number, len: number): void;
+  /** leaky ReLU with slope m (0: ReLU) in place on x, its derivative into d */
+  leakyInPlace(x: number, d: number, len: number, m: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -287,7 +289,12 @@ export function simdBackpropRiskAndGradient(
     st.W[k - 1].view.set(net.weights[k - 1]);
     // pre_k = a_{k−1} W_kᵀ (n × d_k)
     fn.gemmNT(k === 1 ? st.x.at : st.acts[k - 2].at, st.W[k - 1].at, st.acts[k - 1].at, n, cols, rows);
-    if (k < L) applyActivation(net.activation, st.acts[k - 1].view, st.acts[k - 1].view, st.dphi[k - 1].view, n * rows);
+    if (k < L) {
+      const act = net.activation;
+      // ReLU and leaky ReLU in the module, branch-free (random-sign preactivations defeat branch prediction)
+      if (act.kind === 'relu' || act.kind === 'leaky') fn.leakyInPlace(st.acts[k - 1].at, st.dphi[k - 1].at, n * rows, act.kind === 'relu' ? 0 : act.slope);
+      else applyActivation(act, st.acts[k - 1].view, st.acts[k - 1].view, st.dphi[k - 1].view, n * rows);
+    }
   }
   const dL = dims[L];
   const out = st.acts[L - 1].view;
@@ -323,4 +330,18 @@ export function simdBackpropRiskAndGradient(
     }
   }
   return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
+}
+
+/**
+ * The module's leaky ReLU (slope 0: ReLU) on a copy of `pre`, for the test that it matches applyActivation bit for
+ * bit (signed zeros and NaN included). Allocates a module instance: not for the step loop.
+ */
+export function simdLeakyActivation(pre: Float64Array, slope: number): { out: Float64Array; dphi: Float64Array } {
+  const len = pre.length;
+  const half = Math.ceil(len / 2) * 16;
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((2 * half) / 65536)) });
+  const fn = new WebAssembly.Instance(denseModule(), { env: { memory } }).exports as unknown as DenseExports;
+  new Float64Array(memory.buffer, 0, len).set(pre);
+  fn.leakyInPlace(0, half, len, slope);
+  return { out: new Float64Array(memory.buffer, 0, len).slice(), dphi: new Float64Array(memory.buffer, half, len).slice() };
 }
