@@ -21,6 +21,11 @@ function row(id: string, over: Partial<ClaimRow> = {}): ClaimRow {
     distribution: null,
     tests: [],
     counterexamples: [],
+    regimeResult: null,
+    tightness: {},
+    twins: [],
+    power: null,
+    metrics: {},
     ...over,
   };
 }
@@ -37,7 +42,16 @@ const cex = (over: Partial<CounterexampleView>, note?: string): CounterexampleVi
   ...over,
 });
 
-const model = (over: Partial<ReportModel>): ReportModel => ({ generatedAt: '2025-01-01T00:00:00.000Z', seed: 7, vitest: null, rows: [], figures: [], ...over });
+const model = (over: Partial<ReportModel>): ReportModel => ({
+  generatedAt: '2025-01-01T00:00:00.000Z',
+  seed: 7,
+  vitest: null,
+  rows: [],
+  loose: [],
+  power: null,
+  figures: [],
+  ...over,
+});
 
 describe('renderHtml', () => {
   test('without test results or figures: says how to produce them', () => {
