@@ -214,12 +214,13 @@ describe('renderHtml', () => {
       file: 'reports/power.json',
       generatedAt: '2026-12-04T15:00:00.000Z',
       profile: 'default',
+      commit: 'f014d7c',
       faults: ['scale:1:1.01', 'frozen'],
       rows: [{ claimId: 'JT.Thm1-risk', tests: 1, clean: 'passes' as const, cells: { 'scale:1:1.01': 'missed' as const, frozen: 'detected' as const } }],
     };
     const m = model({ power, rows: [row('JT.Thm1-risk', { power: power.rows[0].cells, metrics: { power: 0.5 } })] });
     const html = renderHtml(m);
-    expect(html).toContain('From <code>reports/power.json</code> (measured 2026-12-04T15:00:00.000Z, profile default).');
+    expect(html).toContain('From <code>reports/power.json</code> (measured 2026-12-04T15:00:00.000Z, profile default, commit f014d7c).');
     expect(html).toContain('<th><code>scale:1:1.01</code></th><th><code>frozen</code></th>');
     expect(html).toContain('<td>1</td><td>passes</td><td class="cell-bad">✗ missed</td><td class="cell-ok">✓ detected</td>');
     expect(html).toContain(

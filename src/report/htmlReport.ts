@@ -141,7 +141,13 @@ ${m.loose.map((l) => `<tr><td><a href="#${anchor(l.claimId)}">${esc(l.claimId)}<
 function powerSection(m: ReportModel): string {
   const p = m.power;
   if (!p) return '<p>No power matrix: run <code>npm run dlncheck -- power</code> (writes <code>reports/power.json</code>), then the report again.</p>';
-  const when = [p.generatedAt ? `measured ${esc(p.generatedAt)}` : null, p.profile ? `profile ${esc(p.profile)}` : null].filter((x) => x !== null).join(', ');
+  const when = [
+    p.generatedAt ? `measured ${esc(p.generatedAt)}` : null,
+    p.profile ? `profile ${esc(p.profile)}` : null,
+    p.commit ? `commit ${esc(p.commit)}` : null,
+  ]
+    .filter((x) => x !== null)
+    .join(', ');
   const head = `<tr><th>claim</th><th>main tests</th><th>exact trainer</th>${p.faults.map((f) => `<th><code>${esc(f)}</code></th>`).join('')}</tr>`;
   const body = p.rows
     .map(

@@ -66,13 +66,14 @@ describe('parsePowerFile', () => {
   const good = {
     generatedAt: '2026-01-02T03:04:05.000Z',
     profile: 'default',
+    commit: 'f014d7c',
     faults: ['scale:1:1.01', 'frozen'],
     rows: [{ claimId: 'A.x', tests: 1, clean: 'passes', cells: { 'scale:1:1.01': 'detected', frozen: 'missed' } }],
   };
 
   test('reads what dlncheck power writes; generatedAt and profile are optional (older files)', () => {
     expect(parsePowerFile(JSON.parse(JSON.stringify(good)), 'p.json')).toEqual(good);
-    const { generatedAt: _g, profile: _p, ...old } = good;
+    const { generatedAt: _g, profile: _p, commit: _c, ...old } = good;
     expect(parsePowerFile(old, 'p.json')).toEqual(old);
   });
 

@@ -92,6 +92,8 @@ export interface PowerFile {
   /** when it was measured (ISO time) and under which profile; absent in files written before they were recorded */
   readonly generatedAt?: string;
   readonly profile?: string;
+  /** the commit of the checkout the properties ran from (short hash, "+dirty" with uncommitted changes) */
+  readonly commit?: string;
 }
 
 const CELLS: readonly PowerCell[] = ['detected', 'missed', 'not wired', 'no test'];
@@ -125,6 +127,7 @@ export function parsePowerFile(raw: unknown, where: string): PowerFile {
     rows,
     ...(typeof o.generatedAt === 'string' ? { generatedAt: o.generatedAt } : {}),
     ...(typeof o.profile === 'string' ? { profile: o.profile } : {}),
+    ...(typeof o.commit === 'string' ? { commit: o.commit } : {}),
   };
 }
 

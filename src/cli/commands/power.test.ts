@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { FAULT_META_KEY } from '../../verify/fault.js';
 import type { PowerFile } from '../../verify/power.js';
-import { embedBetweenMarkers, POWER_BEGIN, POWER_END, powerMarkdown, registerPower, runPower } from './power.js';
+import { checkoutCommit, embedBetweenMarkers, POWER_BEGIN, POWER_END, powerMarkdown, registerPower, runPower } from './power.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -21,6 +21,7 @@ function tempDir(): string {
 const MATRIX: PowerFile = {
   generatedAt: '2026-12-04T15:30:00.000Z',
   profile: 'default',
+  commit: 'abc1234+dirty',
   faults: ['scale:1:1.01', 'frozen'],
   rows: [
     { claimId: 'JT.Thm1-risk', tests: 2, clean: 'passes', cells: { 'scale:1:1.01': 'detected', frozen: 'detected' } },
@@ -56,8 +57,8 @@ describe('powerMarkdown and the README block', () => {
     expect(md[0]).toBe('| claim | main tests | exact trainer | scale:1:1.01 | frozen |');
     expect(md[2]).toBe('| JT.Thm1-risk | 2 | passes | ✓ | ✓ |');
     expect(md[3]).toBe('| JT.Lem5 | 1 | passes | ✗ missed | – |');
-    expect(md.at(-1)).toBe('Measured on 2026-12-04 with the default profile.');
-    const { generatedAt: _g, profile: _p, ...old } = MATRIX;
+    expect(md.at(-1)).toBe('Measured on 2026-12-04 with the default profile at commit abc1234+dirty.');
+    const { generatedAt: _g, profile: _p, commit: _c, ...old } = MATRIX;
     expect(powerMarkdown(old).split('\n').at(-1)).toContain('✓ detected');
   });
 
@@ -100,6 +101,10 @@ describe('powerMarkdown and the README block', () => {
       `power --readme=${join(dir, 'none.md')} does not exist`,
     );
   });
+});
+
+test('checkoutCommit: the short hash of this checkout, marked when it has uncommitted changes', () => {
+  expect(checkoutCommit()).toMatch(/^[0-9a-f]{7,}(\+dirty)?$/);
 });
 
 describe('dlncheck power input checks', () => {
