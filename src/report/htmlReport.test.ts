@@ -156,6 +156,9 @@ describe('renderHtml', () => {
     );
     expect(html).toContain('<tr><td>beta</td><td>0.0200</td><td><span class="loose">loose (by 50×)</span></td></tr>');
     expect(html).toContain('<tr><td>over</td><td>1.50</td><td><span class="short">violated</span></td></tr>');
+    expect(html).toContain(
+      '<p>Regimes: 1 of 1 claims with a regime measured it, 0 of them reached the required share of runs; 0 not measured. Bounds loose by more than 10×: 1.</p>',
+    );
     // the loose-bounds section lists it with the factor
     expect(html).toContain('<td><a href="#claim-JT_Thm1-risk">JT.Thm1-risk</a></td><td>beta</td><td>0.0200</td><td>50×</td>');
   });
@@ -178,6 +181,7 @@ describe('renderHtml', () => {
     expect(html).toContain('<td><span class="meta">— (no regime: EXACT/CEX)</span></td>');
     expect(html).toContain('No inequality has recorded its tightness yet');
     expect(html).toContain('No power matrix: run <code>npm run dlncheck -- power</code>');
+    expect(html).toContain('<p>Regimes: 0 of 1 claims with a regime measured it, 0 of them reached the required share of runs; 1 not measured.');
     expect(html).not.toMatch(/\d+ %; ≥/);
   });
 

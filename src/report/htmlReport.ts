@@ -207,6 +207,15 @@ pre{white-space:pre-wrap;background:#f7f7f7;padding:6px;font-size:12px;max-heigh
 table.tightness,table.loose-bounds{width:auto}.cell-ok{background:#eaf7ea}.cell-bad{background:#fbe3e3}.cell-none{color:#777}
 `;
 
+/** One line over every claim with a regime: how many measured it, how many of those reached the required share. */
+function regimeCounts(m: ReportModel): string {
+  const withRegime = m.rows.filter((r) => r.regimeResult !== null);
+  if (withRegime.length === 0) return '';
+  const measured = withRegime.filter((r) => r.regimeResult!.measured.length > 0);
+  const reached = measured.filter((r) => r.regimeResult!.measured.every((x) => x.summary.share >= x.summary.minShare));
+  return `<p>Regimes: ${measured.length} of ${withRegime.length} claims with a regime measured it, ${reached.length} of them reached the required share of runs; ${withRegime.length - measured.length} not measured. Bounds loose by more than 10×: ${m.loose.length}.</p>`;
+}
+
 /** The report as one self-contained HTML page: counterexample plots are inline SVG, figures are linked images. */
 export function renderHtml(m: ReportModel): string {
   const counts = VERDICTS.map((v) => `${badge(v)} ${m.rows.filter((r) => r.verdict === v).length}`).join(' &nbsp; ');
@@ -239,6 +248,7 @@ ${m.rows
 <p class="meta">Generated ${esc(m.generatedAt)} · suite seed ${m.seed}</p>
 <p>${source}</p>
 <p>${counts}</p>
+${regimeCounts(m)}
 <h2>Claims</h2>
 ${table}
 <h2 id="loose">Loose bounds</h2>
