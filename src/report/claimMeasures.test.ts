@@ -30,9 +30,14 @@ const test_ = (title: string, over: Partial<ClaimTest> = {}): ClaimTest => ({
 
 describe('claimRegime', () => {
   const risk = claim('JT.Thm1-risk');
-  test('the tests that ran a RegimeTracker, with the regime the registry states', () => {
+  test('the main tests that ran a RegimeTracker, with the regime the registry states', () => {
     const s = summary();
-    const g = claimRegime({ ...risk, regime: 'R < ℓ(0)/n' }, [test_('JT.Thm1-risk a', { regime: s }), test_('JT.Thm1-risk twin: b')]);
+    const g = claimRegime({ ...risk, regime: 'R < ℓ(0)/n' }, [
+      test_('JT.Thm1-risk a', { regime: s }),
+      test_('JT.Thm1-risk twin: b'),
+      // a twin's tracker ran on a broken trainer: not the claim's regime
+      test_('JT.Thm1-risk twin: c', { regime: summary({ share: 0 }), expectsCounterexample: true }),
+    ]);
     expect(g).toEqual({ stated: 'R < ℓ(0)/n', measured: [{ test: 'JT.Thm1-risk a', status: 'passed', summary: s }] });
   });
 

@@ -49,8 +49,9 @@ export const LOOSE_RATIO = 0.1;
 const TRAJECTORY_CHECKS = new Set(['INEQ', 'MONO', 'STAT', 'TREND']);
 
 export function claimRegime(c: Claim, tests: readonly ClaimTest[]): ClaimRegime | null {
+  // the regime is the main property's: a twin or ablation that ran a tracker on a broken trainer says nothing about it
   const measured = tests
-    .filter((t): t is ClaimTest & { regime: RegimeSummary } => t.regime !== null)
+    .filter((t): t is ClaimTest & { regime: RegimeSummary } => t.regime !== null && !t.expectsCounterexample)
     .map((t) => ({ test: t.title, status: t.status, summary: t.regime }));
   const stated = c.regime ?? null;
   if (measured.length === 0 && stated === null && !c.checks.some((k) => TRAJECTORY_CHECKS.has(k))) return null;
