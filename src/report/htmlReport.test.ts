@@ -210,7 +210,9 @@ describe('renderHtml', () => {
     expect(html).toContain(
       'JT.Thm1-risk twin: G_1 × 1.01: caught by <b>descent-2nd-order</b>, observed/bound 3.25 (observed 0.006500, bound 0.002000); required: <b>descent-2nd-order</b> with observed/bound &gt; 2</li>',
     );
-    expect(html).toContain('JT.Thm1-risk twin: frozen: caught by <b>exact</b>, observed/bound not finite</li>');
+    expect(html).toContain(
+      'JT.Thm1-risk twin: frozen: caught by <b>exact</b>, observed/bound not finite <small>(the twin sets no expectCheck: any failure would have passed it)</small></li>',
+    );
   });
 
   test('the power matrix: a section of its own and each claim its row; claims.json carries it', () => {

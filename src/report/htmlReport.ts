@@ -115,7 +115,9 @@ function twinDetails(twins: readonly TwinView[]): string {
   if (twins.length === 0) return '';
   const item = ({ test, status, caughtBy: c }: TwinView): string => {
     const numbers = c.observed !== undefined && c.bound !== undefined ? ` (observed ${c.observed.toPrecision(4)}, bound ${c.bound.toPrecision(4)})` : '';
-    const demanded = c.expected ? `; required: ${c.expected.map((e) => `<b>${esc(e)}</b>`).join(' or ')} with observed/bound &gt; ${c.minRatio ?? 1}` : '';
+    const demanded = c.expected
+      ? `; required: ${c.expected.map((e) => `<b>${esc(e)}</b>`).join(' or ')} with observed/bound &gt; ${c.minRatio ?? 1}`
+      : ' <small>(the twin sets no expectCheck: any failure would have passed it)</small>';
     return `<li class="${status}"><span class="status">${status}</span> ${esc(test)}: caught by <b>${esc(c.check)}</b>, observed/bound ${ratio(c.ratio)}${numbers}${demanded}</li>`;
   };
   return `<div class="twins"><h4>Twins: the check that caught the fault</h4><ul class="tests">${twins.map(item).join('')}</ul></div>`;
