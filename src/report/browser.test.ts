@@ -52,7 +52,21 @@ function writeInputs(dir: string): { vitestJson: string; counterexamplesDir: str
           name: 'properties/alignment.property.test.ts',
           assertionResults: [
             assertion('JT.Thm1-risk descent inequality at every A4 step', 'passed', {
-              meta: { dlncheck: { runs: 50, seed: 42, distribution: { 'L=2': 20, 'L=3': 30 } } },
+              meta: {
+                dlncheck: { runs: 50, seed: 42, distribution: { 'L=2': 20, 'L=3': 30 } },
+                dlncheckRegime: {
+                  regime: 'every margin positive and R < ℓ(0)/n',
+                  runs: 50,
+                  reached: 45,
+                  share: 0.9,
+                  minShare: 0.8,
+                  closest: { name: 'final risk', median: 0.01, best: 0.001 },
+                  tightness: { 'descent-2nd-order': 0.7, beta: 0.02 },
+                },
+              },
+            }),
+            assertion('JT.Thm1-risk twin: G_1 × 1.01', 'passed', {
+              meta: { dlncheck: { runs: 10, expectsCounterexample: true, caughtBy: { check: 'descent-2nd-order', ratio: 3, observed: 3e-3, bound: 1e-3 } } },
             }),
             assertion('JT.Thm1-risk ablation: non-separable data keeps the risk away from 0', 'passed'),
             assertion('JT.Lem4 ⟨Π⊥w, ∇R(w)⟩ ≥ 0 beyond the threshold', 'failed', { failureMessages: ['JT.Lem4 FAILED\n  seed: 42\n  path: 3:1'] }),
@@ -132,7 +146,19 @@ function writeInputs(dir: string): { vitestJson: string; counterexamplesDir: str
     mkdirSync(join(counterexamplesDir, c.claimId), { recursive: true });
     writeFileSync(join(counterexamplesDir, c.claimId, 'case.json'), JSON.stringify(c));
   }
-  return { vitestJson, counterexamplesDir, outDir: join(dir, 'out') };
+  const outDir = join(dir, 'out');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(
+    join(outDir, 'power.json'),
+    JSON.stringify({
+      faults: ['scale:1:1.01', 'frozen'],
+      rows: [
+        { claimId: 'JT.Thm1-risk', tests: 1, clean: 'passes', cells: { 'scale:1:1.01': 'detected', frozen: 'missed' } },
+        { claimId: 'JT.Lem4', tests: 1, clean: 'fails', cells: { 'scale:1:1.01': 'not wired', frozen: 'not wired' } },
+      ],
+    }),
+  );
+  return { vitestJson, counterexamplesDir, outDir };
 }
 
 describe.skipIf(skip)('report in headless Chromium', () => {
@@ -185,7 +211,11 @@ describe.skipIf(skip)('report in headless Chromium', () => {
     expect(verdict('JT.A2-necessary')).toBe('expected counterexample found (ablation)');
     expect(verdict('DHL.MF')).toBe('not run');
     const risk = model.rows.find((r) => r.id === 'JT.Thm1-risk');
-    expect(risk?.runs).toBe(50);
+    expect(risk?.runs).toBe(60);
+    expect(risk?.regimeResult?.measured[0].summary.share).toBe(0.9);
+    expect(risk?.twins[0].caughtBy.check).toBe('descent-2nd-order');
+    expect(risk?.power).toEqual({ 'scale:1:1.01': 'detected', frozen: 'missed' });
+    expect(model.loose).toEqual([{ claimId: 'JT.Thm1-risk', check: 'beta', ratio: 0.02 }]);
     expect(risk?.distribution).toEqual({ 'L=2': 20, 'L=3': 30 });
     expect(model.rows.flatMap((r) => r.counterexamples).every((c) => c.error === null && c.plots.length >= 4)).toBe(true);
   });
@@ -220,7 +250,14 @@ describe.skipIf(skip)('report in headless Chromium', () => {
       const images = await page.evaluate(() => [...document.querySelectorAll('section.figure img')].map((i) => (i as HTMLImageElement).naturalWidth));
       expect(images).toHaveLength(1);
       expect(images[0]).toBeGreaterThan(0);
-      expect(await page.textContent('body')).toContain('counterexample found');
+      const body = (await page.textContent('body')) ?? '';
+      expect(body).toContain('counterexample found');
+      expect(body).toContain('45/50 (90 %; ≥ 80 %)');
+      expect(body).toContain('caught by descent-2nd-order, observed/bound 3.00');
+      // the loose-bounds and power tables render with one row per entry
+      expect(await page.locator('table.loose-bounds tbody tr').count()).toBe(1);
+      expect(await page.locator('table.power-matrix tbody tr').count()).toBe(2);
+      expect(await page.locator('table.power-matrix td.cell-ok').count()).toBe(1);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { claims, type Claim } from '../claims/registry.js';
 import { readFigureIndex } from '../figures/figureIndex.js';
@@ -7,6 +8,8 @@ import { replayCase } from './replayCase.js';
 import { parseSpec } from '../spec/spec.js';
 import { globalSeed } from '../verify/seed.js';
 import { loadCounterexamples, type StoredCounterexample } from '../verify/counterexampleStore.js';
+import { parsePowerFile } from '../verify/power.js';
+import { claimMetrics, claimRegime, looseBounds, twinsOf, worstTightness, type LooseBound } from './claimMeasures.js';
 import type { ClaimRow, CounterexampleView, FigureView, InlinePlot, ReportModel, TestView } from './reportModel.js';
 import { claimVerdict, isExpected } from './verdict.js';
 import { readVitestRun, type ClaimTest } from './vitestResults.js';
@@ -27,6 +30,8 @@ export interface BuildReportOptions {
   readonly progress?: Progress;
   /** stored specs with more steps are listed but not replayed (default 200 000) */
   readonly maxReplaySteps?: number;
+  /** the claim × fault matrix `dlncheck power` wrote (default <outDir>/power.json); a missing file means "not measured" */
+  readonly powerJson?: string;
 }
 
 const DEFAULT_MAX_REPLAY = 200_000;
@@ -76,6 +81,18 @@ function readFigures(figuresDir: string, outDir: string): FigureView[] {
   }));
 }
 
+/** Reads power.json when it exists; a malformed one is an error naming the file and field (parsePowerFile). */
+function readPower(file: string): ReportModel['power'] {
+  if (!existsSync(file)) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new SyntaxError(`${file}: not valid JSON (${(e as Error).message}); regenerate it with dlncheck power --out ${file}`);
+  }
+  return { file, ...parsePowerFile(raw, file) };
+}
+
 /**
  * The report model: one row per registry claim, its verdict from vitest's JSON
  * output and the stored counterexamples (each replayed with runSpec and
@@ -87,7 +104,9 @@ export async function buildReport(o: BuildReportOptions): Promise<ReportModel> {
   const stored = loadCounterexamples(o.counterexamplesDir);
   const progress = (o.progress ?? silentProgress).task('report: replaying counterexamples', stored.length);
   const seed = globalSeed();
+  const power = readPower(o.powerJson ?? join(o.outDir, 'power.json'));
   const rows: ClaimRow[] = [];
+  const loose: LooseBound[] = [];
   let replayed = 0;
   for (const c of claims) {
     const tests = (vitest?.tests ?? []).filter((t) => t.claimId === c.id);
@@ -101,6 +120,12 @@ export async function buildReport(o: BuildReportOptions): Promise<ReportModel> {
     const distribution: Record<string, number> = {};
     for (const t of ran) for (const [k, v] of Object.entries(t.meta?.distribution ?? {})) distribution[k] = (distribution[k] ?? 0) + v;
     const seeds = [...new Set(ran.map((t) => t.meta?.seed).filter((s): s is number => s !== undefined))];
+    // skipped tests recorded nothing; a failed one may have recorded its regime before failing, and is shown as failed
+    const regimeResult = claimRegime(c, ran);
+    const tightness = worstTightness(regimeResult);
+    const twins = twinsOf(ran);
+    const powerCells = power?.rows.find((r) => r.claimId === c.id)?.cells ?? null;
+    loose.push(...looseBounds(c.id, tightness));
     rows.push({
       id: c.id,
       paper: c.paper,
@@ -116,6 +141,11 @@ export async function buildReport(o: BuildReportOptions): Promise<ReportModel> {
       distribution: Object.keys(distribution).length > 0 ? distribution : null,
       tests: tests.map(testView),
       counterexamples,
+      regimeResult,
+      tightness,
+      twins,
+      power: powerCells,
+      metrics: claimMetrics(regimeResult, tightness, twins, powerCells),
     });
   }
   progress.finish();
@@ -130,6 +160,8 @@ export async function buildReport(o: BuildReportOptions): Promise<ReportModel> {
       otherTests: vitest.otherTests,
     },
     rows,
+    loose: loose.sort((a, b) => a.ratio - b.ratio),
+    power,
     figures: readFigures(o.figuresDir ?? join(o.outDir, 'figures'), o.outDir),
   };
 }

@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildReport } from './buildReport.js';
-import { beyondThreshold, compareClaims, compareInput, compareMarkdown, DEFAULT_THRESHOLDS, parseThresholds, withoutRunDetails } from './compare.js';
+import {
+  beyondThreshold,
+  compareClaims,
+  compareInput,
+  compareMarkdown,
+  DEFAULT_THRESHOLDS,
+  OTHER_METRIC_THRESHOLD,
+  parseThresholds,
+  thresholdOf,
+  withoutRunDetails,
+} from './compare.js';
 import { claimsJson } from './htmlReport.js';
 
 /** A claims.json row as writeReport writes it, cut to what the comparison reads plus some noise it must ignore. */
@@ -178,6 +188,90 @@ describe('compareClaims: metrics', () => {
   });
 });
 
+describe('compareClaims: regime, tightness, twins and power', () => {
+  test('per-check metrics take their family threshold; a metric the head no longer reports is listed', () => {
+    const base = claims(
+      row('A', 'verified', {
+        metrics: {
+          regimeShare: 0.95,
+          closestMedian: 0.2,
+          'tightnessRatio:F2-drift': 0.3,
+          'tightnessRatio:beta': 0.05,
+          'twinRatio:F2-drift': 4,
+          'power:scale:1:1.01': 1,
+          'power:frozen': 1,
+          power: 1,
+        },
+      }),
+    );
+    const head = claims(
+      row('A', 'verified', {
+        metrics: {
+          regimeShare: 0.85,
+          closestMedian: 0.21,
+          'tightnessRatio:F2-drift': 0.36,
+          'twinRatio:F2-drift': 3.8,
+          'power:scale:1:1.01': 0,
+          'power:frozen': 1,
+          power: 0.5,
+        },
+      }),
+    );
+    const c = cmp(base, head);
+    // regimeShare −0.10 (abs ≥ 0.05); closestMedian +5 % < 10 %; F2-drift tightness +20 % ≥ 10 %; twin margin −5 % < 10 %;
+    // a power cell 1 → 0 and the share 1 → 0.5 (abs ≥ 0.05)
+    expect(c.metrics.map((m) => [m.metric, m.base, m.head, m.threshold])).toEqual([
+      ['regimeShare', 0.95, 0.85, { kind: 'absolute', value: 0.05 }],
+      ['tightnessRatio:F2-drift', 0.3, 0.36, { kind: 'relative', value: 0.1 }],
+      ['power:scale:1:1.01', 1, 0, { kind: 'absolute', value: 0.05 }],
+      ['power', 1, 0.5, { kind: 'absolute', value: 0.05 }],
+    ]);
+    expect(c.metricsDropped).toEqual([{ id: 'A', metric: 'tightnessRatio:beta', base: 0.05 }]);
+    const md = compareMarkdown(c, { base: 'b', head: 'h' });
+    expect(md).toContain('| A | tightnessRatio:F2-drift | 0.3000 | 0.3600 | \\|Δ\\| ≥ 10 % of base |');
+    expect(md).toContain('### Metrics the head no longer reports\n\n| claim | metric | base |\n|---|---|---|\n| A | tightnessRatio:beta | 0.05000 |');
+  });
+
+  test('thresholdOf: the metric, then its family, given before default; --threshold takes one metric of a family too', () => {
+    const t = parseThresholds(['tightnessRatio=20%', 'tightnessRatio:F6=1%']);
+    expect(thresholdOf('tightnessRatio:F6', t)).toEqual({ kind: 'relative', value: 0.01 });
+    expect(thresholdOf('tightnessRatio:F2-drift', t)).toEqual({ kind: 'relative', value: 0.2 });
+    expect(thresholdOf('power:frozen')).toEqual(DEFAULT_THRESHOLDS.power);
+    expect(thresholdOf('twinRatio:x')).toEqual(OTHER_METRIC_THRESHOLD);
+  });
+
+  test('from two reports: a claim whose tracker stopped reaching its regime shows its share and tightness change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlncheck-cmp-regime-'));
+    try {
+      const report = async (share: number, drift: number) => {
+        const file = join(dir, `v-${share}.json`);
+        const regime = { regime: 'R < ℓ(0)/n', runs: 20, reached: share * 20, share, minShare: 0.8, closest: null, tightness: { 'F2-drift': drift } };
+        writeFileSync(
+          file,
+          JSON.stringify({
+            testResults: [
+              {
+                name: 'properties/jt/thm1-risk.property.test.ts',
+                assertionResults: [
+                  { title: 'JT.Thm1-risk main', fullName: 'JT.Thm1-risk main', status: 'passed', meta: { dlncheck: { runs: 20 }, dlncheckRegime: regime } },
+                ],
+              },
+            ],
+          }),
+        );
+        return claimsJson(await buildReport({ vitestJson: file, counterexamplesDir: join(dir, 'none'), outDir: join(dir, 'out') }));
+      };
+      const c = compareClaims(compareInput(await report(1, 0.5), 'b'), compareInput(await report(0.9, 0.2), 'h'));
+      expect(c.metrics.map((m) => [m.id, m.metric, m.base, m.head])).toEqual([
+        ['JT.Thm1-risk', 'regimeShare', 1, 0.9],
+        ['JT.Thm1-risk', 'tightnessRatio:F2-drift', 0.5, 0.2],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('compareInput', () => {
   test('a malformed claims.json names the file and the field', () => {
     expect(() => compareInput({ claims: [] }, 'base.json')).toThrow(
@@ -222,6 +316,7 @@ describe('withoutRunDetails and merged shards', () => {
       generatedAt: 't',
       seed: 1,
       vitest: { file: 'f', startTime: 2, success: true, claimTests: 1, otherTests: 0 },
+      power: { file: 'p.json', generatedAt: 'g', faults: [], rows: [] },
       rows: [
         {
           id: 'A',
@@ -239,6 +334,7 @@ describe('withoutRunDetails and merged shards', () => {
     expect(withoutRunDetails(input)).toEqual({
       seed: 1,
       vitest: { success: true, claimTests: 1, otherTests: 0 },
+      power: { file: 'p.json', faults: [], rows: [] },
       rows: [
         {
           id: 'A',

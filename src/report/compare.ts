@@ -35,15 +35,18 @@ export interface MetricThreshold {
 }
 
 /**
- * Defaults, by metric name:
- * - regimeShare, power: shares of a claim's fast-check runs, compared on an absolute scale. A share p estimated from
- *   n runs has standard error √(p(1−p)/n) ≤ 0.5/√n, which is 0.05 at the default profile's typical n = 100; a change
- *   that moves what is generated shifts a share by about that much by resampling alone, so only |Δ| ≥ 0.05 is listed.
- * - tightnessRatio: a ratio of a measured quantity to its bound, compared relatively: ≥ 10 %.
+ * Defaults, by metric name, or by its family, the part before the first ':' (tightnessRatio:F2-drift → tightnessRatio);
+ * claims.json rows carry them in `metrics` (src/report/claimMeasures.ts, claimMetrics):
+ * - regimeShare, power: shares of a claim's fast-check runs (regimeShare) or of the faults it was run against (power,
+ *   and power:<fault>, 1 detected / 0 missed), compared on an absolute scale. A share p estimated from n runs has
+ *   standard error √(p(1−p)/n) ≤ 0.5/√n, which is 0.05 at the default profile's typical n = 100; a change that moves
+ *   what is generated shifts a share by about that much by resampling alone, so only |Δ| ≥ 0.05 is listed. A power
+ *   cell moves by 1, always listed.
+ * - tightnessRatio:<check>: the worst observed/bound of an inequality, compared relatively: ≥ 10 %.
  * - runs: the claim's fast-check run count (summed over its tests); it only changes when someone edits a numRuns or a
  *   profile, so every change is listed — a quietly lowered run count is exactly what a reviewer must see. Compared
  *   only when the verdict did not change (a failing property stops at its counterexample, after fewer runs).
- * - any other metric: relative change ≥ 10 % (OTHER_METRIC_THRESHOLD).
+ * - any other metric (closestMedian, twinRatio:<check>, …): relative change ≥ 10 % (OTHER_METRIC_THRESHOLD).
  */
 export const DEFAULT_THRESHOLDS: Readonly<Record<string, MetricThreshold>> = {
   regimeShare: { kind: 'absolute', value: 0.05 },
@@ -55,13 +58,23 @@ export const DEFAULT_THRESHOLDS: Readonly<Record<string, MetricThreshold>> = {
 export const OTHER_METRIC_THRESHOLD: MetricThreshold = { kind: 'relative', value: 0.1 };
 
 /**
+ * The threshold of a metric: its own entry, else its family's (the name before the first ':'), in the given
+ * thresholds, then in the defaults; else OTHER_METRIC_THRESHOLD.
+ */
+export function thresholdOf(metric: string, thresholds: Readonly<Record<string, MetricThreshold>> = DEFAULT_THRESHOLDS): MetricThreshold {
+  const family = metric.split(':')[0];
+  return thresholds[metric] ?? thresholds[family] ?? DEFAULT_THRESHOLDS[metric] ?? DEFAULT_THRESHOLDS[family] ?? OTHER_METRIC_THRESHOLD;
+}
+
+/**
  * `--threshold power=0.1 tightnessRatio=20%` on top of the defaults: a bare number is an absolute change, a percentage
- * one relative to the base value.
+ * one relative to the base value. A name is a metric or a family (`tightnessRatio`), or one metric of it
+ * (`tightnessRatio:F2-drift=5%`).
  */
 export function parseThresholds(specs: readonly string[]): Record<string, MetricThreshold> {
   const out: Record<string, MetricThreshold> = { ...DEFAULT_THRESHOLDS };
   for (const s of specs) {
-    const m = /^([A-Za-z_][\w.-]*)=(\d+(?:\.\d+)?)(%?)$/.exec(s);
+    const m = /^([A-Za-z_][\w.:-]*)=(\d+(?:\.\d+)?)(%?)$/.exec(s);
     if (!m)
       throw new RangeError(
         `report: --threshold=${s} must be name=number (absolute change) or name=number% (relative to the base); e.g. power=0.05 or tightnessRatio=10%`,
@@ -94,6 +107,13 @@ export interface MetricChange {
   readonly threshold: MetricThreshold;
 }
 
+/** A metric the base measured that the head no longer reports (a tracker removed, a check renamed, a power run missing). */
+export interface MetricDropped {
+  readonly id: string;
+  readonly metric: string;
+  readonly base: number;
+}
+
 export interface Comparison {
   /** regressions first, then claims no longer checked, other changes, fixes; by claim ID within each */
   readonly verdicts: readonly VerdictChange[];
@@ -106,6 +126,7 @@ export interface Comparison {
   readonly claimsAdded: readonly string[];
   readonly claimsRemoved: readonly string[];
   readonly metrics: readonly MetricChange[];
+  readonly metricsDropped: readonly MetricDropped[];
 }
 
 function classify(base: string | null, head: string): ChangeKind {
@@ -133,6 +154,7 @@ export function compareClaims(base: CompareInput, head: CompareInput, thresholds
   const headRows = new Map(head.rows.map((r) => [r.id, r]));
   const verdicts: VerdictChange[] = [];
   const metrics: MetricChange[] = [];
+  const metricsDropped: MetricDropped[] = [];
   const testsAdded: { id: string; title: string }[] = [];
   const testsRemoved: { id: string; title: string }[] = [];
   const testStatusChanges: { id: string; title: string; base: string; head: string }[] = [];
@@ -161,9 +183,10 @@ export function compareClaims(base: CompareInput, head: CompareInput, thresholds
     // a failing property stops at its counterexample, so its run count says nothing about a changed numRuns
     if (b.runs !== null && h.runs !== null && b.verdict === h.verdict) pairs.unshift(['runs', b.runs, h.runs]);
     for (const [metric, bv, hv] of pairs) {
-      const threshold = thresholds[metric] ?? DEFAULT_THRESHOLDS[metric] ?? OTHER_METRIC_THRESHOLD;
+      const threshold = thresholdOf(metric, thresholds);
       if (beyondThreshold(bv, hv, threshold)) metrics.push({ id: h.id, metric, base: bv, head: hv, threshold });
     }
+    for (const [metric, bv] of Object.entries(b.metrics)) if (!(metric in h.metrics)) metricsDropped.push({ id: h.id, metric, base: bv });
   }
   verdicts.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || byId(a, b));
   const sortCex = (xs: Cex[]): Cex[] => xs.sort((a, b) => byId(a, b) || (a.file < b.file ? -1 : 1));
@@ -178,6 +201,7 @@ export function compareClaims(base: CompareInput, head: CompareInput, thresholds
     claimsAdded: head.rows.filter((r) => !baseRows.has(r.id)).map((r) => r.id),
     claimsRemoved: base.rows.filter((r) => !headRows.has(r.id)).map((r) => r.id),
     metrics,
+    metricsDropped,
   };
 }
 
@@ -238,6 +262,11 @@ export function compareMarkdown(c: Comparison, o: { base: string; head: string }
     for (const m of c.metrics) out.push(`| ${cell(m.id)} | ${cell(m.metric)} | ${num(m.base)} | ${num(m.head)} | ${cell(thresholdText(m.threshold))} |`);
     out.push('');
   }
+  if (c.metricsDropped.length > 0) {
+    out.push('### Metrics the head no longer reports', '', '| claim | metric | base |', '|---|---|---|');
+    for (const m of c.metricsDropped) out.push(`| ${cell(m.id)} | ${cell(m.metric)} | ${num(m.base)} |`);
+    out.push('');
+  }
   return out.join('\n');
 }
 
@@ -293,6 +322,8 @@ export function withoutRunDetails(claimsJson: unknown): unknown {
     delete v.file;
     delete v.startTime;
   }
+  const p = m.power as Record<string, unknown> | null | undefined;
+  if (p) delete p.generatedAt;
   for (const r of (Array.isArray(m.rows) ? m.rows : []) as Record<string, unknown>[]) {
     delete r.timeMs;
     for (const t of (Array.isArray(r.tests) ? r.tests : []) as Record<string, unknown>[]) delete t.durationMs;

@@ -21,6 +21,11 @@ function row(id: string, over: Partial<ClaimRow> = {}): ClaimRow {
     distribution: null,
     tests: [],
     counterexamples: [],
+    regimeResult: null,
+    tightness: {},
+    twins: [],
+    power: null,
+    metrics: {},
     ...over,
   };
 }
@@ -37,7 +42,16 @@ const cex = (over: Partial<CounterexampleView>, note?: string): CounterexampleVi
   ...over,
 });
 
-const model = (over: Partial<ReportModel>): ReportModel => ({ generatedAt: '2025-01-01T00:00:00.000Z', seed: 7, vitest: null, rows: [], figures: [], ...over });
+const model = (over: Partial<ReportModel>): ReportModel => ({
+  generatedAt: '2025-01-01T00:00:00.000Z',
+  seed: 7,
+  vitest: null,
+  rows: [],
+  loose: [],
+  power: null,
+  figures: [],
+  ...over,
+});
 
 describe('renderHtml', () => {
   test('without test results or figures: says how to produce them', () => {
@@ -116,5 +130,111 @@ describe('renderHtml', () => {
     const noSpec = cex({ error: 'no spec' });
     const { spec: _omitted, ...rest } = noSpec.case;
     expect(renderHtml(model({ rows: [row('JT.Thm1-risk', { counterexamples: [{ ...noSpec, case: rest }] })] }))).toContain('no spec');
+  });
+
+  test('regime: share reached against the required share, closest value, tightness with loose and violated bounds', () => {
+    const summary = {
+      regime: 'R < ℓ(0)/n',
+      runs: 40,
+      reached: 30,
+      share: 0.75,
+      minShare: 0.8,
+      closest: { name: 'final risk', median: 0.0123, best: 0.000456 },
+      tightness: { 'descent-2nd-order': 0.5, beta: 0.02, over: 1.5 },
+    };
+    const r = row('JT.Thm1-risk', {
+      verdict: 'counterexample found',
+      regimeResult: { stated: 'every margin positive & R < ℓ(0)/n', measured: [{ test: 'JT.Thm1-risk main', status: 'failed', summary }] },
+      tightness: summary.tightness,
+    });
+    const html = renderHtml(model({ rows: [r], loose: [{ claimId: 'JT.Thm1-risk', check: 'beta', ratio: 0.02 }] }));
+    expect(html).toContain('<span class="short">30/40 (75 %; ≥ 80 %)</span><br><small>final risk: median 0.0123, best 0.000456</small>');
+    expect(html).toContain('<span class="tight">descent-2nd-order 0.500</span><br><span class="loose">beta 0.0200</span>');
+    expect(html).toContain('Regime (registry): every margin positive &amp; R &lt; ℓ(0)/n');
+    expect(html).toContain(
+      'reached in 30 of 40 runs (<span class="short">75 %</span>; required ≥ 80 %). Closest value (final risk): median 0.0123, best 0.000456.',
+    );
+    expect(html).toContain('<tr><td>beta</td><td>0.0200</td><td><span class="loose">loose (by 50×)</span></td></tr>');
+    expect(html).toContain('<tr><td>over</td><td>1.50</td><td><span class="short">violated</span></td></tr>');
+    expect(html).toContain(
+      '<p>Regimes: 1 of 1 claims with a regime measured it, 0 of them reached the required share of runs; 0 not measured. Bounds loose by more than 10×: 1.</p>',
+    );
+    // the loose-bounds section lists it with the factor
+    expect(html).toContain('<td><a href="#claim-JT_Thm1-risk">JT.Thm1-risk</a></td><td>beta</td><td>0.0200</td><td>50×</td>');
+  });
+
+  test('regime not measured, no regime at all, and what the sections say when nothing is measured', () => {
+    const html = renderHtml(
+      model({
+        rows: [
+          row('JT.Thm1-risk', {
+            regimeResult: { stated: null, measured: [] },
+            tests: [{ title: 'JT.Thm1-risk t', file: 'f', status: 'passed', durationMs: 1, expectsCounterexample: false, failure: null }],
+          }),
+          row('JT.A2-necessary', { regimeResult: null }),
+        ],
+      }),
+    );
+    expect(html).toContain('<td><span class="none">regime not measured</span></td><td>—</td>');
+    expect(html).toContain('The registry states no regime for this claim yet.');
+    expect(html).toContain('Regime not measured: no test of this claim records a RegimeTracker summary');
+    expect(html).toContain('<td><span class="meta">— (no regime: EXACT/CEX)</span></td>');
+    expect(html).toContain('No inequality has recorded its tightness yet');
+    expect(html).toContain('No power matrix: run <code>npm run dlncheck -- power</code>');
+    expect(html).toContain('<p>Regimes: 0 of 1 claims with a regime measured it, 0 of them reached the required share of runs; 1 not measured.');
+    expect(html).not.toMatch(/\d+ %; ≥/);
+  });
+
+  test('tightness recorded but nothing loose says so', () => {
+    const html = renderHtml(model({ rows: [row('JT.Thm1-risk', { tightness: { F6: 0.4 } })] }));
+    expect(html).toContain('No bound is loose: every recorded worst observed/bound is ≥ 0.1.');
+  });
+
+  test('twins: the check that caught the fault, by how much, and what the twin demanded', () => {
+    const html = renderHtml(
+      model({
+        rows: [
+          row('JT.Thm1-risk', {
+            twins: [
+              {
+                test: 'JT.Thm1-risk twin: G_1 × 1.01',
+                status: 'passed',
+                caughtBy: { check: 'descent-2nd-order', ratio: 3.25, observed: 6.5e-3, bound: 2e-3, expected: ['descent-2nd-order'], minRatio: 2 },
+              },
+              { test: 'JT.Thm1-risk twin: frozen', status: 'failed', caughtBy: { check: 'exact', ratio: null } },
+            ],
+          }),
+        ],
+      }),
+    );
+    expect(html).toContain(
+      'JT.Thm1-risk twin: G_1 × 1.01: caught by <b>descent-2nd-order</b>, observed/bound 3.25 (observed 0.006500, bound 0.002000); required: <b>descent-2nd-order</b> with observed/bound &gt; 2</li>',
+    );
+    expect(html).toContain(
+      'JT.Thm1-risk twin: frozen: caught by <b>exact</b>, observed/bound not finite <small>(the twin sets no expectCheck: any failure would have passed it)</small></li>',
+    );
+  });
+
+  test('the power matrix: a section of its own and each claim its row; claims.json carries it', () => {
+    const power = {
+      file: 'reports/power.json',
+      generatedAt: '2026-12-04T15:00:00.000Z',
+      profile: 'default',
+      commit: 'f014d7c',
+      faults: ['scale:1:1.01', 'frozen'],
+      rows: [{ claimId: 'JT.Thm1-risk', tests: 1, clean: 'passes' as const, cells: { 'scale:1:1.01': 'missed' as const, frozen: 'detected' as const } }],
+    };
+    const m = model({ power, rows: [row('JT.Thm1-risk', { power: power.rows[0].cells, metrics: { power: 0.5 } })] });
+    const html = renderHtml(m);
+    expect(html).toContain('From <code>reports/power.json</code> (measured 2026-12-04T15:00:00.000Z, profile default, commit f014d7c).');
+    expect(html).toContain('<th><code>scale:1:1.01</code></th><th><code>frozen</code></th>');
+    expect(html).toContain('<td>1</td><td>passes</td><td class="cell-bad">✗ missed</td><td class="cell-ok">✓ detected</td>');
+    expect(html).toContain(
+      '<code>scale:1:1.01</code> <span class="verdict bad">✗ missed</span> &nbsp; <code>frozen</code> <span class="verdict ok">✓ detected</span>',
+    );
+    const json = claimsJson(m) as { power: typeof power; rows: { power: unknown; metrics: unknown }[] };
+    expect(json.power).toEqual(power);
+    expect(json.rows[0].power).toEqual(power.rows[0].cells);
+    expect(json.rows[0].metrics).toEqual({ power: 0.5 });
   });
 });

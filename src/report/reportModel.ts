@@ -1,4 +1,6 @@
 import type { Claim } from '../claims/registry.js';
+import type { PowerCell, PowerFile } from '../verify/power.js';
+import type { ClaimRegime, LooseBound, TwinView } from './claimMeasures.js';
 import type { CounterexampleCase } from '../verify/counterexampleStore.js';
 import type { Verdict } from './verdict.js';
 import type { TestStatus } from './vitestResults.js';
@@ -45,6 +47,16 @@ export interface ClaimRow extends Claim {
   readonly distribution: Readonly<Record<string, number>> | null;
   readonly tests: readonly TestView[];
   readonly counterexamples: readonly CounterexampleView[];
+  /** the regime stated in the registry and measured by the tests' RegimeTrackers; null: the claim has none (EXACT/CEX) */
+  readonly regimeResult: ClaimRegime | null;
+  /** worst observed/bound per named inequality (1 = binding), over the claim's measured tests */
+  readonly tightness: Readonly<Record<string, number>>;
+  /** the twins that recorded which check caught their fault */
+  readonly twins: readonly TwinView[];
+  /** the claim's row of the power matrix (reports/power.json), null when there is none or it does not list the claim */
+  readonly power: Readonly<Record<string, PowerCell>> | null;
+  /** numbers `report --compare` compares with a base run (claimMetrics) */
+  readonly metrics: Readonly<Record<string, number>>;
 }
 
 export interface FigureView {
@@ -68,5 +80,9 @@ export interface ReportModel {
     readonly otherTests: number;
   };
   readonly rows: readonly ClaimRow[];
+  /** bounds whose worst observed/bound stayed below LOOSE_RATIO, loosest first */
+  readonly loose: readonly LooseBound[];
+  /** the claim × fault matrix `dlncheck power` wrote, when the report directory has one */
+  readonly power: null | (PowerFile & { readonly file: string });
   readonly figures: readonly FigureView[];
 }

@@ -5,7 +5,7 @@ import { claimVerdict } from './verdict.js';
 import { claimIdOf, type ClaimTest } from './vitestResults.js';
 
 function t(claimId: string, status: ClaimTest['status'], expectsCounterexample = false): ClaimTest {
-  return { claimId, title: `${claimId} x`, file: 'f', status, durationMs: 1, failureMessages: [], meta: null, expectsCounterexample };
+  return { claimId, title: `${claimId} x`, file: 'f', status, durationMs: 1, failureMessages: [], meta: null, regime: null, expectsCounterexample };
 }
 
 function stored(claimId: string, ablation?: string): StoredCounterexample {

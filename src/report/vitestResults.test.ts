@@ -2,10 +2,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { claimMetaOf, CLAIM_META_KEY, recordClaimRun } from '../claims/claimTestMeta.js';
+import { caughtByOf, claimMetaOf, CLAIM_META_KEY, recordClaimRun } from '../claims/claimTestMeta.js';
+import { REGIME_META_KEY, type RegimeSummary } from '../verify/regime.js';
 import { claimIdOf, readVitestRun } from './vitestResults.js';
 
 const IDS = ['JT.Lem4', 'JT.Lem5', 'DHL.Thm2.1'];
+/** What a RegimeTracker records (src/verify/regime.ts). */
+const REGIME: RegimeSummary = {
+  regime: 'R < ℓ(0)/n',
+  runs: 40,
+  reached: 36,
+  share: 0.9,
+  minShare: 0.8,
+  closest: { name: 'final risk', median: 0.01, best: 0.001 },
+  tightness: { 'descent-2nd-order': 0.42 },
+};
 const dirs: string[] = [];
 function write(content: string): string {
   const d = mkdtempSync(join(tmpdir(), 'dlncheck-vitest-'));
@@ -44,7 +55,7 @@ describe('readVitestRun', () => {
                 status: 'passed',
                 duration: 12,
                 failureMessages: [],
-                meta: { [CLAIM_META_KEY]: { runs: 50, seed: 3 } },
+                meta: { [CLAIM_META_KEY]: { runs: 50, seed: 3 }, [REGIME_META_KEY]: REGIME },
               },
               {
                 title: 'twin: fails when G_1 is dropped',
@@ -52,6 +63,7 @@ describe('readVitestRun', () => {
                 status: 'failed',
                 duration: 4,
                 failureMessages: ['boom', 7],
+                meta: { [CLAIM_META_KEY]: { caughtBy: { check: 'F2-drift', ratio: 3.5, observed: 7, bound: 2, expected: ['F2-drift'], minRatio: 2 } } },
               },
               { title: 'a unit test', fullName: 'unit > a unit test', status: 'passed' },
             ],
@@ -72,6 +84,7 @@ describe('readVitestRun', () => {
         durationMs: 12,
         failureMessages: [],
         meta: { runs: 50, seed: 3 },
+        regime: REGIME,
         expectsCounterexample: false,
       },
       {
@@ -81,7 +94,8 @@ describe('readVitestRun', () => {
         status: 'failed',
         durationMs: 4,
         failureMessages: ['boom'],
-        meta: null,
+        meta: { caughtBy: { check: 'F2-drift', ratio: 3.5, observed: 7, bound: 2, expected: ['F2-drift'], minRatio: 2 } },
+        regime: null,
         expectsCounterexample: true,
       },
     ]);
@@ -200,5 +214,23 @@ describe('claim test meta', () => {
         [CLAIM_META_KEY]: { runs: Number.NaN, seed: '7', expectsCounterexample: 'yes', distribution: { a: 1, b: 'x', c: Number.POSITIVE_INFINITY } },
       }),
     ).toEqual({ distribution: { a: 1 } });
+  });
+
+  test("a twin's caughtBy: read back with caughtByOf; a malformed one is dropped, a malformed optional field too", () => {
+    const caughtBy = { check: 'descent-2nd-order', ratio: 4.2, observed: 8.4, bound: 2, expected: ['descent-2nd-order'], minRatio: 2 };
+    const task = { meta: {} };
+    recordClaimRun(task, { runs: 5, expectsCounterexample: true, caughtBy });
+    expect(caughtByOf(JSON.parse(JSON.stringify(task.meta)))).toEqual(caughtBy);
+    expect(claimMetaOf(task.meta)?.caughtBy).toEqual(caughtBy);
+    const meta = (c: unknown) => ({ [CLAIM_META_KEY]: { caughtBy: c } });
+    expect(caughtByOf(meta({ check: 'x', ratio: null }))).toEqual({ check: 'x', ratio: null });
+    expect(caughtByOf(meta({ check: 'x', ratio: '3' }))).toBeNull();
+    expect(caughtByOf(meta({ check: '', ratio: 3 }))).toBeNull();
+    expect(caughtByOf(meta({ ratio: 3 }))).toBeNull();
+    expect(caughtByOf(meta({ check: 'x', ratio: 3, observed: 'a', bound: null, expected: ['a', 1], minRatio: Number.NaN }))).toEqual({ check: 'x', ratio: 3 });
+    expect(caughtByOf(meta(null))).toBeNull();
+    expect(caughtByOf({ [CLAIM_META_KEY]: 1 })).toBeNull();
+    expect(caughtByOf(undefined)).toBeNull();
+    expect(claimMetaOf(meta({ check: 'x' }))).toEqual({});
   });
 });

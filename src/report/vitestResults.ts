@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { claimMetaOf, type ClaimTestMeta } from '../claims/claimTestMeta.js';
+import { regimeOf, type RegimeSummary } from '../verify/regime.js';
 
 export type TestStatus = 'passed' | 'failed' | 'skipped' | 'pending' | 'todo';
 
@@ -12,6 +13,8 @@ export interface ClaimTest {
   readonly durationMs: number | null;
   readonly failureMessages: readonly string[];
   readonly meta: ClaimTestMeta | null;
+  /** what the test's RegimeTracker recorded (share of runs in the regime, closest value, tightness), if it has one */
+  readonly regime: RegimeSummary | null;
   /** passes when a counterexample is found (ablation, twin, CEX) */
   readonly expectsCounterexample: boolean;
 }
@@ -147,6 +150,7 @@ export function readVitestRun(files: string | readonly string[], ids: readonly s
         durationMs: typeof a.duration === 'number' ? a.duration : null,
         failureMessages: Array.isArray(a.failureMessages) ? a.failureMessages.filter((m): m is string => typeof m === 'string') : [],
         meta,
+        regime: regimeOf(a.meta),
         expectsCounterexample: meta?.expectsCounterexample ?? EXPECTS_CEX.test(fullName.slice(id.length)),
       });
     }

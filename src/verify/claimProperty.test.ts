@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
 import { claim } from '../claims/registry.js';
-import { CLAIM_META_KEY } from '../claims/claimTestMeta.js';
+import { caughtByOf, CLAIM_META_KEY } from '../claims/claimTestMeta.js';
 import type { SpecInput } from '../spec/spec.js';
 import { CheckFailure, failCheck, failedCheckOf } from './checkFailure.js';
 import { assertClaim, claimParameters, describeFailure, findCounterexample, replayCommand } from './claimProperty.js';
@@ -176,6 +176,30 @@ describe('findCounterexample: expectCheck', () => {
     expect(() => findCounterexample(ID, belowTen(), { numRuns: 100, label: LABEL, quiet: true, expectCheck: ['below-ten', 'x'] })).toThrow(
       /an error that names no check/,
     );
+  });
+
+  test('records the catching check for the report: name, observed, bound, ratio and what the twin demanded', ({ task }) => {
+    findCounterexample(ID, named('below-ten', 2), { numRuns: 100, label: LABEL, quiet: true, expectCheck: 'below-ten', minRatio: 1.5 });
+    expect(caughtByOf(JSON.parse(JSON.stringify(task.meta)))).toEqual({
+      check: 'below-ten',
+      ratio: 2,
+      observed: 20,
+      bound: 10,
+      expected: ['below-ten'],
+      minRatio: 1.5,
+    });
+  });
+
+  test('records the check also when the wrong one caught it, and a zero bound as ratio null (JSON has no Infinity)', ({ task }) => {
+    expect(() => findCounterexample(ID, named('other', 2), { numRuns: 100, label: LABEL, quiet: true, expectCheck: 'below-ten' })).toThrow();
+    expect(caughtByOf(task.meta)).toEqual({ check: 'other', ratio: 2, observed: 20, bound: 10, expected: ['below-ten'] });
+    const zeroBound = fc.property(fc.integer({ min: 0, max: 100 }), (n) => {
+      if (n >= 10) failCheck('exact-zero', n, 0, `residual ${n} ≠ 0`);
+    });
+    findCounterexample(ID, zeroBound, { numRuns: 100, label: LABEL, quiet: true });
+    expect(caughtByOf(JSON.parse(JSON.stringify(task.meta)))).toEqual({ check: 'exact-zero', ratio: null, observed: 10, bound: 0 });
+    findCounterexample(ID, belowTen(), { numRuns: 100, label: LABEL, quiet: true });
+    expect(caughtByOf(task.meta)).toBeNull();
   });
 
   test('throws when the failure is by a hair (ratio ≤ minRatio)', () => {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { expect, TestRunner } from 'vitest';
-import { recordClaimRun } from '../claims/claimTestMeta.js';
+import { recordClaimRun, type CaughtBy } from '../claims/claimTestMeta.js';
 import { ablationLabel } from '../claims/ablationLabel.js';
 import { claim } from '../claims/registry.js';
 import type { SpecInput } from '../spec/spec.js';
-import { failedCheckOf } from './checkFailure.js';
+import { CheckFailure, failedCheckOf } from './checkFailure.js';
 import { saveCounterexample, savingEnabled, storedExamples } from './counterexampleStore.js';
 
 export interface ClaimRunOptions<Ts> {
@@ -38,10 +38,33 @@ function tallied<Ts>(property: fc.IProperty<Ts>, classify: ((v: Ts) => string) |
 }
 
 /** Records runs, seed and distribution in the running test's meta for the report (no-op outside vitest). */
-function record(details: { numRuns: number; seed: number }, counts: Record<string, number>, expectsCounterexample: boolean): void {
+function record(details: { numRuns: number; seed: number }, counts: Record<string, number>, expectsCounterexample: boolean, caughtBy?: CaughtBy): void {
   const task = TestRunner.getCurrentTest();
   if (task)
-    recordClaimRun(task, { runs: details.numRuns, seed: details.seed, expectsCounterexample, ...(Object.keys(counts).length ? { distribution: counts } : {}) });
+    recordClaimRun(task, {
+      runs: details.numRuns,
+      seed: details.seed,
+      expectsCounterexample,
+      ...(Object.keys(counts).length ? { distribution: counts } : {}),
+      ...(caughtBy ? { caughtBy } : {}),
+    });
+}
+
+/**
+ * A twin's failed check as the report reads it (test meta, JSON): numbers that JSON cannot carry (an infinite ratio
+ * from a zero bound, NaN after divergence) become null or are left out.
+ */
+function caughtByRecord(error: unknown, expected: readonly string[] | undefined, minRatio: number | undefined): CaughtBy | undefined {
+  if (!(error instanceof CheckFailure)) return undefined;
+  const ok = (v: number) => Number.isFinite(v);
+  return {
+    check: error.check,
+    ratio: ok(error.ratio) ? error.ratio : null,
+    ...(ok(error.observed) ? { observed: error.observed } : {}),
+    ...(ok(error.bound) ? { bound: error.bound } : {}),
+    ...(expected ? { expected } : {}),
+    ...(minRatio !== undefined ? { minRatio } : {}),
+  };
 }
 
 function examplesFor<Ts>(claimId: string, opts: ClaimRunOptions<Ts>): Ts[] {
@@ -170,8 +193,10 @@ export function findCounterexample<Ts>(
   if (!opts.quiet) console.log(report);
   const err = details.errorInstance;
   const failed = failedCheckOf(err);
-  if (opts.expectCheck !== undefined) {
-    const wanted = typeof opts.expectCheck === 'string' ? [opts.expectCheck] : opts.expectCheck;
+  const wanted = opts.expectCheck === undefined ? undefined : typeof opts.expectCheck === 'string' ? [opts.expectCheck] : opts.expectCheck;
+  // recorded before the expectCheck assertions, so a twin caught by the wrong check shows which one in the report
+  record(details, counts, true, caughtByRecord(err, wanted, opts.minRatio));
+  if (wanted !== undefined) {
     const got = failed
       ? `check "${failed.check}" (observed/bound ${failed.ratio.toPrecision(4)})`
       : `an error that names no check: ${err instanceof Error ? err.message : String(err)}`;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { FAULT_META_KEY } from './fault.js';
-import { formatPowerMatrix, isMainTest, mainTestPattern, powerMatrix } from './power.js';
+import { formatPowerMatrix, isMainTest, mainTestPattern, parsePowerFile, powerMatrix, powerMetrics } from './power.js';
 
 describe('isMainTest', () => {
   test.each([
@@ -59,5 +59,46 @@ describe('powerMatrix', () => {
     expect(md[2]).toBe('| A.x | 1 | passes | ✓ | ✗ missed |');
     expect(md[3]).toBe('| B.y | 1 | passes | ✗ missed | – |');
     expect(md.at(-1)).toContain('✓ detected');
+  });
+});
+
+describe('parsePowerFile', () => {
+  const good = {
+    generatedAt: '2026-01-02T03:04:05.000Z',
+    profile: 'default',
+    commit: 'f014d7c',
+    faults: ['scale:1:1.01', 'frozen'],
+    rows: [{ claimId: 'A.x', tests: 1, clean: 'passes', cells: { 'scale:1:1.01': 'detected', frozen: 'missed' } }],
+  };
+
+  test('reads what dlncheck power writes; generatedAt and profile are optional (older files)', () => {
+    expect(parsePowerFile(JSON.parse(JSON.stringify(good)), 'p.json')).toEqual(good);
+    const { generatedAt: _g, profile: _p, commit: _c, ...old } = good;
+    expect(parsePowerFile(old, 'p.json')).toEqual(old);
+  });
+
+  test('a malformed file is an error naming the file, the field and the rule', () => {
+    expect(() => parsePowerFile(null, 'p.json')).toThrow('p.json: (root)=null must be an object with faults and rows; regenerate it with dlncheck power');
+    expect(() => parsePowerFile({ ...good, faults: 'frozen' }, 'p.json')).toThrow('p.json: faults="frozen" must be an array of fault names');
+    expect(() => parsePowerFile({ ...good, rows: {} }, 'p.json')).toThrow('p.json: rows={} must be an array');
+    const row = (over: object) => ({ ...good, rows: [{ ...good.rows[0], ...over }] });
+    expect(() => parsePowerFile(row({ claimId: 3 }), 'p.json')).toThrow('p.json: rows[0].claimId=3 must be a string');
+    expect(() => parsePowerFile(row({ tests: -1 }), 'p.json')).toThrow('p.json: rows[0].tests=-1 must be a whole number ≥ 0');
+    expect(() => parsePowerFile(row({ clean: 'ok' }), 'p.json')).toThrow('p.json: rows[0].clean="ok" must be one of passes, fails, no test');
+    expect(() => parsePowerFile(row({ cells: { 'scale:1:1.01': 'detected' } }), 'p.json')).toThrow(
+      'p.json: rows[0].cells["frozen"]=undefined must be one of detected, missed, not wired, no test',
+    );
+  });
+});
+
+describe('powerMetrics', () => {
+  test('1 per detected fault, 0 per missed one, and the share detected; unwired and untested faults are left out', () => {
+    expect(powerMetrics({ a: 'detected', b: 'missed', c: 'not wired', d: 'no test', e: 'detected' })).toEqual({
+      'power:a': 1,
+      'power:b': 0,
+      'power:e': 1,
+      power: 2 / 3,
+    });
+    expect(powerMetrics({ c: 'not wired' })).toEqual({});
   });
 });

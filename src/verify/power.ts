@@ -84,3 +84,68 @@ export function formatPowerMatrix(rows: readonly PowerRow[], faults: readonly st
     '✓ detected (the main property fails), ✗ missed, – not wired (the property does not train with trainerGradient()), · no main test',
   ].join('\n');
 }
+
+/** What `dlncheck power` writes (reports/power.json) and the report reads back. */
+export interface PowerFile {
+  readonly faults: readonly string[];
+  readonly rows: readonly PowerRow[];
+  /** when it was measured (ISO time) and under which profile; absent in files written before they were recorded */
+  readonly generatedAt?: string;
+  readonly profile?: string;
+  /** the commit of the checkout the properties ran from (short hash, "+dirty" with uncommitted changes) */
+  readonly commit?: string;
+}
+
+const CELLS: readonly PowerCell[] = ['detected', 'missed', 'not wired', 'no test'];
+const CLEAN: readonly PowerRow['clean'][] = ['passes', 'fails', 'no test'];
+
+/** Reads a parsed power.json; a malformed one is an error naming the file, the field and the rule. */
+export function parsePowerFile(raw: unknown, where: string): PowerFile {
+  const fix = 'regenerate it with dlncheck power';
+  const bad = (field: string, value: unknown, rule: string): TypeError => new TypeError(`${where}: ${field}=${JSON.stringify(value)} ${rule}; ${fix}`);
+  if (!raw || typeof raw !== 'object') throw bad('(root)', raw, 'must be an object with faults and rows');
+  const o = raw as Record<string, unknown>;
+  if (!Array.isArray(o.faults) || !o.faults.every((f) => typeof f === 'string')) throw bad('faults', o.faults, 'must be an array of fault names');
+  const faults = o.faults as string[];
+  if (!Array.isArray(o.rows)) throw bad('rows', o.rows, 'must be an array');
+  const rows = o.rows.map((r, i): PowerRow => {
+    const row = (r ?? {}) as Record<string, unknown>;
+    if (typeof row.claimId !== 'string') throw bad(`rows[${i}].claimId`, row.claimId, 'must be a string');
+    if (typeof row.tests !== 'number' || !Number.isInteger(row.tests) || row.tests < 0) throw bad(`rows[${i}].tests`, row.tests, 'must be a whole number ≥ 0');
+    if (!CLEAN.includes(row.clean as PowerRow['clean'])) throw bad(`rows[${i}].clean`, row.clean, `must be one of ${CLEAN.join(', ')}`);
+    const cells: Record<string, PowerCell> = {};
+    const rawCells = (row.cells ?? {}) as Record<string, unknown>;
+    for (const f of faults) {
+      const c = rawCells[f];
+      if (!CELLS.includes(c as PowerCell)) throw bad(`rows[${i}].cells["${f}"]`, c, `must be one of ${CELLS.join(', ')}`);
+      cells[f] = c as PowerCell;
+    }
+    return { claimId: row.claimId, tests: row.tests, clean: row.clean as PowerRow['clean'], cells };
+  });
+  return {
+    faults,
+    rows,
+    ...(typeof o.generatedAt === 'string' ? { generatedAt: o.generatedAt } : {}),
+    ...(typeof o.profile === 'string' ? { profile: o.profile } : {}),
+    ...(typeof o.commit === 'string' ? { commit: o.commit } : {}),
+  };
+}
+
+/**
+ * A claim's power as numbers for claims.json and `report --compare`: `power:<fault>` 1 when the main property detected
+ * the fault and 0 when it missed it, and `power`, the share of those faults it detected (faults it does not train with,
+ * or has no test for, are left out: they measure wiring, not power).
+ */
+export function powerMetrics(cells: Readonly<Record<string, PowerCell>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  let judged = 0;
+  let detected = 0;
+  for (const [fault, cell] of Object.entries(cells)) {
+    if (cell !== 'detected' && cell !== 'missed') continue;
+    judged++;
+    if (cell === 'detected') detected++;
+    out[`power:${fault}`] = cell === 'detected' ? 1 : 0;
+  }
+  if (judged > 0) out.power = detected / judged;
+  return out;
+}

@@ -103,4 +103,21 @@ describe('dlncheck report --vitest shards --compare base', () => {
     );
     expect((await report('--out', dir, '--vitest', s1, '--threshold', 'power')).error?.message).toMatch(/^report: --threshold=power must be name=number/);
   });
+
+  test('--power names a matrix elsewhere; a missing one is an error naming the flag; one in <out> is read by default', async () => {
+    const s1 = shard('s1.json', 'a.test.ts', first, 'passed');
+    expect((await report('--out', dir, '--vitest', s1, '--power', join(dir, 'nope.json'))).error?.message).toBe(
+      `report: --power=${join(dir, 'nope.json')} does not exist; write it with dlncheck power --out ${join(dir, 'nope.json')}, or leave --power out`,
+    );
+    const matrix = { faults: ['frozen'], rows: [{ claimId: first, tests: 1, clean: 'passes', cells: { frozen: 'detected' } }] };
+    writeFileSync(join(dir, 'elsewhere.json'), JSON.stringify(matrix));
+    const r = await report('--out', join(dir, 'a'), '--vitest', s1, '--power', join(dir, 'elsewhere.json'));
+    expect(r.error).toBeNull();
+    expect(r.stdout).toContain(`power matrix: ${join(dir, 'elsewhere.json')} (1 claims × 1 faults)`);
+    const json = JSON.parse(readFileSync(join(dir, 'a', 'claims.json'), 'utf8')) as { power: { rows: unknown[] }; rows: { id: string; power: unknown }[] };
+    expect(json.power.rows).toEqual(matrix.rows);
+    expect(json.rows.find((x) => x.id === first)?.power).toEqual({ frozen: 'detected' });
+    writeFileSync(join(dir, 'a', 'power.json'), JSON.stringify(matrix));
+    expect((await report('--out', join(dir, 'a'), '--vitest', s1)).stdout).toContain(`power matrix: ${join(dir, 'a', 'power.json')}`);
+  });
 });
