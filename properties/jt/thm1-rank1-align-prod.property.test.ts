@@ -64,11 +64,14 @@ const ALIGN_STEPS = horizon(1 << 13);
 const ALIGN_RUNS = 30;
 
 /**
- * Twin horizon. The 1 % twins need no regime: the F2-drift residual grows with ‖W‖² from the first steps (measured
- * observed/bound 7–40 at 1024 steps over 20 cases). The transpose twins need the norms to have grown.
+ * Twin horizons. The 1 % twins need no regime: the F2-drift residual grows with ‖W‖² from the first steps (measured
+ * observed/bound 7–40 at 1024 steps over 20 cases; the shrunk case fails at t = 1). The transpose twins need the
+ * norms to have grown: at 512 steps F5's shrunk failure was by a hair (observed/bound 1.018), at 1024 by 1.66, so
+ * F5's twin runs 1024 steps and F6's and the product's, which fail clearly at 512, run 512.
  */
-const TWIN_STEPS = 256;
-const TRANSPOSE_TWIN_STEPS = 1024;
+const TWIN_STEPS = 128;
+const TRANSPOSE_F5_STEPS = 1024;
+const TRANSPOSE_TWIN_STEPS = 512;
 
 const alignCase = alignmentCase({ loss: logistic });
 
@@ -405,7 +408,7 @@ describe('JT.Thm1-rank1: ρ_k → 1', () => {
       findCounterexample(
         'JT.Thm1-rank1',
         fc.property(alignCase, (c) => {
-          for (const ctx of twinTrajectory(c, TRANSPOSE_TWIN_STEPS, TRANSPOSE_G1)) checkRankOne(ctx);
+          for (const ctx of twinTrajectory(c, TRANSPOSE_F5_STEPS, TRANSPOSE_G1)) checkRankOne(ctx);
         }),
         // F5 alone (no F2-drift, which would catch it first): measured, the shrunk case fails F5 by observed/bound 1.66
         { numRuns: runs(100), label: `twin, ${faultName(TRANSPOSE_G1)}`, expectCheck: 'F5', minRatio: 1.3 },
@@ -550,9 +553,8 @@ describe('JT.Thm1-prod: w_prod/∏‖W_k‖_F aligns with v_1', () => {
         fc.property(alignCase, (c) => {
           for (const ctx of twinTrajectory(c, TRANSPOSE_TWIN_STEPS, TRANSPOSE_G1)) checkProduct(ctx);
         }),
-        // the product bounds alone (no F2-drift): measured, the shrunk case puts the F5/F6 lower bound 2.3 % above q
-        // (observed/bound 1.023; the bound's rounding allowance is ~1e-14 relative, so this is no rounding artefact)
-        { numRuns: runs(100), label: `twin, ${faultName(TRANSPOSE_G1)}`, expectCheck: 'prod-lower', minRatio: 1.01 },
+        // the product bounds alone (no F2-drift): measured, the shrunk case puts the F5/F6 lower bound at 9.75 q
+        { numRuns: runs(100), label: `twin, ${faultName(TRANSPOSE_G1)}`, expectCheck: 'prod-lower', minRatio: 3 },
       );
     },
     timeout(8000, false),
