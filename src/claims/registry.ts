@@ -37,6 +37,12 @@ export interface Claim {
 /** JT.Thm1-rank1, -align and -prod share one file: they read the same cached GD trajectories. */
 const JT_THM1_TRAJECTORY = 'properties/jt/thm1-rank1-align-prod.property.test.ts';
 
+/**
+ * The cases and horizon of the three claims' regimes: measured with the JT.A4 step, Gaussian init σ = 0.05.
+ */
+const JT_THM1_CASES =
+  'Cases: d ≥ 2 and hidden widths ≥ 2 (a vector layer is rank one and a width-1 layer aligns its pair by construction), L = 2–3, Gaussian init σ = 0.05, the JT.A4 step (checked at every step), 8192 steps: all runs reach it (30/30; σ = 0.1 reaches the align regime in only 15/20 runs at L = 3, the imbalance D grows like σ²). Not drawn: L ≥ 4, whose regime is out of reach in budget — at σ = 0.05, 0/10 runs at L = 4 within 32 768 A4 steps (S(t) ~ 1e-8: still at the saddle near 0), and an independent calibration found ρ_k ≥ 0.99 unreached in 10⁶ steps for L ≥ 4 under every rule and init tried.';
+
 export const claims: readonly Claim[] = [
   // Ji & Telgarsky 2019
   {
@@ -76,8 +82,9 @@ export const claims: readonly Claim[] = [
     paper: 'JT',
     statement: 'ρ_k → 1: 1 − ρ_k² ≤ (D + 4S(t))/‖W_k(t)‖_F² at every checkpoint',
     checks: ['INEQ'],
-    hypotheses: ['JT.A1', 'JT.A2', 'separable'],
+    hypotheses: ['JT.A1', 'JT.A2', 'JT.A3', 'JT.A4', 'separable'],
     property: JT_THM1_TRAJECTORY,
+    regime: `(D + 4S(t))/‖W_k(t)‖_F² ≤ 0.1 at the horizon for every layer with both dimensions ≥ 2, in ≥ 80 % of runs: there F5 says ρ_k² ≥ 0.9, so a layer that is not close to rank one fails it. ${JT_THM1_CASES}`,
     ablations: [{ breaks: 'S(t) term', expect: 'g_k > D at a finite t under large steps' }],
   },
   {
@@ -85,8 +92,9 @@ export const claims: readonly Claim[] = [
     paper: 'JT',
     statement: '|⟨v_{k+1}, u_k⟩| → 1: F6 at every checkpoint',
     checks: ['INEQ'],
-    hypotheses: ['JT.A1', 'JT.A2', 'separable'],
+    hypotheses: ['JT.A1', 'JT.A2', 'JT.A3', 'JT.A4', 'separable'],
     property: JT_THM1_TRAJECTORY,
+    regime: `F6's right side ≥ 0.9 at the horizon for every adjacent pair, in ≥ 80 % of runs: there F6 says ⟨v_{k+1}, u_k⟩² ≥ 0.9, so a pair that is not close to aligned fails it. ${JT_THM1_CASES}`,
     ablations: [],
   },
   {
@@ -94,8 +102,9 @@ export const claims: readonly Claim[] = [
     paper: 'JT',
     statement: '|⟨w_prod/∏‖W_k‖_F, v_1⟩| ≤ ∏ρ_k and → 1',
     checks: ['INEQ', 'TREND'],
-    hypotheses: ['JT.A1', 'JT.A2', 'separable'],
+    hypotheses: ['JT.A1', 'JT.A2', 'JT.A3', 'JT.A4', 'separable'],
     property: JT_THM1_TRAJECTORY,
+    regime: `∏_k ρ_k ≥ 0.9 at the horizon, in ≥ 80 % of runs: q ≤ ∏ρ_k, so only there can q be near 1, and the F5/F6 lower bound on q is informative; the TREND (1 − q falls, pooled Mann–Kendall) uses the checkpoints with ∏ρ_k ≥ 0.9 and every margin positive. ${JT_THM1_CASES}`,
     ablations: [],
   },
   {
