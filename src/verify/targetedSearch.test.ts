@@ -92,6 +92,7 @@ describe('targetedSearch', () => {
     expect(p).toEqual(r.best);
     expect(peak(p!)).toBe(r.value);
     expect(replayPoint(box, {})).toBeNull();
+    expect(replayLine('peak', box, r, opts, 'npx vitest run f -t peak')).toMatch(new RegExp(`${TARGET_ENV}=[-\\d,]+ npx vitest run f -t peak$`));
   });
 
   test('bad input names the field and the rule', () => {

@@ -181,12 +181,21 @@ export function describePoint(parameters: readonly IntegerParameter[], point: re
 /** The environment variable a property reads to evaluate one point instead of searching. */
 export const TARGET_ENV = 'DLNCHECK_TARGET';
 
-/** One line: what was found, and how to evaluate exactly that point again. */
-export function replayLine(label: string, parameters: readonly IntegerParameter[], result: TargetedSearchResult, opts: TargetedSearchOptions): string {
+/**
+ * One line: what was found, and how to evaluate exactly that point again (`command`, e.g. the vitest invocation of the
+ * test that ran the search, follows the environment variable).
+ */
+export function replayLine(
+  label: string,
+  parameters: readonly IntegerParameter[],
+  result: TargetedSearchResult,
+  opts: TargetedSearchOptions,
+  command?: string,
+): string {
   return (
     `targeted search ${label}: best ratio ${result.value.toPrecision(4)} at ${describePoint(parameters, result.best)} ` +
     `(evaluation ${result.foundAt} of ${result.evaluations}, ${result.climbs} climbs, seed ${opts.seed}); ` +
-    `replay: ${TARGET_ENV}=${result.best.join(',')}`
+    `replay: ${TARGET_ENV}=${result.best.join(',')}${command ? ` ${command}` : ''}`
   );
 }
 
