@@ -155,7 +155,7 @@ function hessianRatio(c: CurvatureCase, divideBoundBy = 1): number {
       'Lem5-hessian',
       r.norm - r.rounding,
       beta,
-      `‖∇²R(W)‖_2 = ${r.norm} (± ${r.rounding}) > β(R)${divideBoundBy === 1 ? '' : `/${divideBoundBy}`} = ${beta} at L = ${c.weights.length}, R = ${c.radius}, margins ${c.z.map((z) => z.join(' '))}`,
+      `‖∇²R(W)‖_2 = ${r.norm} (± ${r.rounding}) > β(R)${divideBoundBy === 1 ? '' : `/${divideBoundBy}`} = ${beta} at L = ${c.weights.length}, R = ${c.radius}, samples z = ${c.z.map((z) => `(${z.join(', ')})`).join(' ')}`,
     );
   return r.norm / r.beta;
 }
