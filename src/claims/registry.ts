@@ -53,6 +53,10 @@ export const claims: readonly Claim[] = [
     hypotheses: ['JT.A3', 'unitData'],
     property: 'properties/jt/lem5-smoothness.property.test.ts',
     ablations: [],
+    regime:
+      'the curvature is probed near its worst case: ‖∇²R(W)‖_2/β(R) ≥ 0.05 at points of B(R) with layers at ‖W_k‖_F = R, aligned or turned, and samples on the unit sphere (≥ 25 % of draws: for L ≥ 3 and R ≥ 3/2 even the supremum is below 0.05), the exact Hessian computed independently of the trainer; a targeted search climbs that family under the thorough profile. ' +
+      'Finding — the bound is loose, by ≥ 8.9× everywhere: the largest ‖∇²R‖_2/β(R) found by search is 0.1124 = (2ℓ″(−1) − ℓ′(−1))/10 at L = 2, R = 1, W = (1, −1), z = 1; L = 1 gives exactly 0.1 (ℓ″(0)/(2(β + G))), and the ratio falls with depth and radius (L = 3: 0.091 at R = 1, 0.033 at R = 3/2, 0.022 at R = 3; L = 4: 0.075, 0.017, 0.012; L = 2 tends to 0.05 as R grows). ' +
+      'So the check would catch a β(R) about 9× too small, not a few per cent: β(R)/20 fails (twin), β(R)/8 would pass.',
   },
   {
     id: 'JT.Thm1-risk',

@@ -104,8 +104,6 @@ export const SCALE_G1: GradientFault = { kind: 'scale', layer: 0, factor: 1.01 }
 
 export const SCALE_G2: GradientFault = { kind: 'scale', layer: 1, factor: 1.01 };
 
-export const DROP_G1: GradientFault = { kind: 'drop', layer: 0 };
-
 /**
  * The F5/F6-type inequalities have slack (D + 4S), and measured over 60 cases × 4096 steps no scaled, dropped or
  * sign-flipped layer gradient ever violated them: only a fault that rotates the update does. A wrongly transposed
