@@ -21,7 +21,9 @@ const STEPS = thorough ? 1000 : 300;
 const EPS = thorough ? 1e-3 : 1e-2;
 const figureSeed = fc.constant(FIGURE_SEED);
 
-describe('DHL.Fig1: plain GD on matrix factorization is about as fast as with the balancing regularizer', () => {
+// thorough only: six factorization runs cost ≈ 1 s even at 300 steps, most of the default profile's budget for all
+// figure checks (≈ 1.5 s); the trend already shows there (see the measured counts above)
+describe.skipIf(!thorough)('DHL.Fig1: plain GD on matrix factorization is about as fast as with the balancing regularizer', () => {
   test(
     claimTitle('DHL.Fig1', `steps to relative error ${EPS} within ${SPEED_BAND}× of each other, ${STEPS} steps`),
     () => {

@@ -1,8 +1,8 @@
 /**
  * DHL.Fig2 as a check: in the figure's deep ReLU net (3-32-32-32-32-1 on two moons, η = 0.1), adjacent layers' growths
  * of ‖W_k‖_F² differ by at most the η² terms of F4 (η² max(Σ_t‖G_k‖², Σ_t‖G_{k+1}‖²) plus rounding), and the layers
- * did grow. Criterion and derivation: src/verify/figures/dhlChecks.ts. Default: 50 steps; thorough: the full figure
- * (5000 steps). The bound is nearly tight: worst observed/bound 0.95 at 50 steps, 0.42 at 500 and 5000.
+ * did grow. Criterion and derivation: src/verify/figures/dhlChecks.ts. Thorough profile only, at the full figure's
+ * 5000 steps (≈ 11 s); the trend shows from 50 steps on, but those cost ≈ 1.6 s, above the default budget. The bound is nearly tight: worst observed/bound 0.95 at 50 steps, 0.42 at 500 and 5000.
  */
 import fc from 'fast-check';
 import { describe, test } from 'vitest';
@@ -17,13 +17,14 @@ import { currentProfile, testTimeout } from '../../src/verify/profile.js';
 import { RegimeTracker } from '../../src/verify/regime.js';
 
 const thorough = currentProfile().name === 'thorough';
-const STEPS = thorough ? 5000 : 50;
-// the twin needs the 1 % fault to accumulate past the η² terms: at 50 steps it does not (ratio 0.05), at 500 it does
-const TWIN_STEPS = thorough ? 5000 : 500;
+const STEPS = 5000;
+// the twin needs the 1 % fault to accumulate past the η² terms: at 50 steps it does not (ratio 0.05), at 500 it does (2.98)
+const TWIN_STEPS = 5000;
 const figureSeed = fc.constant(FIGURE_SEED);
 
 describe('DHL.Fig2: the layers of a deep ReLU net grow by the same amount', () => {
-  test(
+  // thorough only: 50 steps of the 32-wide net cost ≈ 1.6 s, above the default profile's budget for all figure checks
+  test.skipIf(!thorough)(
     claimTitle('DHL.Fig2', `|growth_k − growth_{k+1}| within F4's η² terms after ${STEPS} steps`),
     () => {
       const tracker = new RegimeTracker('DHL.Fig2', {

@@ -15,7 +15,8 @@ import { checkSrR41, RANK_ONE_GAP } from '../../src/verify/figures/srChecks.js';
 import { currentProfile, testTimeout } from '../../src/verify/profile.js';
 import { RegimeTracker } from '../../src/verify/regime.js';
 
-const STEPS = currentProfile().name === 'thorough' ? 100_000 : 10_000;
+const thorough = currentProfile().name === 'thorough';
+const STEPS = thorough ? 100_000 : 10_000;
 // one run: the figure is one seeded trajectory, not a distribution (more seeds are the sweep's job)
 const figureSeed = fc.constant(FIGURE_SEED);
 
@@ -48,7 +49,8 @@ describe('SR.R4.1: the A4 step becomes tiny; a constant step lowers the risk whi
 
   // The stall is a property of the larger init: from the same directions at s = 0.3 the constant step's gap falls to
   // 1.7e-3 within 10⁴ steps (1.3e-3 at 10⁵), so "ρ_k stalls below 0.99" fails; measured ratio 6.0 (10⁴) and 7.5 (10⁵).
-  test(
+  // thorough only: the default profile's budget (≈ 1.5 s for all figure checks) holds the main check, not the twin
+  test.skipIf(!thorough)(
     claimTitle('SR.R4.1', 'twin: from a 5× smaller init the constant step reaches ρ_k ≥ 0.99 (rho-below-1 catches it)'),
     () => {
       findCounterexample(

@@ -148,7 +148,7 @@ export interface RnbuS6Options {
   readonly probeSteps: number;
   readonly convSteps: number;
   readonly aeSteps: number;
-  /** checkpoints per decade of the convolutional run (default 16, the figure's) */
+  /** checkpoints per decade of every run (default: the figure's, 16 for the convolutional run and 12 for the others) */
   readonly perDecade?: number;
   /** the aligned autoencoder's bottleneck keeps the largest eigendirections (default, stable) or the smallest (a twin) */
   readonly aeKeep?: 'largest' | 'smallest';
@@ -223,6 +223,7 @@ export function rnbuS6Runs(seed: number, o: RnbuS6Options): RnbuS6Runs {
     steps: o.aeSteps,
     gradient: o.gradient,
     extra,
+    ...(o.perDecade ? { checkpoints: checkpointSteps(o.aeSteps, o.perDecade) } : {}),
     progress: o.progress?.task('RNBU.S6 autoencoder aligned', o.aeSteps),
   });
   const aeGeneric = trainRun({
@@ -234,6 +235,7 @@ export function rnbuS6Runs(seed: number, o: RnbuS6Options): RnbuS6Runs {
     steps: o.aeSteps,
     gradient: o.gradient,
     extra,
+    ...(o.perDecade ? { checkpoints: checkpointSteps(o.aeSteps, o.perDecade) } : {}),
     progress: o.progress?.task('RNBU.S6 autoencoder generic', o.aeSteps),
   });
   return { stated, conv, aeAligned, aeGeneric };

@@ -101,22 +101,24 @@ export function checkSrR43(s: SrR43Summary): void {
     failCheck('shallow-moves', s.horizon + 1, s.horizon, `depth ${s.shallow}: risk did not fall by ${DEPTH_DROP * 100} % within ${s.horizon} steps`);
   const shallow = Math.max(1, s.stepsShallow);
   const what = `steps to a ${DEPTH_DROP * 100} % risk drop, depth ${s.deep} over depth ${s.shallow}`;
-  // not reached: the deep net needs more than the horizon, a lower bound on its count (so only the lower bounds apply)
+  // not reached: the deep net needs more than the horizon, a lower bound on its count. "Far more" is then shown when the
+  // bound already clears DEPTH_SLOWDOWN (and not shown otherwise: a failure); the comparison with the prediction is
+  // undecided and left to the run that reaches the drop (the regime of SR.R4.3's property)
   const deep = s.stepsDeep ?? s.horizon + 1;
   atLeast('depth-slowdown', deep / shallow, DEPTH_SLOWDOWN, what);
+  if (s.stepsDeep === null) return;
   atLeast(
     'first-order',
     deep / shallow,
     s.predicted / FIRST_ORDER_BAND,
     `${what} vs the first-order prediction ${s.predicted.toPrecision(3)}/${FIRST_ORDER_BAND}`,
   );
-  if (s.stepsDeep !== null)
-    atMost(
-      'first-order',
-      deep / shallow,
-      s.predicted * FIRST_ORDER_BAND,
-      `${what} vs the first-order prediction ${s.predicted.toPrecision(3)}×${FIRST_ORDER_BAND}`,
-    );
+  atMost(
+    'first-order',
+    deep / shallow,
+    s.predicted * FIRST_ORDER_BAND,
+    `${what} vs the first-order prediction ${s.predicted.toPrecision(3)}×${FIRST_ORDER_BAND}`,
+  );
 }
 
 export interface SrFig3Summary {
