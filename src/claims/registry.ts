@@ -334,7 +334,8 @@ export const claims: readonly Claim[] = [
   {
     id: 'DHL.Fig1',
     paper: 'DHL',
-    statement: 'matrix factorization: plain GD converges about as fast as GD with the balancing regularizer (steps to a relative error within 2× of each other)',
+    statement:
+      'matrix factorization: plain GD converges about as fast as GD with the balancing regularizer (steps to a relative error within 2× of each other)',
     checks: ['INEQ'],
     hypotheses: [],
     property: 'properties/figures/dhlFig1.property.test.ts',

@@ -48,7 +48,7 @@ describe('the figures’ checks judge their summaries', () => {
 
   test('SR.5.1: runs outside the regime are not judged; a run in it must reach ρ_3 ≥ 0.99; the moons risk must stay up', () => {
     const left = (rho3: number, allClassified: boolean, dead: number) => ({ m: 0.2, rho3, risk: 1e-4, allClassified, dead });
-    const right = { riskStart: 0.693, riskEnd: 0.3065, gapEnd: 0.0014 };
+    const right = { riskStart: 0.69, riskEnd: 0.3065, gapEnd: 0.0014 };
     const s: SrFig3Summary = { left: [left(1, true, 0)], right };
     expect(failing(() => checkSrFig3(s))).toBeNull();
     expect(failing(() => checkSrFig3({ ...s, left: [left(0.962, true, 0)] }))).toBe('rho3-to-1');
