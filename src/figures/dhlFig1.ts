@@ -10,7 +10,10 @@ import type { FigureDefinition } from './figure.js';
 import { gaussianNetwork } from '../network/initialization.js';
 import { seededRandom, type SeededRandom } from '../data/random.js';
 import { fmt } from './srSetting.js';
-import { trainRun } from '../run/recordedRun.js';
+import { trainRun, type TrainRun } from '../run/recordedRun.js';
+import type { Progress } from '../progress/progressBar.js';
+import { figureVerdict } from '../verify/figures/figureCheck.js';
+import { checkDhlFig1, type DhlFig1Summary } from '../verify/figures/dhlChecks.js';
 
 const D1 = 20;
 const D2 = 20;
@@ -69,9 +72,9 @@ function imbalance(net: Network): Float64Array {
  * The risk plus DHL's balancing regularizer (λ/4)‖UᵀU − VᵀV‖_F²: its gradient
  * is λ D W_1 for W_1 and −λ W_2 D for W_2, D = W_1W_1ᵀ − W_2ᵀW_2 symmetric.
  */
-function regularized(lambda: number): GradientFn {
+function regularized(lambda: number, base: GradientFn = riskAndGradient): GradientFn {
   return (ws, net, data, loss, grads) => {
-    const r = riskAndGradient(ws, net, data, loss, grads);
+    const r = base(ws, net, data, loss, grads);
     const D = imbalance(net);
     const [W1, W2] = net.weights;
     let dd = 0;
@@ -106,6 +109,59 @@ function relativeError(net: Network, target: Float64Array): number {
   return Math.sqrt(num / den);
 }
 
+export interface DhlFig1Options {
+  /** plain GD starts from U·c, V/c (the same product UVᵀ, imbalance grown by c²); default 1, the figure's */
+  readonly plainImbalance?: number;
+  readonly gradient?: GradientFn;
+  readonly progress?: Progress;
+}
+
+export interface DhlFig1Pair {
+  readonly plain: TrainRun;
+  readonly regularized: TrainRun;
+}
+
+/** For each of the figure's initializations: plain GD and GD with the balancing regularizer, `steps` steps each. */
+export function dhlFig1Runs(seed: number, steps: number, o: DhlFig1Options = {}): DhlFig1Pair[] {
+  const { data, target } = factorizationData(seededRandom(seed).fork('DHL.target'));
+  const base = o.gradient ?? riskAndGradient;
+  const c = o.plainImbalance ?? 1;
+  const pairs: DhlFig1Pair[] = [];
+  for (let s = 0; s < SEEDS; s++) {
+    const init = gaussianNetwork([D2, RANK, D1], linear, seededRandom(seed).fork(`DHL.init${s}`), SIGMA);
+    const train = (name: string, network: Network, gradient: GradientFn | undefined) =>
+      trainRun({
+        label: name,
+        network,
+        data,
+        loss: squared,
+        schedule: { kind: 'constant', eta: ETA },
+        steps,
+        gradient,
+        checkpoints: Array.from({ length: 101 }, (_, i) => Math.round((i * steps) / 100)),
+        progress: o.progress?.task(`DHL.Fig1 seed ${s} ${name}`, steps),
+        extra: (net) => ({ err: relativeError(net, target) }),
+      });
+    const unbalanced: Network = c === 1 ? init : { ...init, weights: [init.weights[0].map((v) => v / c), init.weights[1].map((v) => v * c)] };
+    pairs.push({
+      plain: train('plain GD', unbalanced, o.gradient),
+      regularized: train('GD + balancing regularizer', init, regularized(LAMBDA, base)),
+    });
+  }
+  return pairs;
+}
+
+/** Steps until a run's relative error ‖UVᵀ − M*‖_F/‖M*‖_F first falls below eps (checkpoint resolution), or null. */
+export function stepsToError(run: TrainRun, eps: number): number | null {
+  return run.extras.find((e) => e.values.err < eps)?.step ?? null;
+}
+
+/** The numbers DHL.Fig1's check judges: per initialization, steps to `eps` for plain and regularized GD. */
+export function dhlFig1Summary(pairs: readonly DhlFig1Pair[], eps: number): DhlFig1Summary {
+  const horizon = pairs[0].plain.checkpoints[pairs[0].plain.checkpoints.length - 1].step;
+  return { eps, horizon, inits: pairs.map((p) => ({ plain: stepsToError(p.plain, eps), regularized: stepsToError(p.regularized, eps) })) };
+}
+
 /** DHL.Fig1: plain GD on matrix factorization vs GD with the balancing regularizer; ‖U‖_F/‖V‖_F over time. */
 export const dhlFig1: FigureDefinition = {
   id: 'DHL.Fig1',
@@ -114,29 +170,13 @@ export const dhlFig1: FigureDefinition = {
   async run(ctx) {
     const scale = figureScale(ctx);
     const steps = scaledCount(STEPS, scale);
-    const rng = seededRandom(ctx.seed).fork('DHL.target');
-    const { data, target } = factorizationData(rng);
     const errPoints: LinePoint[] = [];
     const ratioPoints: LinePoint[] = [];
     const summary: string[] = [];
-    for (let s = 0; s < SEEDS; s++) {
-      const init = gaussianNetwork([D2, RANK, D1], linear, seededRandom(ctx.seed).fork(`DHL.init${s}`), SIGMA);
-      for (const [name, gradient] of [
-        ['plain GD', undefined],
-        ['GD + balancing regularizer', regularized(LAMBDA)],
-      ] as const) {
-        const run = trainRun({
-          label: name,
-          network: init,
-          data,
-          loss: squared,
-          schedule: { kind: 'constant', eta: ETA },
-          steps,
-          gradient,
-          checkpoints: Array.from({ length: 101 }, (_, i) => Math.round((i * steps) / 100)),
-          progress: ctx.progress.task(`DHL.Fig1 seed ${s} ${name}`, steps),
-          extra: (net) => ({ err: relativeError(net, target) }),
-        });
+    const measured = dhlFig1Runs(ctx.seed, steps, { progress: ctx.progress });
+    for (const [s, pair] of measured.entries())
+      for (const run of [pair.plain, pair.regularized]) {
+        const name = run.label;
         for (const [i, c] of run.checkpoints.entries()) {
           errPoints.push({ x: c.step, y: run.extras[i].values.err, series: name, group: `init ${s + 1}` });
           ratioPoints.push({ x: c.step, y: c.frobenius[1] / c.frobenius[0], series: name, group: `init ${s + 1}` });
@@ -147,7 +187,6 @@ export const dhlFig1: FigureDefinition = {
           `init ${s + 1}, ${name}: relative error ${fmt(run.extras[run.extras.length - 1].values.err)} at step ${steps} (below 1e-3 from step ${hit ? hit.step : `> ${steps}`}), ‖U‖_F/‖V‖_F ${fmt(run.checkpoints[0].frobenius[1] / run.checkpoints[0].frobenius[0])} → ${fmt(last.frobenius[1] / last.frobenius[0])}`,
         );
       }
-    }
     const panels = [
       {
         name: 'a-convergence',
@@ -184,6 +223,7 @@ export const dhlFig1: FigureDefinition = {
           `Risk (1/n)Σ½‖UVᵀe_i − M*e_i‖² = ½‖UVᵀ − M*‖_F²/${D2}; constant step η=${ETA} on it (= ${fmt(ETA / D2)} on DHL's ½‖UVᵀ − M*‖_F²), ${steps} steps. ` +
           `Regularized run: the same plus (λ/4)‖UᵀU − VᵀV‖_F² with λ = ${fmt(LAMBDA)} (= 1 on DHL's scale).`,
         `Observed: ${summary.join('; ')}.`,
+        figureVerdict('DHL.Fig1', () => checkDhlFig1(dhlFig1Summary(measured, 1e-3))),
       ],
       scale,
     );

@@ -8,13 +8,80 @@ import type { FigureDefinition } from './figure.js';
 import { gaussianNetwork } from '../network/initialization.js';
 import { seededRandom } from '../data/random.js';
 import { fmt } from './srSetting.js';
-import { trainRun } from '../run/recordedRun.js';
+import { trainRun, type TrainRun } from '../run/recordedRun.js';
+import { riskAndGradient, type GradientFn } from '../trainer/gradient.js';
+import type { Progress } from '../progress/progressBar.js';
+import { figureVerdict } from '../verify/figures/figureCheck.js';
+import { checkDhlFig2, type DhlFig2Summary } from '../verify/figures/dhlChecks.js';
 
 const DIMS = [3, 32, 32, 32, 32, 1];
 const SCALE = 0.7;
 const ETA = 0.1;
 const STEPS = 5000;
 const MOONS = { n: 100, noise: 0.08, constant: 0.5 } as const;
+
+export interface DhlFig2Options {
+  readonly gradient?: GradientFn;
+  /** checkpoint steps (default the figure's log-spaced ones; a check needs only 0 and the horizon) */
+  readonly checkpoints?: readonly number[];
+  readonly progress?: Progress;
+}
+
+export interface DhlFig2Run {
+  readonly run: TrainRun;
+  /** per layer, Σ_t ‖G_k(t)‖_F² over the steps taken (t = 0 … T−1): the η² terms of F4 */
+  readonly gradSquaredSum: Float64Array;
+  readonly eta: number;
+}
+
+/** The figure's run: the deep ReLU net on two moons, constant step, with the per-layer sums of ‖G_k‖² F4 needs. */
+export function dhlFig2Runs(seed: number, steps: number, o: DhlFig2Options = {}): DhlFig2Run {
+  const data = twoMoons({ ...MOONS, seed: seededRandom(seed).fork('DHL.moons').seed });
+  const net = gaussianNetwork(DIMS, { kind: 'relu' }, seededRandom(seed).fork('DHL.deep'), SCALE, true);
+  const L = DIMS.length - 1;
+  const base = o.gradient ?? riskAndGradient;
+  const sums = new Float64Array(L);
+  const last = new Float64Array(L);
+  // the trainer evaluates the gradient at W(0) … W(T) and steps with all but the last: keep the last apart
+  const counting: GradientFn = (ws, network, d, loss, grads, wantRisk) => {
+    const r = base(ws, network, d, loss, grads, wantRisk);
+    for (let k = 0; k < L; k++) {
+      sums[k] += last[k];
+      let g = 0;
+      for (const v of grads[k]) g += v * v;
+      last[k] = g;
+    }
+    return r;
+  };
+  const run = trainRun({
+    label: 'ReLU',
+    network: net,
+    data,
+    loss: logistic,
+    schedule: { kind: 'constant', eta: ETA },
+    steps,
+    gradient: counting,
+    maxMargin: false,
+    ...(o.checkpoints ? { checkpoints: o.checkpoints } : {}),
+    progress: o.progress?.task('DHL.Fig2', steps),
+  });
+  return { run, gradSquaredSum: sums, eta: ETA };
+}
+
+/** The number of weights of each layer of the figure's net. */
+export function dhlFig2Entries(): number[] {
+  return DIMS.slice(1).map((d, k) => d * DIMS[k]);
+}
+
+/** The numbers DHL.Fig2's check judges: growth of each ‖W_k‖_F², the η² bound of F4 per adjacent pair. */
+export function dhlFig2Summary(r: DhlFig2Run): DhlFig2Summary {
+  const first = r.run.checkpoints[0];
+  const last = r.run.checkpoints[r.run.checkpoints.length - 1];
+  const growth = last.frobenius.map((f, k) => f * f - first.frobenius[k] ** 2);
+  const initial = first.frobenius.map((f) => f * f);
+  const final = last.frobenius.map((f) => f * f);
+  return { growth, initial, final, gradSquaredSum: [...r.gradSquaredSum], eta: r.eta, steps: last.step };
+}
 
 /**
  * DHL.Fig2: across the layers of a deep ReLU net, ‖W_k‖_F² − ‖W_{k+1}‖_F² stays
@@ -27,17 +94,8 @@ export const dhlFig2: FigureDefinition = {
   async run(ctx) {
     const scale = figureScale(ctx);
     const steps = scaledCount(STEPS, scale);
-    const data = twoMoons({ ...MOONS, seed: seededRandom(ctx.seed).fork('DHL.moons').seed });
-    const net = gaussianNetwork(DIMS, { kind: 'relu' }, seededRandom(ctx.seed).fork('DHL.deep'), SCALE, true);
-    const run = trainRun({
-      label: 'ReLU',
-      network: net,
-      data,
-      loss: logistic,
-      schedule: { kind: 'constant', eta: ETA },
-      steps,
-      progress: ctx.progress.task('DHL.Fig2', steps),
-    });
+    const measured = dhlFig2Runs(ctx.seed, steps, { progress: ctx.progress });
+    const run = measured.run;
     const L = DIMS.length - 1;
     const sq: LinePoint[] = [];
     const growth: LinePoint[] = [];
@@ -91,6 +149,7 @@ export const dhlFig2: FigureDefinition = {
             .slice(1)
             .map((f, k) => fmt(f / last.frobenius[k]))
             .join(', ')}]. Train time ${fmt(run.seconds)} s.`,
+        figureVerdict('DHL.Fig2', () => checkDhlFig2(dhlFig2Summary(measured), dhlFig2Entries())),
       ],
       scale,
     );

@@ -16,6 +16,9 @@ import { seededRandom, type SeededRandom } from '../data/random.js';
 import { fmt } from './srSetting.js';
 import { checkpointSteps } from '../metrics/checkpointSteps.js';
 import { trainRun, type TrainRun } from '../run/recordedRun.js';
+import type { Progress } from '../progress/progressBar.js';
+import { figureVerdict } from '../verify/figures/figureCheck.js';
+import { checkRnbuS6, type RnbuS6Summary } from '../verify/figures/rnbuChecks.js';
 
 // Convolutional matrix factorization (CLAIMS RNBU.S6): 3×3 images, 3×3 filter, zero padding 1.
 const SIDE = 3;
@@ -55,9 +58,9 @@ function convBasis(): Float64Array[] {
  * induced change of W is Σ_m ⟨∇_W R, B_m⟩ B_m (RNBU.Proj). The B_m have
  * disjoint supports but unequal norms, so this is a preconditioned projection.
  */
-function filterGradient(basis: readonly Float64Array[]): GradientFn {
+function filterGradient(basis: readonly Float64Array[], base: GradientFn = riskAndGradient): GradientFn {
   return (ws, net, data, loss, grads) => {
-    const r = riskAndGradient(ws, net, data, loss, grads);
+    const r = base(ws, net, data, loss, grads);
     for (const G of grads) {
       const coef = basis.map((B) => {
         let s = 0;
@@ -122,21 +125,134 @@ function autoencoderData(rng: SeededRandom): { data: Dataset; U0: Float64Array }
 }
 
 /** W_1 = diag(s)[I 0]U_0ᵀ (3×4), W_2 = U_0[I; 0]diag(s) (4×3): aligned, keeping the 3 largest directions (the stable order). */
-function alignedAutoencoder(U0: Float64Array, s: readonly number[]): Network {
+function alignedAutoencoder(U0: Float64Array, s: readonly number[], keep: 'largest' | 'smallest' = 'largest'): Network {
   const d = AE_SPECTRUM.length;
   const h = d - 1;
   const W1 = new Float64Array(h * d);
   const W2 = new Float64Array(d * h);
+  // 'smallest': the bottleneck keeps eigendirections 2…d, the unstable order of CLAIMS' RNBU.Thm1 caution
+  const col = (j: number) => (keep === 'largest' ? j : j + 1);
   for (let j = 0; j < h; j++)
     for (let r = 0; r < d; r++) {
-      W1[j * d + r] = s[j] * U0[r * d + j];
-      W2[r * h + j] = s[j] * U0[r * d + j];
+      W1[j * d + r] = s[j] * U0[r * d + col(j)];
+      W2[r * h + j] = s[j] * U0[r * d + col(j)];
     }
   return { dims: [d, h, d], weights: [W1, W2], activation: linear };
 }
 
 function scorePoints(run: TrainRun, label: string): LinePoint[] {
   return run.extras.map((e) => ({ x: e.step, y: e.values.alignment, series: label }));
+}
+
+export interface RnbuS6Options {
+  readonly probeSteps: number;
+  readonly convSteps: number;
+  readonly aeSteps: number;
+  /** checkpoints per decade of every run (default: the figure's, 16 for the convolutional run and 12 for the others) */
+  readonly perDecade?: number;
+  /** the aligned autoencoder's bottleneck keeps the largest eigendirections (default, stable) or the smallest (a twin) */
+  readonly aeKeep?: 'largest' | 'smallest';
+  /** the autoencoder's targets: Y = X (default, RNBU.Thm1's invariant case) or Y = AX for a Gaussian A (a twin: the hypothesis removed) */
+  readonly aeTarget?: 'autoencode' | 'generic';
+  /** false: skip the stated-init probe (a check does not need it) */
+  readonly probe?: boolean;
+  readonly gradient?: GradientFn;
+  readonly progress?: Progress;
+}
+
+export interface RnbuS6Runs {
+  readonly stated: TrainRun | null;
+  readonly conv: TrainRun;
+  readonly aeAligned: TrainRun;
+  readonly aeGeneric: TrainRun;
+}
+
+/** The figure's runs: the stated-init probe, the convolutional factorization from identity filters, the two autoencoders. */
+export function rnbuS6Runs(seed: number, o: RnbuS6Options): RnbuS6Runs {
+  const basis = convBasis();
+  const rng = seededRandom(seed).fork('RNBU.target');
+  const target = Float64Array.from({ length: PIX * PIX }, () => rng.uniform());
+  const convData = regression(target, PIX, PIX, identity(PIX));
+  const extra = (net: Network): Record<string, number> => ({ alignment: alignmentDistance(net.weights, net.dims).distance });
+  const base = o.gradient ?? riskAndGradient;
+  const stated =
+    o.probe === false
+      ? null
+      : trainRun({
+          label: `centre ${STATED_CENTRE} (as stated)`,
+          network: convNetwork(basis, STATED_CENTRE),
+          data: convData,
+          loss: squared,
+          schedule: { kind: 'constant', eta: CONV_ETA },
+          steps: o.probeSteps,
+          gradient: filterGradient(basis, base),
+          extra,
+          progress: o.progress?.task('RNBU.S6 conv, stated init', o.probeSteps),
+        });
+  const conv = trainRun({
+    label: `centre ${USED_CENTRE}`,
+    network: convNetwork(basis, USED_CENTRE),
+    data: convData,
+    loss: squared,
+    schedule: { kind: 'constant', eta: CONV_ETA },
+    steps: o.convSteps,
+    stopBelowRisk: STOP_RISK,
+    gradient: filterGradient(basis, base),
+    extra,
+    checkpoints: checkpointSteps(o.convSteps, o.perDecade ?? 16),
+    progress: o.progress?.task('RNBU.S6 conv', o.convSteps),
+  });
+  const ae = autoencoderData(seededRandom(seed).fork('RNBU.ae'));
+  const d = AE_SPECTRUM.length;
+  const aRng = seededRandom(seed).fork('RNBU.ae.generic');
+  const aeData =
+    o.aeTarget === 'generic'
+      ? regression(
+          Float64Array.from({ length: d * d }, () => aRng.normal()),
+          d,
+          d,
+          ae.data.x,
+        )
+      : ae.data;
+  const aeAligned = trainRun({
+    label: 'autoencoder, aligned init',
+    network: alignedAutoencoder(ae.U0, [0.1, 0.09, 0.08], o.aeKeep),
+    data: aeData,
+    loss: squared,
+    schedule: { kind: 'constant', eta: AE_ETA },
+    steps: o.aeSteps,
+    gradient: o.gradient,
+    extra,
+    ...(o.perDecade ? { checkpoints: checkpointSteps(o.aeSteps, o.perDecade) } : {}),
+    progress: o.progress?.task('RNBU.S6 autoencoder aligned', o.aeSteps),
+  });
+  const aeGeneric = trainRun({
+    label: 'autoencoder, generic init',
+    network: gaussianNetwork([4, 3, 4], linear, seededRandom(seed).fork('RNBU.ae.init'), 0.1),
+    data: ae.data,
+    loss: squared,
+    schedule: { kind: 'constant', eta: AE_ETA },
+    steps: o.aeSteps,
+    gradient: o.gradient,
+    extra,
+    ...(o.perDecade ? { checkpoints: checkpointSteps(o.aeSteps, o.perDecade) } : {}),
+    progress: o.progress?.task('RNBU.S6 autoencoder generic', o.aeSteps),
+  });
+  return { stated, conv, aeAligned, aeGeneric };
+}
+
+/** The numbers RNBU.S6's check judges. */
+export function rnbuS6Summary(r: Pick<RnbuS6Runs, 'conv' | 'aeAligned'>): RnbuS6Summary {
+  const maxScore = (run: TrainRun): number => Math.max(...run.extras.map((e) => e.values.alignment));
+  const end = (run: TrainRun) => run.checkpoints[run.checkpoints.length - 1].risk;
+  return {
+    aeAlignedMax: maxScore(r.aeAligned),
+    aeRiskStart: r.aeAligned.checkpoints[0].risk,
+    aeRiskEnd: end(r.aeAligned),
+    convMax: maxScore(r.conv),
+    convRiskStart: r.conv.checkpoints[0].risk,
+    convRiskEnd: end(r.conv),
+  };
 }
 
 /** RNBU.S6: convolutional matrix factorization (depth 10) and a small autoencoder: alignment and invariance scores. */
@@ -149,56 +265,9 @@ export const rnbuS6: FigureDefinition = {
     const probeSteps = scaledCount(STATED_PROBE_STEPS, scale);
     const convSteps = scaledCount(CONV_STEPS, scale);
     const aeSteps = scaledCount(AE_STEPS, scale);
-    const basis = convBasis();
-    const rng = seededRandom(ctx.seed).fork('RNBU.target');
-    const target = Float64Array.from({ length: PIX * PIX }, () => rng.uniform());
-    const convData = regression(target, PIX, PIX, identity(PIX));
-    const extra = (net: Network): Record<string, number> => ({ alignment: alignmentDistance(net.weights, net.dims).distance });
-    const stated = trainRun({
-      label: `centre ${STATED_CENTRE} (as stated)`,
-      network: convNetwork(basis, STATED_CENTRE),
-      data: convData,
-      loss: squared,
-      schedule: { kind: 'constant', eta: CONV_ETA },
-      steps: probeSteps,
-      gradient: filterGradient(basis),
-      extra,
-      progress: ctx.progress.task('RNBU.S6 conv, stated init', probeSteps),
-    });
-    const conv = trainRun({
-      label: `centre ${USED_CENTRE}`,
-      network: convNetwork(basis, USED_CENTRE),
-      data: convData,
-      loss: squared,
-      schedule: { kind: 'constant', eta: CONV_ETA },
-      steps: convSteps,
-      stopBelowRisk: STOP_RISK,
-      gradient: filterGradient(basis),
-      extra,
-      checkpoints: checkpointSteps(convSteps, 16),
-      progress: ctx.progress.task('RNBU.S6 conv', convSteps),
-    });
-    const ae = autoencoderData(seededRandom(ctx.seed).fork('RNBU.ae'));
-    const aeAligned = trainRun({
-      label: 'autoencoder, aligned init',
-      network: alignedAutoencoder(ae.U0, [0.1, 0.09, 0.08]),
-      data: ae.data,
-      loss: squared,
-      schedule: { kind: 'constant', eta: AE_ETA },
-      steps: aeSteps,
-      extra,
-      progress: ctx.progress.task('RNBU.S6 autoencoder aligned', aeSteps),
-    });
-    const aeGeneric = trainRun({
-      label: 'autoencoder, generic init',
-      network: gaussianNetwork([4, 3, 4], linear, seededRandom(ctx.seed).fork('RNBU.ae.init'), 0.1),
-      data: ae.data,
-      loss: squared,
-      schedule: { kind: 'constant', eta: AE_ETA },
-      steps: aeSteps,
-      extra,
-      progress: ctx.progress.task('RNBU.S6 autoencoder generic', aeSteps),
-    });
+    const measured = rnbuS6Runs(ctx.seed, { probeSteps, convSteps, aeSteps, progress: ctx.progress });
+    const { stated, conv, aeAligned, aeGeneric } = measured;
+    if (stated === null) throw new Error('RNBU.S6: the stated-init probe did not run');
     const convRuns = [stated, conv];
     const aeRuns = [aeAligned, aeGeneric];
     const maxScore = (r: TrainRun): number => Math.max(...r.extras.map((e) => e.values.alignment));
@@ -238,6 +307,7 @@ export const rnbuS6: FigureDefinition = {
           `${maxScore(conv) > 1e-6 ? 'alignment is not invariant for the convolutional layers (RNBU.Thm3)' : 'alignment stayed invariant (distance at the measure’s floor)'}; final ρ_k min ${fmt(Math.min(...lastConv.normRatio))}. ` +
           `Autoencoder: aligned init distance max ${fmt(maxScore(aeAligned))}${maxScore(aeAligned) <= 1e-6 ? ' (invariant up to rounding)' : ' (NOT invariant)'}, risk → ${fmt(aeAligned.finalRisk)}; generic init distance ${fmt(aeGeneric.extras[0].values.alignment)} → ${fmt(lastScore(aeGeneric))}, risk → ${fmt(aeGeneric.finalRisk)}. ` +
           `Train time ${fmt(stated.seconds + conv.seconds + aeAligned.seconds + aeGeneric.seconds)} s.`,
+        figureVerdict('RNBU.S6', () => checkRnbuS6(rnbuS6Summary(measured))),
       ],
       scale,
     );

@@ -10,9 +10,14 @@ import { createWorkspace, risk } from '../trainer/gradient.js';
 import { figureScale, scaledCount, withScaleNote } from './budget.js';
 import type { FigureDefinition } from './figure.js';
 import { seededRandom } from '../data/random.js';
-import { fmt, satisfyA2, srData, srNetwork, srSettingText } from './srSetting.js';
+import { fmt, rankGap, satisfyA2, srData, srNetwork, srSettingText } from './srSetting.js';
 import { gaussianNetwork } from '../network/initialization.js';
 import { trainRun, type TrainRun } from '../run/recordedRun.js';
+import type { Dataset } from '../data/dataset.js';
+import type { GradientFn } from '../trainer/gradient.js';
+import type { Progress } from '../progress/progressBar.js';
+import { figureVerdict } from '../verify/figures/figureCheck.js';
+import { checkSrFig3, type SrFig3Summary } from '../verify/figures/srChecks.js';
 
 const DEPTH = 4;
 const SCALE = 0.2;
@@ -30,6 +35,65 @@ function deadPoints(run: TrainRun, data: Parameters<typeof risk>[2]): number {
   return k;
 }
 
+export interface SrFig3Options {
+  /** leaky ReLU slopes of the left panel (default the figure's six) */
+  readonly slopes?: readonly number[];
+  /** right panel: 'moons' (the figure's) or 'separable' (the left panel's data: a twin removing non-separability) */
+  readonly rightData?: 'moons' | 'separable';
+  readonly gradient?: GradientFn;
+  readonly progress?: Progress;
+}
+
+/** Left panel: the depth-4 net with leaky ReLU of each slope, the same draw, constant step. */
+export function srFig3LeftRuns(seed: number, steps: number, o: SrFig3Options = {}): TrainRun[] {
+  const data = srData(seed);
+  return (o.slopes ?? SLOPES).map((m) =>
+    trainRun({
+      label: `m=${m}`,
+      network: srNetwork(DEPTH, { kind: 'leaky', slope: m }, seededRandom(seed).fork('SR.init'), SCALE, data, logistic),
+      data,
+      loss: logistic,
+      schedule: { kind: 'constant', eta: ETA },
+      steps,
+      gradient: o.gradient,
+      progress: o.progress?.task(`SR.5.1 m=${m}`, steps),
+    }),
+  );
+}
+
+/** Right panel: the depth-4 linear net on two moons (or, for a twin, on the separable data of the left panel). */
+export function srFig3RightRun(seed: number, steps: number, o: SrFig3Options = {}): { data: Dataset; run: TrainRun } {
+  const data = o.rightData === 'separable' ? srData(seed) : twoMoons({ ...MOONS, seed: seededRandom(seed).fork('SR.moons').seed });
+  const network = satisfyA2(gaussianNetwork([2, 2, 2, 2, 1], linear, seededRandom(seed).fork('SR.init'), SCALE), data, logistic);
+  const run = trainRun({
+    label: o.rightData === 'separable' ? 'linear, separable data' : 'linear, two moons',
+    network,
+    data,
+    loss: logistic,
+    schedule: { kind: 'constant', eta: ETA },
+    steps,
+    gradient: o.gradient,
+    progress: o.progress?.task('SR.5.1 two moons', steps),
+  });
+  return { data, run };
+}
+
+/** The numbers SR.5.1's checks judge: the left runs on `data` (srData), the right run. */
+export function srFig3Summary(left: readonly TrainRun[], data: Dataset, right: TrainRun | null, slopes: readonly number[] = SLOPES): SrFig3Summary {
+  const end = (r: TrainRun) => r.checkpoints[r.checkpoints.length - 1];
+  return {
+    left: left.map((r, i) => ({
+      m: slopes[i],
+      rho3: end(r).normRatio[2],
+      risk: end(r).risk,
+      // R < ℓ(0)/n: every point's loss is below ℓ(0), so every margin is positive
+      allClassified: end(r).risk < logistic.value(0) / data.n,
+      dead: deadPoints(r, data),
+    })),
+    right: right ? { riskStart: right.checkpoints[0].risk, riskEnd: end(right).risk, gapEnd: rankGap(end(right)) } : null,
+  };
+}
+
 /** SR.5.1 / Fig3: ρ_3 → 1 for leaky ReLU nets of every slope (left); a linear net on two moons (right). */
 export const srFig3: FigureDefinition = {
   id: 'SR.5.1',
@@ -39,28 +103,8 @@ export const srFig3: FigureDefinition = {
     const scale = figureScale(ctx);
     const steps = scaledCount(STEPS, scale);
     const data = srData(ctx.seed);
-    const left = SLOPES.map((m) =>
-      trainRun({
-        label: `m=${m}`,
-        network: srNetwork(DEPTH, { kind: 'leaky', slope: m }, seededRandom(ctx.seed).fork('SR.init'), SCALE, data, logistic),
-        data,
-        loss: logistic,
-        schedule: { kind: 'constant', eta: ETA },
-        steps,
-        progress: ctx.progress.task(`SR.5.1 m=${m}`, steps),
-      }),
-    );
-    const moons = twoMoons({ ...MOONS, seed: seededRandom(ctx.seed).fork('SR.moons').seed });
-    const moonNet = satisfyA2(gaussianNetwork([2, 2, 2, 2, 1], linear, seededRandom(ctx.seed).fork('SR.init'), SCALE), moons, logistic);
-    const right = trainRun({
-      label: 'linear, two moons',
-      network: moonNet,
-      data: moons,
-      loss: logistic,
-      schedule: { kind: 'constant', eta: ETA },
-      steps,
-      progress: ctx.progress.task('SR.5.1 two moons', steps),
-    });
+    const left = srFig3LeftRuns(ctx.seed, steps, { progress: ctx.progress });
+    const { data: moons, run: right } = srFig3RightRun(ctx.seed, steps, { progress: ctx.progress });
     const w = endToEnd(right.network.weights, right.network.dims);
     const arrays = datasetToArrays(moons);
     const panels = [
@@ -99,6 +143,7 @@ export const srFig3: FigureDefinition = {
           `Right: the same depth-4 linear net (s=${SCALE}) on ${MOONS.n} two-moons points (noise ${MOONS.noise}, centred, scaled to max ‖x_i‖ = 1, no constant coordinate: a bias-free linear classifier), constant step η=${ETA}, ${steps} steps.`,
         `Observed, left: ${leftText}. Right: risk ${fmt(right.checkpoints[0].risk)} → ${fmt(lastR.risk)} (bounded away from 0: the data are not separable), ρ_k = [${lastR.normRatio.map(fmt).join(', ')}], ‖W_k‖_F = [${lastR.frobenius.map(fmt).join(', ')}]. ` +
           `Train time ${fmt(left.reduce((s, r) => s + r.seconds, 0))} s (left) + ${fmt(right.seconds)} s (right).`,
+        figureVerdict('SR.5.1', () => checkSrFig3(srFig3Summary(left, data, right))),
       ],
       scale,
     );

@@ -1,4 +1,5 @@
 import { datasetToArrays, type Dataset } from '../data/dataset.js';
+import type { Network } from '../network/network.js';
 import { twoMoons } from '../data/twoMoons.js';
 import { logistic } from '../losses/logistic.js';
 import { maxMarginDirection, type MaxMargin } from '../maxMargin/maxMargin.js';
@@ -13,7 +14,11 @@ import type { FigureDefinition } from './figure.js';
 import { gaussianNetwork } from '../network/initialization.js';
 import { seededRandom } from '../data/random.js';
 import { fmt } from './srSetting.js';
-import { trainRun } from '../run/recordedRun.js';
+import { trainRun, type TrainRun } from '../run/recordedRun.js';
+import type { GradientFn } from '../trainer/gradient.js';
+import type { Progress } from '../progress/progressBar.js';
+import { figureVerdict } from '../verify/figures/figureCheck.js';
+import { checkSrFig4 } from '../verify/figures/srChecks.js';
 
 const WIDTH = 256;
 const GRID = 90;
@@ -30,6 +35,13 @@ function signedFeatures(acts: Float64Array, data: Dataset, width: number): Float
   return z;
 }
 
+/** h(x_i) of the last hidden layer for every training point (n × width). */
+function hiddenFeatures(net: Network, data: Dataset, width: number): Float64Array {
+  const H = new Float64Array(data.n * width);
+  datasetToArrays(data).x.forEach((x, i) => H.set(lastHiddenFeatures(net, x), i * width));
+  return H;
+}
+
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let ab = 0;
   let aa = 0;
@@ -42,6 +54,58 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return ab / Math.sqrt(aa * bb);
 }
 
+export interface SrFig4Options {
+  /** step count instead of the budget's (a twin stops early) */
+  readonly steps?: number;
+  /** record cos(W_L, ū_h) at every checkpoint for the plot (default true; a check of the final cosine skips it) */
+  readonly trackCosine?: boolean;
+  readonly gradient?: GradientFn;
+  readonly progress?: Progress;
+}
+
+/** The figure's run under the budget `scale` (which also shrinks the width and the data, as the caption says). */
+export function srFig4Train(seed: number, scale: number, o: SrFig4Options = {}) {
+  const steps = o.steps ?? scaledCount(STEPS, scale);
+  const checkpoints = scaledCheckpoints(CHECKPOINTS, STEPS, steps);
+  // a 256-wide net on 200 points costs seconds per checkpoint (SVDs, SVMs) and per grid (forward passes): the budget shrinks the width, the data and the grids too
+  const width = scaledCount(WIDTH, scale, 8);
+  const n = scaledCount(MOONS.n, scale, 8);
+  const data = twoMoons({ ...MOONS, n, seed: seededRandom(seed).fork('SR.moons4').seed });
+  const dims = [3, width, width, width, 1];
+  const net = gaussianNetwork(dims, { kind: 'relu' }, seededRandom(seed).fork('SR.init4'), Math.SQRT2, true);
+  const L = dims.length - 1;
+  const run = trainRun({
+    label: `ReLU ${width}-${width}-${width}`,
+    network: net,
+    data,
+    loss: logistic,
+    schedule: { kind: 'constant', eta: ETA },
+    steps,
+    checkpoints,
+    gradient: o.gradient,
+    progress: o.progress?.task(`SR.5.2 ReLU ${width}³`, steps),
+    // the features from a forward pass of W(t): the trainer's workspace holds them only on its reference kernel (the
+    // SIMD kernel, used from width 10 on, keeps its activations inside WebAssembly memory)
+    extra:
+      o.trackCosine === false
+        ? undefined
+        : (net): Record<string, number> => {
+            const mm = maxMarginDirection(signedFeatures(hiddenFeatures(net, data, width), data, width), data.n, width);
+            const values: Record<string, number> = {};
+            if (mm) values.svmCosine = cosine(mm.direction, net.weights[L - 1]);
+            return values;
+          },
+  });
+  return { data, dims, width, n, steps, checkpoints, run, L };
+}
+
+/** The hard-margin SVM ū_h on the final net's last hidden features (null: not separable) and cos(W_L, ū_h). */
+export function srFig4Final(run: TrainRun, data: Dataset, width: number): { mm: MaxMargin | null; cosFinal: number | null } {
+  const final = run.network;
+  const mm = maxMarginDirection(signedFeatures(hiddenFeatures(final, data, width), data, width), data.n, width);
+  return { mm, cosFinal: mm ? cosine(mm.direction, final.weights[final.weights.length - 1]) : null };
+}
+
 /** SR.5.2 / Fig4: a wide ReLU net on two moons; the hard-margin SVM on its last hidden features vs W_L. */
 export const srFig4: FigureDefinition = {
   id: 'SR.5.2',
@@ -49,39 +113,12 @@ export const srFig4: FigureDefinition = {
   title: 'Fig4: ReLU net (256, 256, 256) on two moons: W_L vs the hard-margin SVM on the last hidden features',
   async run(ctx) {
     const scale = figureScale(ctx);
-    const steps = scaledCount(STEPS, scale);
-    const checkpoints = scaledCheckpoints(CHECKPOINTS, STEPS, steps);
-    // a 256-wide net on 200 points costs seconds per checkpoint (SVDs, SVMs) and per grid (forward passes): the budget shrinks the width, the data and the grids too
-    const width = scaledCount(WIDTH, scale, 8);
-    const n = scaledCount(MOONS.n, scale, 8);
+    const { data, dims, width, n, steps, checkpoints, run, L } = srFig4Train(ctx.seed, scale, { progress: ctx.progress });
     const grid = scaledCount(GRID, scale, 16);
     const shadeGrid = scaledCount(SHADE_GRID, scale, 16);
-    const data = twoMoons({ ...MOONS, n, seed: seededRandom(ctx.seed).fork('SR.moons4').seed });
-    const dims = [3, width, width, width, 1];
-    const net = gaussianNetwork(dims, { kind: 'relu' }, seededRandom(ctx.seed).fork('SR.init4'), Math.SQRT2, true);
-    const L = dims.length - 1;
-    const run = trainRun({
-      label: `ReLU ${width}-${width}-${width}`,
-      network: net,
-      data,
-      loss: logistic,
-      schedule: { kind: 'constant', eta: ETA },
-      steps,
-      checkpoints,
-      progress: ctx.progress.task(`SR.5.2 ReLU ${width}³`, steps),
-      extra: (_net, view): Record<string, number> => {
-        const mm = maxMarginDirection(signedFeatures(view.workspace.acts[L - 1], data, width), data.n, width);
-        const values: Record<string, number> = {};
-        if (mm) values.svmCosine = cosine(mm.direction, view.weights[L - 1]);
-        return values;
-      },
-    });
     const final = run.network;
-    // features of the final net at the training points
     const arrays = datasetToArrays(data);
-    const H = new Float64Array(data.n * width);
-    arrays.x.forEach((x, i) => H.set(lastHiddenFeatures(final, x), i * width));
-    const mm: MaxMargin | null = maxMarginDirection(signedFeatures(H, data, width), data.n, width);
+    const { mm, cosFinal } = srFig4Final(run, data, width);
     const wL = final.weights[L - 1];
     const c = data.x[2]; // the scaled constant coordinate, the same for every point
     const netScore = (a: number, b: number): number => {
@@ -98,7 +135,6 @@ export const srFig4: FigureDefinition = {
           return s;
         }
       : null;
-    const cosFinal = mm ? cosine(mm.direction, wL) : null;
     const last = run.checkpoints[run.checkpoints.length - 1];
     const cosPoints = run.extras.filter((e) => e.values.svmCosine !== undefined).map((e) => ({ x: e.step, y: e.values.svmCosine, series: 'cos(W_L, ū_h)' }));
     const firstSeparable = cosPoints.length > 0 ? cosPoints[0].x : null;
@@ -154,6 +190,7 @@ export const srFig4: FigureDefinition = {
             ? `features separable from checkpoint step ${firstSeparable ?? '?'} on; final cos(W_L, ū_h) = ${fmt(cosFinal)} with ${mm.supportVectors.length} support vectors (feature margin γ̄_h = ${fmt(mm.margin)}).`
             : `the final last-hidden features are NOT linearly separable (some training point is misclassified), so no hard-margin SVM exists; the soft-margin variant is out of scope.`) +
           ` Train time ${fmt(run.seconds)} s (including SVMs at ${checkpoints.length} checkpoints).`,
+        figureVerdict('SR.5.2', () => checkSrFig4(cosFinal)),
       ],
       scale,
       `the hidden width ${WIDTH} → ${width}, the data ${MOONS.n} → ${n} points and the boundary grids ${GRID}×${GRID} → ${grid}×${grid}, ${SHADE_GRID}×${SHADE_GRID} → ${shadeGrid}×${shadeGrid}`,

@@ -63,6 +63,11 @@ export function fmt(x: number | null | undefined): string {
   return Number(x.toPrecision(3)).toString();
 }
 
+/** 1 − min_k ρ_k at a checkpoint: 0 when every layer is rank one (a vector layer's ρ_k is 1 always). */
+export function rankGap(c: { readonly normRatio: readonly number[] }): number {
+  return 1 - Math.min(...c.normRatio);
+}
+
 /** The first checkpoint step at which a predicate holds, or null. */
 export function firstStep<T extends { step: number }>(records: readonly T[], p: (r: T) => boolean): number | null {
   for (const r of records) if (p(r)) return r.step;
