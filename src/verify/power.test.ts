@@ -32,6 +32,8 @@ describe('powerMatrix', () => {
     { title: 'A.x twin: …', status: 'passed' },
     { title: 'B.y EXACT', status: 'passed' },
     { title: 'C.z MONO', status: 'failed' },
+    // skipped in this profile (thorough-only): ran nothing, so it must not count as failing
+    { title: 'A.x TREND thorough', status: 'skipped' },
   ];
   const rows = powerMatrix(['A.x', 'B.y', 'C.z', 'D.w'], clean, {
     'scale:1:1.01': [
@@ -41,6 +43,7 @@ describe('powerMatrix', () => {
     ],
     frozen: [
       { title: 'A.x INEQ', status: 'passed', meta: withFault('frozen') },
+      { title: 'A.x TREND thorough', status: 'skipped' },
       { title: 'B.y EXACT', status: 'passed' },
     ],
   });

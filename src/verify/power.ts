@@ -57,7 +57,8 @@ export function powerMatrix(
   byFault: Readonly<Record<string, readonly PowerTestResult[]>>,
 ): PowerRow[] {
   return ids.map((claimId) => {
-    const mine = (tests: readonly PowerTestResult[]) => tests.filter((t) => isMainTest(t.title, claimId));
+    // a test skipped in this profile (e.g. thorough-only) ran nothing: it neither passes, fails nor detects
+    const mine = (tests: readonly PowerTestResult[]) => tests.filter((t) => isMainTest(t.title, claimId) && t.status !== 'skipped' && t.status !== 'pending');
     const base = mine(clean);
     const cells: Record<string, PowerCell> = {};
     for (const [fault, tests] of Object.entries(byFault)) {
