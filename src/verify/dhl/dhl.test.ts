@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseSpec } from '../../spec/spec.js';
 import { Decided, factorizationData, factorizationSpec } from './factorization.js';
-import { caseClass, dataFor, datasetOf, dyadicWeights, HOMOGENEOUS, LINEAR, specOf, stepCase, stepOf } from './stepCase.js';
+import { CheckFailure } from '../checkFailure.js';
+import { caseClass, dataFor, datasetOf, dyadicWeights, HOMOGENEOUS, LINEAR, specOf, stepCase, stepOf, withinBound } from './stepCase.js';
 
 describe('DHL step cases', () => {
   test('drawn cases respect the constraints, replay as specs and record one step', () => {
@@ -58,5 +59,13 @@ describe('factorization as a trainer run', () => {
     expect(() => parseSpec(spec)).not.toThrow();
     expect(new Decided()).toBeInstanceOf(Error);
     expect(LINEAR.kind).toBe('linear');
+  });
+});
+
+describe('withinBound', () => {
+  test('passes at or below the bound and throws the named check above it', () => {
+    expect(withinBound('F2-step', 1, 'x')).toBe(true);
+    expect(() => withinBound('F2-step', 3, 'x')).toThrow(CheckFailure);
+    expect(() => withinBound('F2-step', Number.NaN, 'x')).toThrow(CheckFailure);
   });
 });

@@ -16,6 +16,7 @@ import { recordBalanceStep } from '../recordBalanceStep.js';
 import type { BalanceStep } from '../../tolerances/dhlStep.js';
 import type { GradientFault } from '../../trainer/brokenGradient.js';
 import type { GradientFn } from '../../trainer/gradient.js';
+import { failCheck } from '../checkFailure.js';
 
 export type LossName = 'logistic' | 'exponential' | 'squared' | 'expression';
 
@@ -135,3 +136,12 @@ export const HOMOGENEOUS: readonly Activation[] = [
 export const TANH: Activation = { kind: 'tanh' };
 
 export const SOFTPLUS: Activation = { kind: 'softplus' };
+
+/**
+ * Passes (returns true) when observed/bound ≤ 1, else throws the named CheckFailure, so a twin can assert which
+ * check caught its fault and by how much. `what` says what was compared, for the failure message.
+ */
+export function withinBound(check: string, ratio: number, what: string): true {
+  if (!(ratio <= 1)) failCheck(check, ratio, 1, `${what}: observed/bound ${ratio.toPrecision(4)}`);
+  return true;
+}
