@@ -97,11 +97,15 @@ function acceptedFailures(draws: number, claimed: number, level: number): number
   return k;
 }
 
+const INVARIANT_DRAWS = 20;
+
 /** The STAT over one seed's draws; each draw's f(T)/f(0) goes to the tracker; throws "band" when the binomial test rejects. */
 function bandStat(seed: number, gradient?: GradientFn, check = true, tracker?: RegimeTracker): { draws: number; failures: number; accepted: number } {
   let failures = 0;
-  for (const w of fc.sample(thm32Init, { seed, numRuns: THM32.draws })) {
-    const out = bandAndProgress(w, gradient, check);
+  for (const [i, w] of fc.sample(thm32Init, { seed, numRuns: THM32.draws }).entries()) {
+    // the invariant is deterministic per run and a faulty gradient breaks it on every run, so the first
+    // INVARIANT_DRAWS draws carry it (the TREND checks it on its runs too); the rest only feed the band's count
+    const out = bandAndProgress(w, gradient, check && i < INVARIANT_DRAWS);
     tracker?.run(out.progress <= PROGRESS, out.progress);
     if (!out.ok) failures++;
   }
@@ -179,7 +183,7 @@ describe('DHL.Thm3.2: rank one, small init', () => {
   test(
     claimTitle(
       'DHL.Thm3.2',
-      `STAT: log(‖u_t‖²/‖v_t‖²) stays in the band fixed at initialization and f(T) ≤ ${PROGRESS}·f(0), with probability ≥ ${THM32.claimed} (binomial test, level ${THM32.level}); F2 summed holds on every draw`,
+      `STAT: log(‖u_t‖²/‖v_t‖²) stays in the band fixed at initialization and f(T) ≤ ${PROGRESS}·f(0), with probability ≥ ${THM32.claimed} (binomial test, level ${THM32.level}); F2 summed holds on the first ${INVARIANT_DRAWS} draws`,
     ),
     () => {
       let seen: { draws: number; failures: number; accepted: number } | undefined;

@@ -148,20 +148,19 @@ export function balanceRun(
         }
         opts.observe?.(v, finalLoss);
         supGrad = Math.max(supGrad, v.gradSquared);
-        if (v.t < steps) {
+        // the invariants' bookkeeping (rounding sum, Σ η²Q) only when they are checked: unchecked runs stay cheap
+        if (v.t < steps && opts.check) {
           rounding += energyRoundingPerStep(v.weights, v.grads, v.eta, v.risk, maxDim, data.n);
-          if (opts.check) {
-            // Q += η²(G_1G_1ᵀ − G_2ᵀG_2) with G_1 (r × d0), G_2 (d2 × r)
-            const [G1, G2] = v.grads;
-            const e2 = v.eta * v.eta;
-            for (let i = 0; i < r; i++)
-              for (let j = 0; j < r; j++) {
-                let q = 0;
-                for (let k = 0; k < d0; k++) q += G1[i * d0 + k] * G1[j * d0 + k];
-                for (let k = 0; k < d2; k++) q -= G2[k * r + i] * G2[k * r + j];
-                Q[i * r + j] += e2 * q;
-              }
-          }
+          // Q += η²(G_1G_1ᵀ − G_2ᵀG_2) with G_1 (r × d0), G_2 (d2 × r)
+          const [G1, G2] = v.grads;
+          const e2 = v.eta * v.eta;
+          for (let i = 0; i < r; i++)
+            for (let j = 0; j < r; j++) {
+              let q = 0;
+              for (let k = 0; k < d0; k++) q += G1[i * d0 + k] * G1[j * d0 + k];
+              for (let k = 0; k < d2; k++) q -= G2[k * r + i] * G2[k * r + j];
+              Q[i * r + j] += e2 * q;
+            }
         }
       },
     });
