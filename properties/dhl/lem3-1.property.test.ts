@@ -13,13 +13,14 @@ import type { GradientFn } from '../../src/trainer/gradient.js';
 import type { ScheduleSpec } from '../../src/trainer/schedule.js';
 import { assertClaim, findCounterexample } from '../../src/verify/claimProperty.js';
 import { horizon, runs, testTimeout } from '../../src/verify/profile.js';
-import { binomialUpperTail, seedArbitrary } from '../../src/verify/statistics.js';
+import { seedArbitrary } from '../../src/verify/statistics.js';
 import { failCheck } from '../../src/verify/checkFailure.js';
 import { trainerGradient } from '../../src/verify/fault.js';
 import { RegimeTracker } from '../../src/verify/regime.js';
 import { svd } from '../../src/linalg/singularValues.js';
 import { factorizationSpec } from '../../src/verify/dhl/factorization.js';
 import { twinFaults } from '../../src/verify/dhl/stepCase.js';
+import { acceptedFailures } from '../../src/verify/dhl/acceptedFailures.js';
 import { type BalanceRun, balanceRun } from '../../src/verify/dhl/balanceRun.js';
 
 /** Explicit timeouts for the slower properties: ~10× their time on a loaded 2-core machine (≤ 1.2 s), scaled as testTimeout says. */
@@ -105,13 +106,6 @@ const lem31Schedule = (delta: number): ScheduleSpec => ({ kind: 'decaying', eta0
 /** The ε-event alone (the ablations break the step rule and look only at the imbalance). */
 const lem31Event = (schedule: ScheduleSpec, gradient?: GradientFn) => (w: Weights) =>
   balanceRun(w, LEM31.target, schedule, LEM31.steps, { gradient, stopAbove: LEM31.epsilon }).maxImbalance < LEM31.epsilon;
-
-/** The largest failure count the one-sided binomial test accepts at the level (so a count above it rejects). */
-function acceptedFailures(draws: number, claimed: number, level: number): number {
-  let k = 0;
-  while (k < draws && binomialUpperTail(draws, 1 - claimed, k + 1) >= level) k++;
-  return k;
-}
 
 interface Lem31Stat {
   readonly draws: number;

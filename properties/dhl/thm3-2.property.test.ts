@@ -12,10 +12,11 @@ import { brokenGradient } from '../../src/trainer/brokenGradient.js';
 import type { GradientFn } from '../../src/trainer/gradient.js';
 import { assertClaim, findCounterexample } from '../../src/verify/claimProperty.js';
 import { horizon, runs, testTimeout } from '../../src/verify/profile.js';
-import { binomialUpperTail, fallingTrend, seedArbitrary, type TrendResult } from '../../src/verify/statistics.js';
+import { fallingTrend, seedArbitrary, type TrendResult } from '../../src/verify/statistics.js';
 import { failCheck } from '../../src/verify/checkFailure.js';
 import { trainerGradient } from '../../src/verify/fault.js';
 import { balanceRun } from '../../src/verify/dhl/balanceRun.js';
+import { acceptedFailures } from '../../src/verify/dhl/acceptedFailures.js';
 import { RegimeTracker } from '../../src/verify/regime.js';
 import { Decided } from '../../src/verify/dhl/factorization.js';
 
@@ -88,13 +89,6 @@ function bandAndProgress(w: Weights, gradient?: GradientFn, check = true): { ok:
   // a run stopped on leaving the band reports the loss it had reached then
   const progress = losses[losses.length - 1] / losses[0];
   return { ok: logRatios.length === THM32.steps + 1 && logRatios.every((l) => inBand(l, logRatios[0])) && progress <= PROGRESS, progress };
-}
-
-/** The largest failure count the one-sided binomial test accepts at the level (a count above it rejects). */
-function acceptedFailures(draws: number, claimed: number, level: number): number {
-  let k = 0;
-  while (k < draws && binomialUpperTail(draws, 1 - claimed, k + 1) >= level) k++;
-  return k;
 }
 
 const INVARIANT_DRAWS = 20;

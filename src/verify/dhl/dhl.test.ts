@@ -3,6 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { parseSpec } from '../../spec/spec.js';
 import { Decided, factorizationData, factorizationSpec } from './factorization.js';
 import { CheckFailure } from '../checkFailure.js';
+import { binomialUpperTail } from '../statistics.js';
+import { acceptedFailures } from './acceptedFailures.js';
 import { caseClass, dataFor, datasetOf, dyadicWeights, HOMOGENEOUS, LINEAR, specOf, stepCase, stepOf, withinBound } from './stepCase.js';
 
 describe('DHL step cases', () => {
@@ -67,5 +69,16 @@ describe('withinBound', () => {
     expect(withinBound('F2-step', 1, 'x')).toBe(true);
     expect(() => withinBound('F2-step', 3, 'x')).toThrow(CheckFailure);
     expect(() => withinBound('F2-step', Number.NaN, 'x')).toThrow(CheckFailure);
+  });
+});
+
+describe('acceptedFailures', () => {
+  test('is the last count the binomial test accepts', () => {
+    const k = acceptedFailures(200, 0.9, 0.01);
+    expect(binomialUpperTail(200, 0.1, k)).toBeGreaterThanOrEqual(0.01);
+    expect(binomialUpperTail(200, 0.1, k + 1)).toBeLessThan(0.01);
+    // mean 20 failures, sd ≈ 4.2: the 1 % tail starts near 31
+    expect(k).toBe(30);
+    expect(acceptedFailures(200, 0.5, 0.01)).toBe(116);
   });
 });
