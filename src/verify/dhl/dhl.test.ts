@@ -4,6 +4,7 @@ import { parseSpec } from '../../spec/spec.js';
 import { Decided, factorizationData, factorizationSpec } from './factorization.js';
 import { CheckFailure } from '../checkFailure.js';
 import { binomialUpperTail } from '../statistics.js';
+import { brokenGradient } from '../../trainer/brokenGradient.js';
 import { acceptedFailures } from './acceptedFailures.js';
 import { caseClass, dataFor, datasetOf, dyadicWeights, HOMOGENEOUS, LINEAR, specOf, stepCase, stepOf, withinBound } from './stepCase.js';
 
@@ -80,5 +81,16 @@ describe('acceptedFailures', () => {
     // mean 20 failures, sd ≈ 4.2: the 1 % tail starts near 31
     expect(k).toBe(30);
     expect(acceptedFailures(200, 0.5, 0.01)).toBe(116);
+  });
+});
+
+describe('recordStep', () => {
+  test('the η²-term uses the exact gradient whatever the trainer stepped with', () => {
+    const [c] = fc.sample(stepCase({ activations: [LINEAR] }), { seed: 3, numRuns: 1 });
+    const exact = stepOf(c);
+    const frozen = stepOf(c, brokenGradient({ kind: 'frozen' }));
+    expect(frozen.grads.map((G) => Array.from(G))).toEqual(exact.grads.map((G) => Array.from(G)));
+    // the frozen trainer did not move
+    expect(frozen.after.map((W) => Array.from(W))).toEqual(frozen.before.map((W) => Array.from(W)));
   });
 });
