@@ -168,6 +168,8 @@ export const claims: readonly Claim[] = [
       { breaks: 'homogeneous', expect: 'first-order change of ‖a‖² − ‖b‖² (tanh, softplus)' },
       { breaks: 'equalSteps', expect: 'per-layer step sizes: first-order change of ‖a‖² − ‖b‖²' },
     ],
+    regime:
+      'none needed: an exact one-step identity, informative at every drawn point (a 1 % error in one layer’s gradient breaks it by ≥ 1e5× its rounding bound)',
   },
   {
     id: 'DHL.Cor2.1',
@@ -177,6 +179,8 @@ export const claims: readonly Claim[] = [
     hypotheses: ['homogeneous'],
     property: 'properties/dhl/cor2-1.property.test.ts',
     ablations: [],
+    regime:
+      'none needed: an exact one-step identity, informative at every drawn point (a 1 % error in one layer’s gradient breaks it by ≥ 1e5× its rounding bound)',
   },
   {
     id: 'DHL.Thm2.2',
@@ -186,6 +190,8 @@ export const claims: readonly Claim[] = [
     hypotheses: ['linear'],
     property: 'properties/dhl/thm2-2.property.test.ts',
     ablations: [{ breaks: 'linear', expect: 'tanh between layers: one-step residual O(η), not O(η²)' }],
+    regime:
+      'flow: the budget from the flow’s delivered accuracy is ≤ 0.1 × the first-order drift a 1 % error in G_1 would add (all runs at τ = 1e-12; the budget still sits 2e4–1e6× above the observed drift, which DOP853 keeps near rounding). Halving: D moves and the derived band around 1/2 is ≤ 1/4 at some h ≥ 2^−14; the band rests on worst-case smoothness and sits 4–5 orders above the observed |r − 1/2|, so only about half the cases reach it (asserted share 1/2); 80 % would need h ≈ 2^−22, ≈ 5·10⁵ steps a run at τ = 1/8',
   },
   {
     id: 'DHL.MF',
@@ -195,15 +201,20 @@ export const claims: readonly Claim[] = [
     hypotheses: ['linear'],
     property: 'properties/dhl/mf.property.test.ts',
     ablations: [],
+    regime: 'none needed: an exact one-step identity (zero residual in rationals), informative at every drawn point',
   },
   {
     id: 'DHL.Lem3.1',
     paper: 'DHL',
-    statement: 'decaying step η_t = c(t+1)^{−(1/2+δ)}: drift ≤ c²(1 + 1/(2δ))·sup‖∇f‖², and < ε w.h.p. for small init',
+    statement:
+      'decaying step η_t = c(t+1)^{−(1/2+δ)}: drift ≤ c²(1 + 1/(2δ))·sup‖∇f‖², and < ε w.h.p. for small init while GD converges to a bounded global minimum',
     checks: ['INEQ', 'STAT'],
     hypotheses: ['decayingStep', 'smallInit'],
     property: 'properties/dhl/lem3-1.property.test.ts',
+    tolerance: 'src/tolerances/dhl.ts',
     ablations: [{ breaks: 'decayingStep', expect: 'δ = 0 or a large constant step: imbalance grows past ε' }],
+    regime:
+      'GD converged balanced: f(T) ≤ 1e-3·f(0), sup_t ‖UᵀU − VᵀV‖_F < 0.05 and sup_t ‖U‖_F² + ‖V‖_F² ≤ 4‖M*‖_* (twice a balanced minimum’s), for ≥ 80 % of runs at T = 400 with small init (σ ≤ 0.05) and δ ∈ {1/8, 1/4}; a run that never moves keeps its balance trivially. δ = 1/2 converges only like T^{−2cσ_min(M*)} and would need ≈ 10⁶ steps, so it is not drawn',
   },
   {
     id: 'DHL.Thm3.2',
@@ -212,7 +223,10 @@ export const claims: readonly Claim[] = [
     checks: ['STAT', 'TREND'],
     hypotheses: ['smallInit', 'smallStep'],
     property: 'properties/dhl/thm3-2.property.test.ts',
+    tolerance: 'src/tolerances/dhl.ts',
     ablations: [],
+    regime:
+      'f(T) ≤ 1e-3·f(0) at T = 600 (GD escaped the small init and fitted M*): only then does the band on log(‖u‖²/‖v‖²) say anything; ≥ 80 % of the STAT draws',
   },
   {
     id: 'ACH.Thm1',
@@ -222,6 +236,8 @@ export const claims: readonly Claim[] = [
     hypotheses: ['balanced', 'linear'],
     property: 'properties/ach/thm1.property.test.ts',
     ablations: [{ breaks: 'balanced', expect: 'discrepancy of order ‖D(0)‖' }],
+    regime:
+      'none needed: an exact identity at balanced points (a 1 % error in G_1 breaks it by ≥ 1e8× its tolerance); the GD quartering is informative where its band is ≤ 1/8 (98 of 100 cases)',
   },
   // Radhakrishnan, Nichani, Bernstein & Uhler
   {

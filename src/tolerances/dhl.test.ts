@@ -4,7 +4,7 @@ import { logistic } from '../losses/logistic.js';
 import { squared, type Loss } from '../losses/loss.js';
 import { networkFromArrays, type Network } from '../network/network.js';
 import { balanceStepRatio, layerSumStepRatio, type BalanceStep } from './dhlStep.js';
-import { energyBoundRatio, flowDriftRatio, halvingDeviationRatio } from './dhl.js';
+import { energyBoundRatios, energyIdentityRatio, flowDriftRatio, halvingDeviationRatio } from './dhl.js';
 import { gamma, UNIT_ROUNDOFF } from './rounding.js';
 import { recordBalanceStep } from '../verify/recordBalanceStep.js';
 
@@ -92,9 +92,19 @@ describe('balancedness tolerances', () => {
 
   test('energy budget: drift ≤ S ≤ c²(1 + 1/(2δ)) sup‖∇R‖²', () => {
     const ok = { drift: 0.01, energy: 0.02, rounding: 0, steps: 100, c: 0.5, delta: 0.25, supGradSquared: 1 };
-    expect(energyBoundRatio(ok)).toBeCloseTo(0.5, 12);
-    expect(energyBoundRatio({ ...ok, drift: 0.03 })).toBeGreaterThan(1);
-    expect(energyBoundRatio({ ...ok, energy: 0.76, drift: 0 })).toBeGreaterThan(1);
+    expect(energyBoundRatios(ok).drift).toBeCloseTo(0.5, 12);
+    // budget 0.25·(1 + 2)·1 = 0.75
+    expect(energyBoundRatios(ok).budget).toBeCloseTo(0.02 / 0.75, 12);
+    expect(energyBoundRatios({ ...ok, drift: 0.03 }).drift).toBeGreaterThan(1);
+    expect(energyBoundRatios({ ...ok, energy: 0.76, drift: 0 }).budget).toBeGreaterThan(1);
+  });
+
+  test('energy identity: rounding-sized residuals pass, a first-order residual fails by orders of magnitude', () => {
+    const e = { residual: 0, rounding: 1e-15, energy: 0.3, steps: 300, maxDim: 4, operands: 3 };
+    expect(energyIdentityRatio(e)).toBe(0);
+    expect(energyIdentityRatio({ ...e, residual: 1e-15 })).toBeLessThan(1);
+    // 1 % of a drift of order 1: what G_1 × 1.01 leaves behind
+    expect(energyIdentityRatio({ ...e, residual: 0.01 })).toBeGreaterThan(1e10);
   });
 
   test('flow drift ratio scales inversely with the tolerance', () => {

@@ -172,17 +172,44 @@ export function energyRoundingPerStep(
 }
 
 /**
- * Both inequalities of DHL.Lem3.1 as one ratio (the larger of the two):
- * (1) drift ≤ S(t) by F2 (‖Δ_k‖_F ≤ Σ η²(‖G_k‖² + ‖G_{k+1}‖²) ≤ S because both
+ * The two inequalities of DHL.Lem3.1, each as observed/bound:
+ * drift: ‖Δ(t)‖ ≤ S(t) by F2 (‖Δ_k‖_F ≤ Σ η²(‖G_k‖² + ‖G_{k+1}‖²) ≤ S because both
  *     η²-terms are PSD), up to the accumulated rounding and S's own summation
  *     error γ_{steps+1}·S;
- * (2) S(t) ≤ Σ_τ c²(τ+1)^{−(1+2δ)}·sup‖∇R‖² ≤ c²(1 + ∫_1^∞ s^{−1−2δ}ds)·sup‖∇R‖²
+ * budget: S(t) ≤ Σ_τ c²(τ+1)^{−(1+2δ)}·sup‖∇R‖² ≤ c²(1 + ∫_1^∞ s^{−1−2δ}ds)·sup‖∇R‖²
  *     = c²(1 + 1/(2δ))·sup‖∇R‖², up to the same summation error.
  */
-export function energyBoundRatio(b: EnergyBudget): number {
+export function energyBoundRatios(b: EnergyBudget): { drift: number; budget: number } {
   const sum = gamma(b.steps + 2);
-  const first = quotient(b.drift, b.energy * (1 + sum) + b.rounding);
   const budget = b.c * b.c * (1 + 1 / (2 * b.delta)) * b.supGradSquared;
-  const second = quotient(b.energy, budget * (1 + sum) ** 2);
-  return Math.max(first, second);
+  return { drift: quotient(b.drift, b.energy * (1 + sum) + b.rounding), budget: quotient(b.energy, budget * (1 + sum) ** 2) };
+}
+
+export interface EnergyIdentity {
+  /** ‖(D(t) − D(0)) − Σ_{τ<t} η_τ²Q_τ‖_F with Q = G_1G_1ᵀ − G_2ᵀG_2 as computed from the trainer's gradients */
+  readonly residual: number;
+  /** Σ over steps of energyRoundingPerStep, plus the rounding of the two D evaluations */
+  readonly rounding: number;
+  /** S(t) = Σ η_τ²‖∇R‖² as the trainer accumulated it */
+  readonly energy: number;
+  readonly steps: number;
+  /** the longest inner product of a Q evaluation (max layer dimension) */
+  readonly maxDim: number;
+  /** ‖D(t)‖_F + ‖D(0)‖_F + ‖Σ η²Q‖_F: the operands of the two subtractions forming the residual */
+  readonly operands: number;
+}
+
+/**
+ * The proof's own invariant behind DHL.Lem3.1 (F2 summed over the run): D(t) − D(0) = Σ_{τ<t} η_τ²Q_τ exactly, so
+ * the computed residual is rounding only: (i) the per-step rounding of the update and of the first-order
+ * cancellation (energyRoundingPerStep, terms (c)–(d) of balanceStepResiduals) and the two D evaluations, passed in as
+ * `rounding`; (ii) each computed η²Q is within η²γ_{m+3}‖|G||G|ᵀ + |H|ᵀ|H|‖_F ≤ γ_{m+3}·η²‖∇R‖² of the exact one,
+ * ≤ γ_{m+3}·S over the run; (iii) summing t of them adds ≤ γ_t·Σ‖η²Q‖_F ≤ γ_t·S; S as accumulated is within a
+ * factor (1 + γ_{t+2}) of the exact sum; (iv) the two subtractions, γ_2·operands. Any first-order error in a layer's
+ * gradient (G_1 × (1 + ε)) adds −εη(G_1W_1ᵀ + W_1G_1ᵀ) per step, which sums to about ε‖W_1W_1ᵀ(t) − W_1W_1ᵀ(0)‖:
+ * far above this bound.
+ */
+export function energyIdentityRatio(e: EnergyIdentity): number {
+  const bound = e.rounding + (gamma(e.maxDim + 3) + gamma(e.steps + 1)) * (1 + gamma(e.steps + 2)) * e.energy + gamma(2) * e.operands;
+  return quotient(e.residual, bound);
 }

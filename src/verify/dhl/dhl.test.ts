@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseSpec } from '../../spec/spec.js';
 import { Decided, factorizationData, factorizationSpec } from './factorization.js';
-import { caseClass, dataFor, datasetOf, dyadicWeights, HOMOGENEOUS, LINEAR, specOf, stepCase, stepOf } from './stepCase.js';
+import { CheckFailure } from '../checkFailure.js';
+import { binomialUpperTail } from '../statistics.js';
+import { brokenGradient } from '../../trainer/brokenGradient.js';
+import { acceptedFailures } from './acceptedFailures.js';
+import { caseClass, dataFor, datasetOf, dyadicWeights, HOMOGENEOUS, LINEAR, specOf, stepCase, stepOf, withinBound } from './stepCase.js';
 
 describe('DHL step cases', () => {
   test('drawn cases respect the constraints, replay as specs and record one step', () => {
@@ -58,5 +62,35 @@ describe('factorization as a trainer run', () => {
     expect(() => parseSpec(spec)).not.toThrow();
     expect(new Decided()).toBeInstanceOf(Error);
     expect(LINEAR.kind).toBe('linear');
+  });
+});
+
+describe('withinBound', () => {
+  test('passes at or below the bound and throws the named check above it', () => {
+    expect(withinBound('F2-step', 1, 'x')).toBe(true);
+    expect(() => withinBound('F2-step', 3, 'x')).toThrow(CheckFailure);
+    expect(() => withinBound('F2-step', Number.NaN, 'x')).toThrow(CheckFailure);
+  });
+});
+
+describe('acceptedFailures', () => {
+  test('is the last count the binomial test accepts', () => {
+    const k = acceptedFailures(200, 0.9, 0.01);
+    expect(binomialUpperTail(200, 0.1, k)).toBeGreaterThanOrEqual(0.01);
+    expect(binomialUpperTail(200, 0.1, k + 1)).toBeLessThan(0.01);
+    // mean 20 failures, sd ≈ 4.2: the 1 % tail starts near 31
+    expect(k).toBe(30);
+    expect(acceptedFailures(200, 0.5, 0.01)).toBe(116);
+  });
+});
+
+describe('recordStep', () => {
+  test('the η²-term uses the exact gradient whatever the trainer stepped with', () => {
+    const [c] = fc.sample(stepCase({ activations: [LINEAR] }), { seed: 3, numRuns: 1 });
+    const exact = stepOf(c);
+    const frozen = stepOf(c, brokenGradient({ kind: 'frozen' }));
+    expect(frozen.grads.map((G) => Array.from(G))).toEqual(exact.grads.map((G) => Array.from(G)));
+    // the frozen trainer did not move
+    expect(frozen.after.map((W) => Array.from(W))).toEqual(frozen.before.map((W) => Array.from(W)));
   });
 });

@@ -10,12 +10,13 @@ import { expressionLoss } from '../../losses/expressionLoss.js';
 import { logistic } from '../../losses/logistic.js';
 import { squared, type Loss } from '../../losses/loss.js';
 import type { Activation } from '../../network/activation.js';
-import { networkFromArrays } from '../../network/network.js';
+import { type Network, networkFromArrays } from '../../network/network.js';
 import type { SpecInput } from '../../spec/spec.js';
 import { recordBalanceStep } from '../recordBalanceStep.js';
 import type { BalanceStep } from '../../tolerances/dhlStep.js';
 import type { GradientFault } from '../../trainer/brokenGradient.js';
-import type { GradientFn } from '../../trainer/gradient.js';
+import { createWorkspace, riskAndGradient, zerosLike, type GradientFn } from '../../trainer/gradient.js';
+import { failCheck } from '../checkFailure.js';
 
 export type LossName = 'logistic' | 'exponential' | 'squared' | 'expression';
 
@@ -112,8 +113,24 @@ export function specOf(c: StepCase, steps = 1): SpecInput {
   };
 }
 
+/**
+ * One step by the trainer (with `gradient`, default exact), recorded for the F2/F4 bounds. The η²-term of the identity
+ * is the TRUE gradients' (the claims are about ∂R/∂W_k), so `grads` is the exact gradient at W(t), not the one the
+ * trainer stepped with: the two coincide for the exact trainer, and a trainer that steps with anything else (a 1 %
+ * error, or no step at all) leaves a residual the identity does not predict. The bound's terms that use `grads`
+ * (the update's rounding, η²|Q|) only grow where the trainer's gradient was smaller, so the check stays sound.
+ */
+export function recordStep(net: Network, data: Dataset, loss: Loss, eta: number, gradient?: GradientFn): BalanceStep {
+  const step = recordBalanceStep(net, data, loss, eta, gradient);
+  if (gradient === undefined || gradient === riskAndGradient) return step;
+  const ws = createWorkspace(net.dims, data.n);
+  const grads = zerosLike(net);
+  riskAndGradient(ws, { ...net, weights: step.before.map((W) => W.slice()) }, data, loss, grads);
+  return { ...step, grads };
+}
+
 export function stepOf(c: StepCase, gradient?: GradientFn): BalanceStep {
-  return recordBalanceStep(networkFromArrays(c.weights, c.activation), datasetOf(c), losses[c.loss], c.eta, gradient);
+  return recordStep(networkFromArrays(c.weights, c.activation), datasetOf(c), losses[c.loss], c.eta, gradient);
 }
 
 export const twinFaults: readonly GradientFault[] = [
@@ -135,3 +152,12 @@ export const HOMOGENEOUS: readonly Activation[] = [
 export const TANH: Activation = { kind: 'tanh' };
 
 export const SOFTPLUS: Activation = { kind: 'softplus' };
+
+/**
+ * Passes (returns true) when observed/bound ≤ 1, else throws the named CheckFailure, so a twin can assert which
+ * check caught its fault and by how much. `what` says what was compared, for the failure message.
+ */
+export function withinBound(check: string, ratio: number, what: string): true {
+  if (!(ratio <= 1)) failCheck(check, ratio, 1, `${what}: observed/bound ${ratio.toPrecision(4)}`);
+  return true;
+}
