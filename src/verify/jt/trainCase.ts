@@ -39,6 +39,8 @@ export interface TrainCaseConstraints {
   readonly minDim?: number;
   readonly maxSamples?: number;
   readonly maxDim?: number;
+  /** the data's planted margin is above this (separableDataset's minMargin; default 1/16) */
+  readonly minMargin?: number;
   /** the loss JT.A2 is checked with */
   readonly loss: MarginLoss;
 }
@@ -51,7 +53,12 @@ export interface TrainCaseConstraints {
  * shrunk ones included, satisfies the hypotheses.
  */
 export function trainCase(c: TrainCaseConstraints): fc.Arbitrary<TrainCase> {
-  return separableDataset({ minDim: c.minDim ?? 1, maxDim: c.maxDim ?? 3, maxSamples: c.maxSamples ?? 8 })
+  return separableDataset({
+    minDim: c.minDim ?? 1,
+    maxDim: c.maxDim ?? 3,
+    maxSamples: c.maxSamples ?? 8,
+    ...(c.minMargin === undefined ? {} : { minMargin: c.minMargin }),
+  })
     .chain((data) =>
       architecture({ minDepth: 2, maxDepth: c.maxDepth, maxWidth: 3, minInputDim: data.x[0].length, maxInputDim: data.x[0].length }).chain((arch) =>
         fc
