@@ -49,6 +49,17 @@ export const claims: readonly Claim[] = [
     ablations: [],
   },
   {
+    id: 'JT.A3',
+    paper: 'JT',
+    statement: "ℓ' is β-Lipschitz and |ℓ'| ≤ G: logistic β = 1/4, G = 1; exponential on [u₀, ∞) β = G = e^{−u₀}",
+    checks: ['INEQ'],
+    hypotheses: [],
+    property: 'properties/jt/a3-loss-constants.property.test.ts',
+    ablations: [],
+    source: 'Assumption 3',
+    regime: 'pointwise: every sampled pair (u, v) is in scope; pairs are drawn near where ℓ″ is largest so the difference quotient approaches β',
+  },
+  {
     id: 'JT.Thm1-risk',
     paper: 'JT',
     statement: 'R(W(t)) → 0: descent inequality at every A4 step and S(t) ≤ 2(R(0) − R(t))',
