@@ -11,6 +11,10 @@ import { datasetFromArrays, signedSamples } from '../../src/data/dataset.js';
 import { logistic } from '../../src/losses/logistic.js';
 import { squared, type MarginLoss } from '../../src/losses/loss.js';
 import { maxMarginDirection } from '../../src/maxMargin/maxMargin.js';
+import { bumpStall, logisticBump } from '../../src/losses/logisticBump.js';
+import type { SpecInput } from '../../src/spec/spec.js';
+import { createWorkspace, riskAndGradient, zerosLike, type GradientFn } from '../../src/trainer/gradient.js';
+import { sumOfSquares } from '../../src/linalg/sumOfSquares.js';
 import { frobenius } from '../../src/linalg/norms.js';
 import { descentAllowance, gradientRounding, riskRounding, updateRounding } from '../../src/tolerances/jtRounding.js';
 import { createSegmentScratch, secondOrderAllowance, segmentCurvature } from '../../src/tolerances/descent.js';
@@ -18,7 +22,6 @@ import { energyBudget, energyRounding } from '../../src/tolerances/jt.js';
 import { norm2 } from '../../src/linalg/dense.js';
 import { gamma } from '../../src/tolerances/rounding.js';
 import { brokenGradient, faultName } from '../../src/trainer/brokenGradient.js';
-import type { GradientFn } from '../../src/trainer/gradient.js';
 import { gradientDescent } from '../../src/trainer/gradientDescent.js';
 import { jiTelgarskySmoothness, type ScheduleSpec } from '../../src/trainer/schedule.js';
 import { assertClaim, findCounterexample } from '../../src/verify/claimProperty.js';
@@ -362,6 +365,23 @@ describe('JT.Thm1-risk: R(W(t)) → 0 under the A4 step', () => {
   );
 });
 
+/** The A1 ablation's loss: logistic + e^{−(u−2)²}, stalling at u* ≈ 0.56 (src/losses/logisticBump.ts). */
+const BUMP = logisticBump({ epsilon: 1, center: 2 });
+const BUMP_STEPS = 2048;
+
+function bumpSpec(c: TrainCase, steps: number): SpecInput {
+  return { ...specOf(c, 'logistic', A4, steps), loss: { expression: BUMP.expression, lipschitz: BUMP.lipschitz } };
+}
+
+/** y_i f(x_i) at W(0). */
+function initialMargins(c: TrainCase): number[] {
+  const net = networkOf(c);
+  const data = dataOf(c);
+  const ws = createWorkspace(net.dims, data.n);
+  riskAndGradient(ws, net, data, logistic, zerosLike(net));
+  return [...ws.margins];
+}
+
 /** Thm1-risk's finite consequence "R(T) < ℓ(0)/n by the horizon" (every point classified). */
 function riskFallsBelowLevel(c: TrainCase, loss: MarginLoss, schedule: ScheduleSpec, steps: number): boolean {
   const data = dataOf(c);
@@ -436,11 +456,58 @@ describe('JT ablations (CLAIMS §7)', () => {
   }
 
   {
-    const ab = ablationTest('JT.Thm1-risk', 'JT.A1');
+    const ab = ablationTest('JT.Thm1-risk', 'JT.A1', 'logistic plus a Gaussian bump e^{−(u−2)²}: the iterate stalls where ℓ′ = 0');
     test(
       ab.title,
       () => {
-        // squared loss ½(f − y)² on ±1 labels (no A4 constants exist: a constant step 1/8); MONO of JT.Thm1-norms
+        // A1 alone: ℓ = logistic + e^{−(u−2)²} is positive, smooth and → 0, keeps A3 (declared β = 2.25, G = 1.875, so
+        // the A4 step exists), and the cases satisfy A2 for it and are separable — only "ℓ' < 0" fails, on (0.56, ≈2.5)
+        // Inits with every margin ≥ 1/8 (a subset of A2's R(W(0)) < ℓ(0)): away from the saddle at W = 0, where a run
+        // stalls under any loss, the only thing that stops the margins is ℓ' = 0 at u* ≈ 0.56
+        const cases = trainCase({ maxDepth: 2, maxDim: 2, maxSamples: 4, minMargin: 1 / 4, loss: BUMP }).filter((c) =>
+          initialMargins(c).every((m) => m >= 1 / 8),
+        );
+        const found = findCounterexample(
+          'JT.Thm1-risk',
+          fc.property(cases, (c) => riskFallsBelowLevel(c, BUMP, A4, BUMP_STEPS)),
+          { numRuns: runs(50), label: ab.label, toSpec: ([c]) => bumpSpec(c, BUMP_STEPS) },
+        );
+        const [c] = found.counterexample;
+        const data = dataOf(c);
+        expect(jtA1(BUMP).holds).toBe(false);
+        expect(jtA2(networkOf(c), data, BUMP).holds).toBe(true);
+        expect(jtA3(BUMP).holds).toBe(true);
+        // the stall: the run ends at a stationary point with the risk still above ℓ(0)/n, every margin below the bump
+        const ws = createWorkspace(networkOf(c).dims, data.n);
+        const end = gradientDescent({ network: networkOf(c), data, loss: BUMP, schedule: A4, steps: BUMP_STEPS });
+        const grads = zerosLike(end.network);
+        const risk = riskAndGradient(ws, end.network, data, BUMP, grads);
+        const gradNorm = Math.sqrt(grads.reduce((s, G) => s + sumOfSquares(G), 0));
+        const margins = [...ws.margins];
+        const stall = bumpStall(BUMP, 2)!;
+        expect(risk).toBeGreaterThanOrEqual(BUMP.value(0) / data.n);
+        // every margin is stuck on the rising side of the bump, below its crest, and some margin sits at ℓ' ≈ 0
+        expect(Math.max(...margins)).toBeLessThan(2);
+        expect(Math.max(...margins.map((m) => BUMP.derivative(m)))).toBeGreaterThan(-0.05);
+        // control: with JT.A1 restored (the plain logistic loss, same case, same horizon) R falls below ℓ(0)/n
+        expect(riskFallsBelowLevel(c, logistic, A4, BUMP_STEPS)).toBe(true);
+        console.log(
+          `JT.Thm1-risk ${ab.label}: after ${BUMP_STEPS} steps R=${risk.toPrecision(4)} ≥ ℓ(0)/n=${(BUMP.value(0) / data.n).toPrecision(4)}, ‖∇R‖=${gradNorm.toExponential(2)}, ` +
+            `margins ${margins.map((m) => m.toFixed(3)).join(', ')} (ℓ' = 0 at u*=${stall.toFixed(4)}); the logistic loss on the same case gets below ℓ(0)/n`,
+        );
+      },
+      // the first test to read the stored case parses its expression loss: mathjs loads (≈ 1 s CPU) unless loaded already
+      timeout(4000, false),
+    );
+  }
+
+  {
+    const ab = ablationTest('JT.Thm1-risk', 'JT.A1', 'loudly, squared loss on ±1 labels (breaks A2–A4 as well): norms stay bounded');
+    test(
+      ab.title,
+      () => {
+        // the loud variant: squared loss ½(f − y)² on ±1 labels (no A4 constants exist: a constant step 1/8), which is
+        // not a margin loss at all, so A2–A4 go with A1 (explain marks them all); MONO of JT.Thm1-norms
         const cases = separableDataset({ maxDim: 2, maxSamples: 4 }).chain((ds) =>
           architecture({ minDepth: 2, maxDepth: 3, maxWidth: 2, minInputDim: ds.x[0].length, maxInputDim: ds.x[0].length }).chain((arch) =>
             gaussianInit(arch, { scale: 1 }).map((weights): TrainCase => ({ x: ds.x, y: ds.y.map((v) => (v > 0 ? 1 : -1)), weights })),

@@ -69,7 +69,11 @@ export const claims: readonly Claim[] = [
     ablations: [
       { breaks: 'separable', expect: 'risk bounded away from 0 (XOR, two moons)' },
       { breaks: 'JT.A2', expect: 'the JT.A2-necessary example: iterate goes to the saddle, R → ℓ(0)' },
-      { breaks: 'JT.A1', expect: 'squared loss on ±1 labels: norms stay bounded, no rank-one limit' },
+      {
+        breaks: 'JT.A1',
+        expect:
+          "a positive smooth margin loss → 0 that is not decreasing (logistic plus a Gaussian bump; A2, A3 kept): the iterate stalls where ℓ' = 0, risk bounded away from 0; loudly, squared loss on ±1 labels: norms stay bounded",
+      },
       { breaks: 'JT.A4', expect: 'a constant step far above 1/β(R): a step where the risk rises' },
     ],
   },
