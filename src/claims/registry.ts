@@ -66,6 +66,11 @@ export const claims: readonly Claim[] = [
     checks: ['INEQ', 'MONO', 'TREND'],
     hypotheses: ['JT.A1', 'JT.A2', 'JT.A3', 'JT.A4', 'separable'],
     property: 'properties/jt/thm1-risk.property.test.ts',
+    regime:
+      'R < ℓ(0)/n (so every margin is positive) at the last checkpoint, a run stopping one doubling after it got there: the ' +
+      'asymptotic state the theorem is about, where the A4 step is small and the second-order descent check is sharpest. ' +
+      'Default profile: data margin γ̄ > 1/4, cap 8,192 steps (depth 3 needs ≤ 7,700 there); the suite-wide γ̄ > 1/16 needs ' +
+      'up to 21,400 steps at depth 3 (median 6,100), so it runs in the thorough profile (cap 81,920)',
     ablations: [
       { breaks: 'separable', expect: 'risk bounded away from 0 (XOR, two moons)' },
       { breaks: 'JT.A2', expect: 'the JT.A2-necessary example: iterate goes to the saddle, R → ℓ(0)' },
@@ -84,6 +89,9 @@ export const claims: readonly Claim[] = [
     checks: ['EXACT', 'MONO'],
     hypotheses: ['JT.A1', 'JT.A2', 'separable'],
     property: 'properties/jt/thm1-norms.property.test.ts',
+    regime:
+      'every margin positive beyond rounding at some step within 4,096: from there F3 makes every layer norm grow at every ' +
+      'step, so MONO binds; the run goes on for as long as it took to get there, and at least 1,024 steps',
     ablations: [],
   },
   {

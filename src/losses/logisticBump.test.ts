@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { jtA1, jtA3 } from '../assumptions/index.js';
+import { parseSpec } from '../spec/spec.js';
 import { expressionLoss } from './expressionLoss.js';
 import { logistic } from './logistic.js';
 import { bumpStall, logisticBump } from './logisticBump.js';
@@ -35,6 +36,19 @@ describe('logisticBump', () => {
     // a local minimum whose value exceeds ℓ(0)/2: two samples stuck there keep R above ℓ(0)/n
     expect(bump.value(stall)).toBeGreaterThan(bump.value(0) / 2);
     expect(bumpStall(logisticBump({ epsilon: 1e-3, center: 2 }), 2)).toBeNull();
+  });
+
+  test('a spec carries it as an expression with declared constants, which the JT.A4 step needs', () => {
+    const spec = {
+      data: { x: [[0.5]], y: [1] },
+      network: { weights: [[[0.5]], [[0.5]]] },
+      loss: { expression: bump.expression, lipschitz: bump.lipschitz },
+      schedule: { kind: 'ji-telgarsky' },
+      steps: 1,
+    };
+    const setup = parseSpec(spec);
+    expect(setup.loss.kind === 'margin' && setup.loss.lipschitz).toEqual(bump.lipschitz);
+    expect(() => parseSpec({ ...spec, loss: { expression: bump.expression, lipschitz: { beta: 0, G: 1 } } })).toThrow('spec.loss');
   });
 
   test('rejects bad parameters by name', () => {
