@@ -67,7 +67,7 @@ export const claims: readonly Claim[] = [
     hypotheses: ['JT.A1', 'JT.A2', 'JT.A3', 'JT.A4', 'separable'],
     property: 'properties/jt/thm1-risk.property.test.ts',
     regime:
-      'R < ℓ(0)/n (so every margin is positive) at the last checkpoint, a run stopping one doubling after it got there: the ' +
+      'R < ℓ(0)/n (so every margin is positive) at the last checkpoint, a run stopping at its second checkpoint there (four per doubling): the ' +
       'asymptotic state the theorem is about, where the A4 step is small and the second-order descent check is sharpest. ' +
       'Default profile: data margin γ̄ > 1/4, cap 8,192 steps (depth 3 needs ≤ 7,700 there); the suite-wide γ̄ > 1/16 needs ' +
       'up to 21,400 steps at depth 3 (median 6,100), so it runs in the thorough profile (cap 81,920)',
