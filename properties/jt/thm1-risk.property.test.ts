@@ -341,7 +341,7 @@ describe('JT.Thm1-risk: R(W(t)) → 0 under the A4 step', () => {
       // Not shrunk: the fault's first-order term 0.01η‖∇_1R‖² grows continuously against the second-order bound, so
       // shrinking only walks to a case on the detection boundary (observed/bound → 1⁺, e.g. 1.13 at weights ≈ 0 where
       // both are at the rounding floor). A typical drawn case shows how much the check has in hand. Measured: the first
-      // drawn case fails at seeds 1–20, its worst step's observed/bound median 6.5, min 1.32 (seed 2), max 53; at the
+      // drawn case fails at seeds 1–20, its worst step's observed/bound median 5.3, min 1.32 (seed 2), max 53; at the
       // default seed see the log line. minRatio 1.25 sits below that minimum.
       findCounterexample(
         'JT.Thm1-risk',

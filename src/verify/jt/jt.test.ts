@@ -67,7 +67,7 @@ describe('descend and evaluate', () => {
       schedule: A4,
       steps: 8,
       checkpoints: [0, 2, 4, 8],
-      pair: (a, b, w) => {
+      pair: (_a, b, w) => {
         // W(t+1) − W(t) = −η_t G(t) up to the update's rounding
         const moved = w.after[0][0] - w.before[0][0];
         steps.push([b.t, moved]);
@@ -85,7 +85,7 @@ describe('descend and evaluate', () => {
       steps: 2,
       trainerGradient: brokenGradient({ kind: 'frozen' }),
       exactGradient: true,
-      pair: (a, b, w) => frozen.push(a.gradSq, w.after[0][0] - w.before[0][0]),
+      pair: (a, _b, w) => frozen.push(a.gradSq, w.after[0][0] - w.before[0][0]),
     });
     // the frozen trainer never moves, but the evaluations carry the exact (nonzero) gradient
     expect(frozen[0]).toBeGreaterThan(0);

@@ -109,8 +109,6 @@ export function timeout(ms: number, scalesWithHorizon = true): number {
 
 export const SCALE_G1: GradientFault = { kind: 'scale', layer: 0, factor: 1.01 };
 
-export const SCALE_G2: GradientFault = { kind: 'scale', layer: 1, factor: 1.01 };
-
 export const DROP_G1: GradientFault = { kind: 'drop', layer: 0 };
 
 /**
