@@ -59,16 +59,36 @@ export const claims: readonly Claim[] = [
       'So the check would catch a β(R) about 9× too small, not a few per cent: β(R)/20 fails (twin), β(R)/8 would pass.',
   },
   {
+    id: 'JT.A3',
+    paper: 'JT',
+    statement: "ℓ' is β-Lipschitz and |ℓ'| ≤ G: logistic β = 1/4, G = 1; exponential on [u₀, ∞) β = G = e^{−u₀}",
+    checks: ['INEQ'],
+    hypotheses: [],
+    property: 'properties/jt/a3-loss-constants.property.test.ts',
+    ablations: [],
+    source: 'Assumption 3',
+    regime: 'pointwise: every sampled pair (u, v) is in scope; pairs are drawn near where ℓ″ is largest so the difference quotient approaches β',
+  },
+  {
     id: 'JT.Thm1-risk',
     paper: 'JT',
     statement: 'R(W(t)) → 0: descent inequality at every A4 step and S(t) ≤ 2(R(0) − R(t))',
     checks: ['INEQ', 'MONO', 'TREND'],
     hypotheses: ['JT.A1', 'JT.A2', 'JT.A3', 'JT.A4', 'separable'],
     property: 'properties/jt/thm1-risk.property.test.ts',
+    regime:
+      'R < ℓ(0)/n (so every margin is positive) at the last checkpoint, a run stopping at its second checkpoint there (four per doubling): the ' +
+      'asymptotic state the theorem is about, where the A4 step is small and the second-order descent check is sharpest. ' +
+      'Default profile: data margin γ̄ > 1/4, cap 8,192 steps (depth 3 needs ≤ 7,700 there); the suite-wide γ̄ > 1/16 needs ' +
+      'up to 21,400 steps at depth 3 (median 6,100), so it runs in the thorough profile (cap 81,920)',
     ablations: [
       { breaks: 'separable', expect: 'risk bounded away from 0 (XOR, two moons)' },
       { breaks: 'JT.A2', expect: 'the JT.A2-necessary example: iterate goes to the saddle, R → ℓ(0)' },
-      { breaks: 'JT.A1', expect: 'squared loss on ±1 labels: norms stay bounded, no rank-one limit' },
+      {
+        breaks: 'JT.A1',
+        expect:
+          "a positive smooth margin loss → 0 that is not decreasing (logistic plus a Gaussian bump; A2, A3 kept): the iterate stalls where ℓ' = 0, risk bounded away from 0; loudly, squared loss on ±1 labels: norms stay bounded",
+      },
       { breaks: 'JT.A4', expect: 'a constant step far above 1/β(R): a step where the risk rises' },
     ],
   },
@@ -79,6 +99,9 @@ export const claims: readonly Claim[] = [
     checks: ['EXACT', 'MONO'],
     hypotheses: ['JT.A1', 'JT.A2', 'separable'],
     property: 'properties/jt/thm1-norms.property.test.ts',
+    regime:
+      'every margin positive beyond rounding at some step within 4,096: from there F3 makes every layer norm grow at every ' +
+      'step, so MONO binds; the run goes on for as long as it took to get there, and at least 1,024 steps',
     ablations: [],
   },
   {

@@ -11,9 +11,10 @@ function math(): typeof MathJs {
 /**
  * A user loss written as a mathjs expression in u, e.g. "log(1 + exp(-u))".
  * Its derivative is taken symbolically by mathjs, once, when the loss is built;
- * the compiled functions are then plain closures (no parsing per step).
+ * the compiled functions are then plain closures (no parsing per step). Declared JT.A3 constants (β, G) are attached
+ * as given.
  */
-export function expressionLoss(expression: string, where = 'loss.expression'): MarginLoss {
+export function expressionLoss(expression: string, where = 'loss.expression', lipschitz?: MarginLoss['lipschitz']): MarginLoss {
   let node: MathJs.MathNode;
   try {
     node = math().parse(expression);
@@ -50,6 +51,8 @@ export function expressionLoss(expression: string, where = 'loss.expression'): M
     value: (u) => evalAt(f, u),
     derivative: (u) => evalAt(df, u),
     logValue: (u) => Math.log(evalAt(f, u)),
+    // declared by the user (a spec's loss.lipschitz), not derived: jtA3 checks them on its grid
+    ...(lipschitz ? { lipschitz } : {}),
   };
 }
 

@@ -23,9 +23,21 @@ const activation = z.union(
   { error: 'must be "linear", "relu", "tanh", "softplus" or {"leaky": m} with 0 ≤ m ≤ 1' },
 );
 
-const loss = z.union([z.literal('exponential'), z.literal('logistic'), z.literal('squared'), z.object({ expression: z.string().min(1) }).strict()], {
-  error: 'must be "exponential", "logistic", "squared" or {"expression": "<mathjs expression in u>"}',
-});
+// an expression loss may declare its JT.A3 constants (ℓ' β-Lipschitz, |ℓ'| ≤ G): the JT.A4 step needs them, and
+// jtA3 verifies declared constants on a grid rather than estimating them
+const lipschitz = z.object({ beta: positive, G: positive }).strict();
+
+const loss = z.union(
+  [
+    z.literal('exponential'),
+    z.literal('logistic'),
+    z.literal('squared'),
+    z.object({ expression: z.string().min(1), lipschitz: lipschitz.optional() }).strict(),
+  ],
+  {
+    error: 'must be "exponential", "logistic", "squared" or {"expression": "<mathjs expression in u>", "lipschitz"?: {"beta": β, "G": G}}',
+  },
+);
 
 const schedule = z.discriminatedUnion(
   'kind',
@@ -78,7 +90,7 @@ export function toActivation(a: Spec['network']['activation']): Activation {
 }
 
 export function toLoss(l: Spec['loss']): Loss {
-  if (typeof l !== 'string') return expressionLoss(l.expression);
+  if (typeof l !== 'string') return expressionLoss(l.expression, 'loss.expression', l.lipschitz);
   return l === 'exponential' ? exponential : l === 'logistic' ? logistic : squared;
 }
 

@@ -130,13 +130,25 @@ export function evaluate(
 
 export interface DescentRun {
   readonly diverged: string | null;
+  /** the last t evaluated (steps, or the checkpoint at which `checkpoint` asked to stop) */
+  readonly stepsTaken: number;
+}
+
+/** The iterates of one step W(t) → W(t+1), for checks that need the step actually taken (Δ = W(t+1) − W(t)). */
+export interface StepWeights {
+  /** W(t): a copy owned by descend, overwritten at the next step */
+  readonly before: readonly Float64Array[];
+  /** W(t+1): the trainer's live buffers */
+  readonly after: readonly Float64Array[];
 }
 
 /**
- * Runs the trainer (possibly broken) and calls `pair(prev, cur)` for every step W(t) → W(t+1) and `checkpoint`
- * at the given t. With `exactGradient` the evaluations come from the reference kernel at every iterate (the claim
- * is about ∇R, whatever the trainer applied); otherwise from the trainer's own view (the claim is an identity about
- * the step actually taken, e.g. F3 and F8 with the applied G).
+ * Runs the trainer (possibly broken) and calls `pair(prev, cur, weights)` for every step W(t) → W(t+1) and
+ * `checkpoint` at the given t (returning true from `checkpoint` ends the run there). With `exactGradient` the
+ * evaluations come from the reference kernel at every iterate (the claim is about ∇R, whatever the trainer applied);
+ * otherwise from the trainer's own view (the claim is an identity about the step actually taken, e.g. F3 and F8 with
+ * the applied G). A trainer that is the reference kernel itself (no trainerGradient, or riskAndGradient) computes the
+ * same numbers bit for bit, so its own view is used and the second evaluation is skipped.
  */
 export function descend(opts: {
   readonly c: TrainCase;
@@ -147,15 +159,19 @@ export function descend(opts: {
   readonly exactGradient?: boolean;
   readonly ubar?: Float64Array;
   readonly checkpoints?: readonly number[];
-  readonly pair?: (prev: Evaluation, cur: Evaluation) => void;
-  readonly checkpoint?: (ev: Evaluation, weights: readonly Float64Array[]) => void;
+  readonly pair?: (prev: Evaluation, cur: Evaluation, weights: StepWeights) => void;
+  readonly checkpoint?: (ev: Evaluation, weights: readonly Float64Array[]) => unknown;
 }): DescentRun {
   const net = networkOf(opts.c);
   const data = dataOf(opts.c);
-  const ref = opts.exactGradient ? reference(net.dims, data, opts.loss) : null;
+  const trainerIsReference = opts.trainerGradient === undefined || opts.trainerGradient === riskAndGradient;
+  const ref = opts.exactGradient && !trainerIsReference ? reference(net.dims, data, opts.loss) : null;
   const marks = new Set(opts.checkpoints ?? []);
   let prev: Evaluation | null = null;
   const perStep = opts.pair !== undefined;
+  const before = net.weights.map((W) => new Float64Array(W.length));
+  let stop = false;
+  let last = 0;
   const res = gradientDescent({
     network: net,
     data,
@@ -164,6 +180,7 @@ export function descend(opts: {
     steps: opts.steps,
     ...(opts.trainerGradient ? { gradient: opts.trainerGradient } : {}),
     onStep(v) {
+      last = v.t;
       const mark = marks.has(v.t);
       if (!perStep && !mark) return;
       let src: Source = { risk: v.risk, grads: v.grads, ws: v.workspace };
@@ -172,12 +189,14 @@ export function descend(opts: {
         src = { risk, grads: ref.grads, ws: ref.ws };
       }
       const ev = evaluate(src, v.weights, net.dims, data, opts.loss, v.t, v.eta, v.radius, opts.ubar);
-      if (prev && opts.pair) opts.pair(prev, ev);
-      if (mark && opts.checkpoint) opts.checkpoint(ev, v.weights);
+      if (prev && opts.pair) opts.pair(prev, ev, { before, after: v.weights });
+      if (mark && opts.checkpoint && opts.checkpoint(ev, v.weights) === true) stop = true;
+      if (perStep) for (let k = 0; k < before.length; k++) before[k].set(v.weights[k]);
       prev = ev;
     },
+    stopWhen: () => stop,
   });
-  return { diverged: res.diverged ? `${res.diverged.reason} (step ${res.diverged.step})` : null };
+  return { diverged: res.diverged ? `${res.diverged.reason} (step ${res.diverged.step})` : null, stepsTaken: last };
 }
 
 export function fail(message: string): never {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { brokenGradient } from '../../trainer/brokenGradient.js';
 import { jtA2 } from '../../assumptions/index.js';
 import { logistic } from '../../losses/logistic.js';
 import { parseSpec } from '../../spec/spec.js';
@@ -56,6 +57,39 @@ describe('descend and evaluate', () => {
     expect(marks).toEqual([0, 2, 4]);
     exact.forEach((ev, i) => expect(ev.risk).toBe(own[i].risk));
     expect(exact[0].layerSq).toEqual([1 / 4 + 1 / 16, 1]);
+  });
+
+  test('pair sees the step taken (W(t) and W(t+1)); checkpoint returning true ends the run; a broken trainer is judged by the reference kernel', () => {
+    const steps: number[][] = [];
+    const run = descend({
+      c: small,
+      loss: logistic,
+      schedule: A4,
+      steps: 8,
+      checkpoints: [0, 2, 4, 8],
+      pair: (_a, b, w) => {
+        // W(t+1) − W(t) = −η_t G(t) up to the update's rounding
+        const moved = w.after[0][0] - w.before[0][0];
+        steps.push([b.t, moved]);
+      },
+      checkpoint: (ev) => ev.t === 4,
+    });
+    expect(run.stepsTaken).toBe(4);
+    expect(steps.map(([t]) => t)).toEqual([1, 2, 3, 4]);
+    expect(steps.every(([, m]) => m !== 0)).toBe(true);
+    const frozen: number[] = [];
+    descend({
+      c: small,
+      loss: logistic,
+      schedule: A4,
+      steps: 2,
+      trainerGradient: brokenGradient({ kind: 'frozen' }),
+      exactGradient: true,
+      pair: (a, _b, w) => frozen.push(a.gradSq, w.after[0][0] - w.before[0][0]),
+    });
+    // the frozen trainer never moves, but the evaluations carry the exact (nonzero) gradient
+    expect(frozen[0]).toBeGreaterThan(0);
+    expect(frozen[1]).toBe(0);
   });
 
   test('F8 terms against ū: ‖MΠ_⊥‖² and ⟨MΠ_⊥, G⟩ row by row', () => {
