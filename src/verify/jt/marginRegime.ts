@@ -17,8 +17,11 @@ import fc from 'fast-check';
 import { architecture, gaussianInit } from '../../arbitraries/index.js';
 import { jtA2 } from '../../assumptions/index.js';
 import { householder } from '../../linalg/nestedArrays.js';
+import { unitOrthogonal } from '../../linalg/unitOrthogonal.js';
 import type { MarginLoss } from '../../losses/loss.js';
-import { type TrainCase, dataOf, networkOf, orientForA2 } from './trainCase.js';
+import { lemma4Threshold } from '../../tolerances/jt.js';
+import { geometryOf } from './geometry.js';
+import { type LossName, type TrainCase, dataOf, networkOf, orientForA2 } from './trainCase.js';
 
 /** The regime's thresholds (CLAIMS §8). */
 export const REGIME_SIN = 0.1;
@@ -99,4 +102,53 @@ export function marginRegimeCase(c: MarginRegimeConstraints): fc.Arbitrary<Train
     )
     .map((tc) => orientForA2(tc, c.loss))
     .filter((tc) => jtA2(networkOf(tc), dataOf(tc), c.loss).holds);
+}
+
+/** A start inside Lemma 4's region: the data, the loss, and rank-one balanced weights with w_prod = a·ū + f·τ·ξ. */
+export interface OffMarginStart extends TrainCase {
+  readonly loss: LossName;
+  /** Lemma 4's threshold τ for these data and this loss */
+  readonly threshold: number;
+}
+
+/**
+ * Starts inside Lemma 4's region, where the flow must shrink ‖W_1Π_⊥‖: on marginRegimeData, w = a·ū + f·τ·ξ with
+ * a = ⟨w, ū⟩ ∈ {0, ¼, …, 2}, f ∈ {1¼, …, 3} (so ‖Π_⊥w‖ = fτ > τ) and ξ ⊥ ū a unit vector from an integer direction;
+ * the layers are rank one and balanced, W_1 = σ v_1 ŵᵀ, W_k = σ v_k v_{k−1}ᵀ, W_L = σ v_{L−1}ᵀ with σ = ‖w‖^{1/L} and
+ * unit v_k from integer vectors, so that w_prod = w exactly up to rounding.
+ */
+export function offMarginStart(): fc.Arbitrary<OffMarginStart> {
+  return marginRegimeData().chain((data) => {
+    const d = data.x[0].length;
+    return fc
+      .record({
+        loss: fc.constantFrom<LossName>('exponential', 'logistic'),
+        depth: fc.integer({ min: 2, max: 3 }),
+        width: fc.integer({ min: 2, max: 3 }),
+        along: fc.integer({ min: 0, max: 8 }).map((k) => k / 4),
+        off: fc.integer({ min: 1, max: 8 }).map((k) => 1 + k / 4),
+        direction: fc.array(fc.integer({ min: -3, max: 3 }), { minLength: d, maxLength: d }),
+        hidden: fc.array(fc.array(fc.integer({ min: -2, max: 2 }), { minLength: 3, maxLength: 3 }), { minLength: 2, maxLength: 2 }),
+      })
+      .map((r): OffMarginStart => {
+        const g = geometryOf(data)!;
+        const tau = lemma4Threshold(r.loss, g.data.n, g.alpha);
+        const u = g.mm.direction;
+        const xi = unitOrthogonal(r.direction, u);
+        const w = Array.from(u, (ui, j) => r.along * ui + r.off * tau * xi[j]);
+        const wn = Math.hypot(...w);
+        const L = r.depth;
+        const sigma = wn ** (1 / L);
+        const unit = (v: number[]): number[] => {
+          const n = Math.hypot(...v);
+          return n > 0 ? v.map((e) => e / n) : v.map((_, i) => (i === 0 ? 1 : 0));
+        };
+        const vs = r.hidden.slice(0, L - 1).map((h) => unit(h.slice(0, r.width)));
+        const weights: number[][][] = [];
+        weights.push(vs[0].map((vi) => w.map((wj) => (sigma * vi * wj) / wn)));
+        for (let k = 1; k < L - 1; k++) weights.push(vs[k].map((a) => vs[k - 1].map((b) => sigma * a * b)));
+        weights.push([vs[L - 2].map((b) => sigma * b)]);
+        return { x: data.x, y: data.y, weights, loss: r.loss, threshold: tau };
+      });
+  });
 }

@@ -35,6 +35,20 @@ export function logCheckpoints(first: number, last: number, perOctave: number): 
   return [...out];
 }
 
+/** Flow times first·2^{j/perOctave} < last, and last. */
+export function flowCheckpoints(first: number, last: number, perOctave: number): number[] {
+  if (!(first > 0 && last >= first && Number.isInteger(perOctave) && perOctave >= 1))
+    throw new RangeError(`flowCheckpoints: first=${first}, last=${last}, perOctave=${perOctave} need 0 < first ≤ last and a whole perOctave ≥ 1`);
+  const out: number[] = [];
+  for (let j = 0; ; j++) {
+    const t = first * 2 ** (j / perOctave);
+    if (t >= last * (1 - 1e-12)) break;
+    out.push(t);
+  }
+  out.push(last);
+  return out;
+}
+
 export const MARGIN_REGIME_TEXT = `sin∠(w_prod, ū) ≤ ${REGIME_SIN} and γ(w_prod)/γ̄ ≥ ${REGIME_MARGIN_RATIO} at the horizon`;
 
 export function marginRegimeTracker(claimId: string): RegimeTracker {
@@ -45,6 +59,18 @@ export function marginRegimeTracker(claimId: string): RegimeTracker {
 export function recordMarginRun(tracker: RegimeTracker, points: readonly MarginPoint[]): void {
   const last = points[points.length - 1];
   tracker.run(last !== undefined && inMarginRegime(last), last ? last.sin : Number.NaN);
+}
+
+/**
+ * Records the tracker's summary (RegimeTracker.record) and throws CheckFailure "regime" when fewer than the required
+ * share of runs reached it: observed the required share, bound the share reached (a lower bound, so ratio > 1 means
+ * violated; ∞ when no run reached it). record = false (twins) leaves the test's meta alone.
+ */
+export function assertMarginRegime(tracker: RegimeTracker, record = true): void {
+  const s = record ? tracker.record() : tracker.summary();
+  if (s.runs === 0 || s.share < s.minShare)
+    failCheck('regime', s.minShare, s.share, `${tracker.describe()}: too few runs reached the regime, so the limit was not tested where it shows`);
+  if (record) tracker.assertReached();
 }
 
 /** Level of the one-sided pooled Mann–Kendall TRENDs. */
