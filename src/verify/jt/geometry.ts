@@ -15,7 +15,6 @@ import { gamma } from '../../tolerances/rounding.js';
 import { failCheck } from '../checkFailure.js';
 import { type Evaluation, fail } from './descend.js';
 import { type TrainCase, dataOf, trainCase } from './trainCase.js';
-import type { TrendVerdict } from '../statistics.js';
 
 export interface Geometry {
   readonly data: Dataset;
@@ -77,12 +76,6 @@ export function checkMarginBound(
   if (svm < mm.margin - allowance)
     failCheck('svm-margin', mm.margin - allowance, svm, `the SVM's ū has margin ${svm} < its γ̄=${mm.margin}: maxMarginDirection is inconsistent`);
   return { ratio: gamma / (mm.margin + allowance), marginRatio: gamma / mm.margin };
-}
-
-export interface MarginReport {
-  verdict: TrendVerdict;
-  lemma4Steps: number;
-  angles: string;
 }
 
 /** A trainCase whose data satisfy JT.A5 with α > 0 (Thm2/Thm4 hypotheses), d ≥ 2. */
