@@ -21,7 +21,7 @@ import { horizon, runs } from '../../src/verify/profile.js';
 import type { RegimeTracker } from '../../src/verify/regime.js';
 import { descend, fail } from '../../src/verify/jt/descend.js';
 import { checkMarginBound, geometryOf, sinToMaxMargin } from '../../src/verify/jt/geometry.js';
-import { marginRegimeCase } from '../../src/verify/jt/marginRegime.js';
+import { marginRegimeCase, offMarginStart } from '../../src/verify/jt/marginRegime.js';
 import {
   MARGIN_REGIME_TEXT,
   type MarginPoint,
@@ -42,6 +42,9 @@ import { fallingTrend } from '../../src/verify/statistics.js';
 const MARGIN_STEPS = horizon(1 << 14);
 
 const INIT_SCALE = 1 / 5;
+
+/** Steps from the Lemma 4 starts: they leave the region after 150–1000 steps (measured), or stay in it. */
+const LEMMA4_STEPS = horizon(1 << 9);
 
 interface DescentMarginRun {
   readonly points: MarginPoint[];
@@ -160,6 +163,34 @@ describe('JT.Thm4-margin: GD with the A4 step (logistic), w_prod/∏‖W_k‖_F 
       tracker.assertReached();
     },
     timeout(12000),
+  );
+
+  test(
+    claimTitle(
+      'JT.Thm4-margin',
+      "EXACT F8 + Lemma 4 at every step from starts inside Lemma 4's region (‖Π_⊥w_prod‖ = fτ, f ∈ (1, 3]): ‖W_1Π_⊥‖² grows by at most η²‖G_1Π_⊥‖² there",
+    ),
+    () => {
+      // the regime family never enters Lemma 4's region from a small init; these starts spend 150–1000 A4 steps in it
+      const starts = offMarginStart().filter((c) => c.loss === 'logistic');
+      const gradient = trainerGradient();
+      let lemma4Steps = 0;
+      let inRegion = 0;
+      let total = 0;
+      assertClaim(
+        'JT.Thm4-margin',
+        fc.property(starts, (c) => {
+          const r = checkDescentMargin(c, LEMMA4_STEPS, gradient);
+          total++;
+          lemma4Steps += r.lemma4Steps;
+          if (r.lemma4Steps > 0) inRegion++;
+        }),
+        { numRuns: runs(12), toSpec: ([c]) => specOf(c, 'logistic', A4, LEMMA4_STEPS) },
+      );
+      console.log(`JT.Thm4-margin Lemma 4 starts: ${lemma4Steps} A4 steps in Lemma 4's region over ${total} runs (${inRegion} runs with at least one)`);
+      expect(inRegion, "runs with a step checked in Lemma 4's region").toBeGreaterThanOrEqual(Math.ceil(0.8 * total));
+    },
+    timeout(2000),
   );
 
   test(
