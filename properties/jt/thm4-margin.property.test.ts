@@ -32,7 +32,7 @@ import {
   marginRegimeTracker,
   recordMarginRun,
 } from '../../src/verify/jt/marginTrajectory.js';
-import { A4, SCALE_G1, type TrainCase, networkOf, specOf, timeout, trainCase, trainClass } from '../../src/verify/jt/trainCase.js';
+import { A4, SCALE_G1, SCALE_G2, type TrainCase, networkOf, specOf, timeout, trainCase, trainClass } from '../../src/verify/jt/trainCase.js';
 import { fallingTrend } from '../../src/verify/statistics.js';
 
 /**
@@ -56,6 +56,8 @@ interface DescentMarginRun {
  * steps actually taken):
  * - EXACT F8 at every step ("F8-step"): ‖W_1'Π_⊥‖² − ‖W_1Π_⊥‖² = −2η⟨Π_⊥w_prod, ∇R(w_prod)⟩ + η²‖G_1Π_⊥‖², where
  *   ∇R(w_prod) = r comes from the exact margins: a step whose G_1 is not A_1ᵀrᵀ breaks it at first order in η;
+ * - EXACT F3 at every step for every layer ("F3-step"): ‖W_k'‖² − ‖W_k‖² = −2η⟨E, P⟩ + η²‖G_k‖², so the claim's
+ *   normalization ∏‖W_k‖_F follows the steps (a wrong gradient in any layer breaks it at first order);
  * - JT.Lem4 along the run ("Lem4-step"): at steps where ⟨w_prod, ū⟩ ≥ 0 and ‖Π_⊥w_prod‖ > τ, ‖W_1Π_⊥‖² grows by at
  *   most the second-order term η²‖G_1Π_⊥‖²;
  * - INEQ at log-spaced checkpoints ("margin-bound"): γ(w_prod) ≤ γ̄, and the SVM's ū attains γ̄ ("svm-margin");
@@ -106,6 +108,31 @@ function checkDescentMargin(c: TrainCase, steps: number, gradient: GradientFn, t
           allowance,
           `F8 fails at t=${prev.t}: ‖W_1'Π_⊥‖² − ‖W_1Π_⊥‖² = ${change} but −2η⟨Π_⊥w, ∇R⟩ + η²‖G_1Π_⊥‖² = ${predicted} (allowance ${allowance.toExponential(2)})`,
         );
+      // F3 for every layer: the claim's normalization ∏‖W_k‖_F moves as the steps say (first order −2η⟨E, P⟩, the same
+      // for every k); F8 sees only G_1, this sees a wrong G_k in any layer
+      for (let k = 0; k < prev.layerSq.length; k++) {
+        const gk = Math.sqrt(prev.layerGradSq[k]);
+        const next = Math.sqrt(cur.layerSq[k]);
+        const f3 = normChangeAllowance({
+          entries: dims[k + 1] * dims[k],
+          before: prev.layerSq[k],
+          after: cur.layerSq[k],
+          eta,
+          gradNorm: gk,
+          storage: updateRounding(eta, gk, next),
+          nextNorm: next,
+          consistency: firstOrderConsistency(prev.scale),
+          coefficient: Math.abs(prev.innerEP),
+        });
+        const r3 = Math.abs(cur.layerSq[k] - prev.layerSq[k] - (-2 * eta * prev.innerEP + eta * eta * prev.layerGradSq[k]));
+        if (!(r3 <= f3))
+          failCheck(
+            'F3-step',
+            r3,
+            f3,
+            `F3 fails for layer ${k + 1} at t=${prev.t}: ‖W_k'‖² − ‖W_k‖² = ${cur.layerSq[k] - prev.layerSq[k]} but −2η⟨E,P⟩ + η²‖G_k‖² = ${-2 * eta * prev.innerEP + eta * eta * prev.layerGradSq[k]} (allowance ${f3.toExponential(2)})`,
+          );
+      }
       if (a.prodAlong >= 0 && a.prodOffNorm > tau) {
         out.lemma4Steps++;
         const bound = eta * eta * a.gradSq + allowance;
@@ -135,7 +162,7 @@ describe('JT.Thm4-margin: GD with the A4 step (logistic), w_prod/∏‖W_k‖_F 
   test(
     claimTitle(
       'JT.Thm4-margin',
-      `regime ${MARGIN_REGIME_TEXT} in ≥ 80 % of runs + EXACT F8 at every step + Lemma 4 along the run + INEQ γ(w_prod) ≤ γ̄ (and the SVM); TREND sin∠ and 1 − γ/γ̄ fall (pooled Mann–Kendall)`,
+      `regime ${MARGIN_REGIME_TEXT} in ≥ 80 % of runs + EXACT F8 and F3 at every step + Lemma 4 along the run + INEQ γ(w_prod) ≤ γ̄ (and the SVM); TREND sin∠ and 1 − γ/γ̄ fall (pooled Mann–Kendall)`,
     ),
     () => {
       for (const h of [jtA1(logistic), jtA3(logistic)]) expect(h.holds, h.reason).toBe(true);
@@ -191,6 +218,21 @@ describe('JT.Thm4-margin: GD with the A4 step (logistic), w_prod/∏‖W_k‖_F 
       expect(inRegion, "runs with a step checked in Lemma 4's region").toBeGreaterThanOrEqual(Math.ceil(0.8 * total));
     },
     timeout(2000),
+  );
+
+  test(
+    claimTitle('JT.Thm4-margin', `twin: F3 fails when the trainer has ${faultName(SCALE_G2)}`),
+    () => {
+      // measured: the shrunk case breaks F3 for layer 2 at its first step by observed/bound ≈ 8e10 (F8 sees only G_1)
+      findCounterexample(
+        'JT.Thm4-margin',
+        fc.property(cases, (c) => {
+          checkDescentMargin(c, 16, brokenGradient(SCALE_G2));
+        }),
+        { numRuns: runs(100), label: `twin, ${faultName(SCALE_G2)}`, expectCheck: 'F3-step', minRatio: 10 },
+      );
+    },
+    timeout(2000, false),
   );
 
   test(
