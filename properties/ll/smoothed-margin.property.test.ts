@@ -51,8 +51,11 @@ function checkSmoothedMargin(c: TrainCase, steps: number, gradient: GradientFn, 
     schedule,
     steps,
     trainerGradient: gradient,
+    checkpoints: [steps],
+    checkpoint(ev) {
+      report.finalLogLoss = logSumLoss(ev.margins, n);
+    },
     pair(prev, cur) {
-      report.finalLogLoss = logSumLoss(cur.margins, n);
       const lse = logSumLoss(prev.margins, n);
       if (!(lse < 0)) return;
       const thetaPrev = prev.layerSq.reduce((a, b) => a + b, 0);
