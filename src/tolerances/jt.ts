@@ -3,7 +3,7 @@ import { frobenius } from '../linalg/norms.js';
 import { topSingular } from '../linalg/singularValues.js';
 import { gamma, UNIT_ROUNDOFF } from './rounding.js';
 import { norm2 } from '../linalg/dense.js';
-import { firstOrderConsistency, marginChain, marginRounding, svdRoundings } from './jtRounding.js';
+import { marginChain, marginRounding, svdRoundings } from './jtRounding.js';
 import type { EvaluationScale } from './jtRounding.js';
 
 /**
@@ -243,15 +243,6 @@ export function smoothedMarginRounding(p: {
   const lse = marginRounding(p.scale) + gamma(p.scale.n + 3) * Math.abs(p.logSumLoss);
   const grad = (p.scale.inputNorm * norm2(p.scale.productExcept)) / thetaL + (p.degree * Math.abs(p.value)) / Math.sqrt(p.thetaNormSquared);
   return lse / thetaL + (p.degree / 2 + 1) * gamma(p.entries) * Math.abs(p.value) + grad * p.storage;
-}
-
-/**
- * Rounding of the GF rate identity ⟨W_1Π_⊥, Ĝ_1⟩ = ⟨Π_⊥ŵ, r̂⟩ (the derivative form of F8): firstOrderConsistency
- * plus forming W_1Π_⊥ (3γ_{d+2}‖W_1‖) and the dot product over m entries (γ_m), times ‖Ĝ_1‖.
- */
-export function offMarginRateAllowance(s: EvaluationScale, entries: number, weightNorm: number, gradNorm: number): number {
-  const d = s.dims[0];
-  return firstOrderConsistency(s) + (3 * gamma(d + 2) + gamma(entries)) * weightNorm * gradNorm;
 }
 
 /**

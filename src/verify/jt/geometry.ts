@@ -12,9 +12,9 @@ import { maxMarginDirection, type MaxMargin } from '../../maxMargin/maxMargin.js
 import { normalizedMargin } from '../../metrics/margin.js';
 import { alphaResolution, marginAllowance } from '../../tolerances/jt.js';
 import { gamma } from '../../tolerances/rounding.js';
+import { failCheck } from '../checkFailure.js';
 import { type Evaluation, fail } from './descend.js';
 import { type TrainCase, dataOf, trainCase } from './trainCase.js';
-import type { TrendVerdict } from '../statistics.js';
 
 export interface Geometry {
   readonly data: Dataset;
@@ -52,8 +52,16 @@ export function angleResolution(dims: readonly number[]): number {
   return gamma(dims.reduce((a, b) => a + b, 0) + 3 * dims[0] + 8);
 }
 
-/** γ(w_prod) ≤ γ̄, and the SVM's own ū achieves γ̄ (the solver is checked too). */
-export function checkMarginBound(ev: Evaluation, weights: readonly Float64Array[], dims: readonly number[], g: Geometry): void {
+/**
+ * γ(w_prod) ≤ γ̄, and the SVM's own ū achieves γ̄ (the solver is checked too). Returns γ(w_prod)/(γ̄ + allowance), the
+ * INEQ's observed/bound (its tightness), and γ(w_prod)/γ̄ (the regime's margin ratio).
+ */
+export function checkMarginBound(
+  ev: Pick<Evaluation, 't'>,
+  weights: readonly Float64Array[],
+  dims: readonly number[],
+  g: Geometry,
+): { ratio: number; marginRatio: number } {
   const { data, z, mm } = g;
   const d = data.d;
   let maxZ = 0;
@@ -61,15 +69,13 @@ export function checkMarginBound(ev: Evaluation, weights: readonly Float64Array[
   const allowance = marginAllowance(d, data.n, maxZ, mm.margin);
   const w = endToEnd(weights, dims);
   const gamma = normalizedMargin(w, z, data.n, d);
-  if (gamma > mm.margin + allowance) fail(`t=${ev.t}: γ(w_prod)=${gamma} > γ̄=${mm.margin}: either the claim or the SVM solver is wrong`);
+  if (gamma > mm.margin + allowance)
+    failCheck('margin-bound', gamma, mm.margin + allowance, `t=${ev.t}: γ(w_prod)=${gamma} > γ̄=${mm.margin}: either the claim or the SVM solver is wrong`);
   const svm = normalizedMargin(mm.direction, z, data.n, d);
-  if (svm < mm.margin - allowance) fail(`the SVM's ū has margin ${svm} < its γ̄=${mm.margin}: maxMarginDirection is inconsistent`);
-}
-
-export interface MarginReport {
-  verdict: TrendVerdict;
-  lemma4Steps: number;
-  angles: string;
+  // a lower bound: observed and bound swapped so that a ratio > 1 means violated
+  if (svm < mm.margin - allowance)
+    failCheck('svm-margin', mm.margin - allowance, svm, `the SVM's ū has margin ${svm} < its γ̄=${mm.margin}: maxMarginDirection is inconsistent`);
+  return { ratio: gamma / (mm.margin + allowance), marginRatio: gamma / mm.margin };
 }
 
 /** A trainCase whose data satisfy JT.A5 with α > 0 (Thm2/Thm4 hypotheses), d ≥ 2. */
