@@ -109,6 +109,8 @@ export function timeout(ms: number, scalesWithHorizon = true): number {
 
 export const SCALE_G1: GradientFault = { kind: 'scale', layer: 0, factor: 1.01 };
 
+export const SCALE_G2: GradientFault = { kind: 'scale', layer: 1, factor: 1.01 };
+
 /**
  * A wrongly transposed G_1 (a d_1 × d buffer read with the wrong shape): a fault that rotates the update. F5, F6 and
  * the q bound have slack (D + 4S) and alone catch only faults like this one; scaled, dropped or sign-flipped layer
