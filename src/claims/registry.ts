@@ -268,8 +268,9 @@ export const claims: readonly Claim[] = [
   {
     id: 'RNBU.Thm3',
     paper: 'RNBU',
-    statement: 'constrained layers: alignment is not invariant once n is large relative to the constraint dimension',
-    checks: ['CEX'],
+    statement:
+      "constrained layers: alignment is not invariant once the data leave the constraint's algebra; a derived condition predicts, per n, whether one step keeps basis-free alignment (circulant: always)",
+    checks: ['INEQ', 'CEX'],
     hypotheses: [],
     property: 'properties/rnbu/thm3.property.test.ts',
     ablations: [],
