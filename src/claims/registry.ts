@@ -236,7 +236,14 @@ export const claims: readonly Claim[] = [
     checks: ['EXACT', 'CEX'],
     hypotheses: ['alignedInit', 'diagonalMoments'],
     property: 'properties/rnbu/thm1.property.test.ts',
-    ablations: [{ breaks: 'diagonalMoments', expect: 'generic (X, Y): off-diagonal of U_kᵀW_kU_{k−1} of order η after one step' }],
+    ablations: [
+      { breaks: 'diagonalMoments', expect: 'generic (X, Y): off-diagonal of U_kᵀW_kU_{k−1} of order η after one step' },
+      {
+        breaks: 'diagonalMoments (leading r-block)',
+        expect:
+          'one off-diagonal entry Λ[j,l] with min(j, l) < r: U_kᵀW_kU_{k−1} gains exactly −η·M_k[j,l] there after one step (beyond the bottleneck it stays diagonal)',
+      },
+    ],
   },
   {
     id: 'RNBU.Cor1',
@@ -254,7 +261,12 @@ export const claims: readonly Claim[] = [
     checks: ['INEQ', 'MONO', 'CEX'],
     hypotheses: ['stepBound', 'balancedIndex'],
     property: 'properties/rnbu/prop1.property.test.ts',
-    ablations: [{ breaks: 'stepBound', expect: 'η three times the bound oscillates' }],
+    ablations: [
+      { breaks: 'stepBound', expect: 'η three times the bound oscillates' },
+      { breaks: 'balancedIndex', expect: "unbalanced σ's (same product and step): the layers do not all reach s*, the rate fails" },
+    ],
+    regime:
+      's* − s_T ≤ 1e-6·s* for every layer of the balanced index at the horizon: the rate envelope and the cap are tested where the iterate sits on s*, not only in the transient. Reached from s_0 ≥ s*/2 with η between a quarter of the bound and the bound (from s_0 = s*/8 at L = 3 the early rate is ~1/4096 per step: ~10⁵ steps)',
   },
   {
     id: 'RNBU.Proj',
