@@ -228,6 +228,8 @@ export const claims: readonly Claim[] = [
     hypotheses: ['alignedRankOneInit'],
     property: 'properties/rnbu/1d.property.test.ts',
     ablations: [{ breaks: 'alignedRankOneInit', expect: 'generic init: exact alignment absent at finite t' }],
+    regime:
+      'non-trivial shapes only (depth ≥ 2, input and hidden widths ≥ 2: a vector layer or width-1 layers are rank one and aligned by shape), and the run moved: Σ_k‖W_k(T) − W_k(0)‖_F ≥ 0.1·Σ_k‖W_k(0)‖_F within 100 steps, so the invariance and the reduced step (a ← a − ηπu_Le, s_k ← s_k − ηπ_{−k}u_L eᵀa) are checked away from the init',
   },
   {
     id: 'RNBU.Thm1',
