@@ -18,6 +18,7 @@ import { inBases } from '../../metrics/alignmentDistance.js';
 import type { GradientFn } from '../../trainer/gradient.js';
 import { gradientDescent, type StepView } from '../../trainer/gradientDescent.js';
 import { gamma } from '../../tolerances/rounding.js';
+import { failCheck } from '../checkFailure.js';
 import { plainFrobenius } from '../../linalg/sumOfSquares.js';
 import { gradientLeakBound, netOf, offNorm, productSpread, ratio, readoutError, updateRounding } from './rounding.js';
 
@@ -56,6 +57,16 @@ export const worseLeak = (a: LeakReport, b: LeakReport): LeakReport => ({
 });
 
 export const leakOk = (r: LeakReport) => r.gradRatio <= 1 && r.stepRatio <= 1 && r.trajectoryRatio <= 1;
+
+/**
+ * Throws the first leak check the run failed, named `<prefix>-gradient`, `-step` or `-trajectory`, with its
+ * observed/bound ratio (so a twin can assert which check caught a fault).
+ */
+export function checkLeak(r: LeakReport, prefix: string): void {
+  if (r.gradRatio > 1) failCheck(`${prefix}-gradient`, r.gradRatio, 1, `a gradient left the aligned structure beyond its bound: ${leakSummary(r)}`);
+  if (r.stepRatio > 1) failCheck(`${prefix}-step`, r.stepRatio, 1, `one step left the aligned structure beyond its allowance: ${leakSummary(r)}`);
+  if (r.trajectoryRatio > 1) failCheck(`${prefix}-trajectory`, r.trajectoryRatio, 1, `the first ${SHORT} steps left their a-priori budget: ${leakSummary(r)}`);
+}
 
 export const leakSummary = (r: LeakReport) =>
   `worst ratios: gradient ${r.gradRatio.toExponential(2)}, one-step ${r.stepRatio.toExponential(2)}, ${SHORT}-step trajectory ${r.trajectoryRatio.toExponential(2)} (budget ≤ ${r.budget.toExponential(1)}·‖W_k‖_F); largest measured leak ${r.maxLeak.toExponential(1)}·max_l‖W_l‖_F`;

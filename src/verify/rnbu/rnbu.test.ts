@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { alignedInitSigmas } from '../../arbitraries/alignedInit.js';
 import { alignmentMoments } from '../../arbitraries/alignmentData.js';
 import { gamma } from '../../tolerances/rounding.js';
-import { emptyLeak, leakOk, leakSummary, runInvariance, SHORT, thm1Case, thm1Class, worseLeak } from './invariance.js';
+import { checkLeak, emptyLeak, leakOk, leakSummary, runInvariance, SHORT, thm1Case, thm1Class, worseLeak } from './invariance.js';
 import { gradientLeakBound, netOf, offNorm, prod, productSpread, ratio, readoutError, toRows, updateRounding } from './rounding.js';
 import { compareWithScalar, scalarGradient, scalarLipschitz, scalarStep } from './scalarRecursion.js';
 
@@ -67,5 +67,13 @@ describe('RNBU invariance run', () => {
     expect([m.gradRatio, m.stepRatio]).toEqual([2, 0.5]);
     expect(leakOk(m)).toBe(false);
     expect(typeof leakSummary(m)).toBe('string');
+  });
+});
+
+describe('RNBU leak checks by name', () => {
+  test('checkLeak names the first failed check', () => {
+    expect(() => checkLeak(emptyLeak(), 'x')).not.toThrow();
+    expect(() => checkLeak({ ...emptyLeak(), stepRatio: 3 }, 'thm1')).toThrow(/\[thm1-step\]/);
+    expect(() => checkLeak({ ...emptyLeak(), gradRatio: 2, trajectoryRatio: 5 }, 'thm1')).toThrow(/\[thm1-gradient\]/);
   });
 });
