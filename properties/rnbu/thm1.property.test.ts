@@ -59,6 +59,7 @@ describe('RNBU.Thm1 invariance of alignment under squared loss', () => {
       claimTitle('RNBU.Thm1', `${kind}: an aligned init stays aligned in its bases at every step (stable order: ${horizon(30)} steps; any order: ${SHORT})`),
       () => {
         let worst = emptyLeak();
+        let worstForm = 0;
         const gradient = trainerGradient();
         assertClaim(
           'RNBU.Thm1',
@@ -68,10 +69,15 @@ describe('RNBU.Thm1 invariance of alignment under squared loss', () => {
             worst = worseLeak(worst, r);
             if (r.diverged) failCheck('thm1-diverged', Infinity, 1, `the run diverged (η = ${c.eta})`);
             checkLeak(r, 'thm1');
+            // the derived form G_k = U_kM_kU_{k−1}ᵀ on the diagonal (autoencoding and factorization; sensing couples the indices)
+            worstForm = Math.max(worstForm, r.formRatio);
+            if (r.formRatio > 1) failCheck('thm1-gradient-form', r.formRatio, 1, `diag(U_kᵀĜ_kU_{k−1}) ≠ M_k: ${r.formAt}`);
           }),
           { numRuns: runs(40), classify: ([c]) => thm1Class(c) },
         );
-        console.log(`RNBU.Thm1 ${kind}: ${leakSummary(worst)}`);
+        console.log(
+          `RNBU.Thm1 ${kind}: ${leakSummary(worst)}${kind === 'sensing' ? '' : `; derived form of the gradient's diagonal ${worstForm.toExponential(2)}`}`,
+        );
       },
       timeout(4_000),
     );
@@ -211,6 +217,23 @@ describe('RNBU.Thm1 invariance of alignment under squared loss', () => {
       );
       const { init } = found.counterexample[0];
       expect(init.dims.length).toBeGreaterThanOrEqual(3);
+    },
+    timeout(3_000),
+  );
+
+  test(
+    claimTitle('RNBU.Thm1', 'twin: a trainer that scales G_1 by 1.01 keeps the alignment but not the derived form of the gradient'),
+    () => {
+      findCounterexample(
+        'RNBU.Thm1',
+        fc.property(thm1Case('factorization', { stable: true }), (c) => {
+          const r = runInvariance(c, horizon(30), brokenGradient({ kind: 'scale', layer: 0, factor: 1.01 }));
+          checkLeak(r, 'thm1');
+          if (r.formRatio > 1) failCheck('thm1-gradient-form', r.formRatio, 1, `diag(U_kᵀĜ_kU_{k−1}) ≠ M_k: ${r.formAt}`);
+        }),
+        // 1 % of a diagonal entry of G_1 against a rounding-level allowance (measured ≥ 1e12)
+        { numRuns: runs(40), label: 'twin: G_1 scaled by 1.01', expectCheck: 'thm1-gradient-form', minRatio: 1e6 },
+      );
     },
     timeout(3_000),
   );
