@@ -155,6 +155,8 @@ const oneDClass = (c: OneDCase) => `non-trivial | ${c.dims.length === 3 ? 'L=2' 
 const MOVED = 0.1;
 /** Steps per run: small inits of deep nets move slowly (product of small scales), 100 steps put ≥ 80 % past MOVED. */
 const ONE_D_STEPS = horizon(100);
+/** A fault shows within the first steps; the twins run these many. */
+const TWIN_STEPS = 10;
 
 interface OneDReport extends LeakReport {
   /** worst |reduced-coordinate step − formula| / allowance */
@@ -178,7 +180,7 @@ interface OneDReport extends LeakReport {
  *     β_k(0) = 0 (the init is exact: dyadic products of integer directions),
  *     β_k(t+1) = β_k(t) + η·bound(β) + update rounding.
  */
-function runOneD(c: OneDCase, gradient?: GradientFn): OneDReport {
+function runOneD(c: OneDCase, gradient?: GradientFn, steps = ONE_D_STEPS): OneDReport {
   const net = networkFromArrays(c.weights, { kind: 'linear' });
   const dims = net.dims;
   const L = dims.length - 1;
@@ -214,7 +216,7 @@ function runOneD(c: OneDCase, gradient?: GradientFn): OneDReport {
     data,
     loss: lossOf(c.loss),
     schedule: { kind: 'constant', eta: c.eta },
-    steps: ONE_D_STEPS,
+    steps,
     gradient,
     onStep(v: StepView) {
       const W = v.weights;
@@ -350,7 +352,7 @@ describe('RNBU.1D rank-one aligned init, 1-d output', () => {
       findCounterexample(
         'RNBU.1D',
         fc.property(oneDCase, (c) => {
-          checkOneD(runOneD(c, brokenGradient({ kind: 'scale', layer: 0, factor: 1.01 })));
+          checkOneD(runOneD(c, brokenGradient({ kind: 'scale', layer: 0, factor: 1.01 }), TWIN_STEPS));
         }),
         // a 1 % error in G_1 moves a by 0.01·η‖G_1‖ against a rounding-level allowance: measured ≥ 1e10
         { numRuns: runs(60), label: 'twin: G_1 scaled by 1.01', expectCheck: '1d-reduced-step', minRatio: 1e6 },
@@ -365,7 +367,7 @@ describe('RNBU.1D rank-one aligned init, 1-d output', () => {
       findCounterexample(
         'RNBU.1D',
         fc.property(oneDCase, (c) => {
-          checkOneD(runOneD(c, brokenGradient({ kind: 'transpose', layer: 1 })));
+          checkOneD(runOneD(c, brokenGradient({ kind: 'transpose', layer: 1 }), TWIN_STEPS));
         }),
         // the transposed G_2 has a ⊥ part of the order of ‖G_2‖: the gradient check catches it (measured ≥ 1e10)
         { numRuns: runs(60), label: 'twin: G_2 transposed', expectCheck: '1d-gradient', minRatio: 1e6 },

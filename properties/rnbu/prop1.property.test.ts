@@ -244,7 +244,8 @@ describe('RNBU.Prop1 linear convergence with an explicit step', () => {
         fc.property(
           prop1Case(fc.constantFrom(1, 1 / 2)).filter((c) => c.init.dims.length >= 3),
           (c) => {
-            prop1Check(c, brokenGradient({ kind: 'scale', layer: 0, factor: 1.01 }));
+            // the spread shows from the first step on: a short run suffices
+            prop1Check(c, brokenGradient({ kind: 'scale', layer: 0, factor: 1.01 }), { steps: 20 });
           },
         ),
         // σ_1 moves 1 % faster than σ_2: a spread of ~1e-3·(s* − s_0) against a rounding-level allowance (measured ≥ 1e9)
