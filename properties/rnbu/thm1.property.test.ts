@@ -65,7 +65,7 @@ describe('RNBU.Thm1 invariance of alignment under squared loss', () => {
           'RNBU.Thm1',
           fc.property(thm1Case(kind), (c) => {
             // sensing trains with its own gradient (the measurements are not a dataset), the others with trainerGradient()
-            const r = runInvariance(c, c.stable ? horizon(30) : SHORT, kind === 'sensing' ? undefined : gradient);
+            const r = runInvariance(c, c.stable ? horizon(30) : SHORT, kind === 'sensing' ? undefined : gradient, { form: true });
             worst = worseLeak(worst, r);
             if (r.diverged) failCheck('thm1-diverged', Infinity, 1, `the run diverged (η = ${c.eta})`);
             checkLeak(r, 'thm1');
@@ -227,7 +227,7 @@ describe('RNBU.Thm1 invariance of alignment under squared loss', () => {
       findCounterexample(
         'RNBU.Thm1',
         fc.property(thm1Case('factorization', { stable: true }), (c) => {
-          const r = runInvariance(c, SHORT, brokenGradient({ kind: 'scale', layer: 0, factor: 1.01 }));
+          const r = runInvariance(c, SHORT, brokenGradient({ kind: 'scale', layer: 0, factor: 1.01 }), { form: true });
           checkLeak(r, 'thm1');
           if (r.formRatio > 1) failCheck('thm1-gradient-form', r.formRatio, 1, `diag(U_kᵀĜ_kU_{k−1}) ≠ M_k: ${r.formAt}`);
         }),

@@ -115,7 +115,7 @@ export interface InvarianceReport extends LeakReport {
   /**
    * max over steps, layers and indices of |diag(U_kᵀĜ_kU_{k−1})_j − M_k[j,j]| / allowance, M_k[j,j] =
    * π_{−k,j}(λ_jπ_j − γ_j) from the read σ's (RNBU.Thm1's derived form); 0 when not checked (sensing, non-diagonal
-   * moments)
+   * moments, or not asked for)
    */
   formRatio: number;
   /** where formRatio was worst */
@@ -140,7 +140,7 @@ export interface InvarianceReport extends LeakReport {
  * rounding from rationals: regression (‖P‖‖X‖² + ‖Y‖‖X‖)/n, sensing
  * Σ_j(‖A_j‖‖P‖ + |b_j|)‖A_j‖/n, with N_E = d_0 (or d_0·d_L) + n + Σd + 6.
  */
-export function runInvariance(c: Thm1Case, steps: number, gradient?: GradientFn): InvarianceReport {
+export function runInvariance(c: Thm1Case, steps: number, gradient?: GradientFn, opts: { form?: boolean } = {}): InvarianceReport {
   const { init, data: spec, eta } = c;
   const dims = init.dims;
   const L = dims.length - 1;
@@ -175,7 +175,7 @@ export function runInvariance(c: Thm1Case, steps: number, gradient?: GradientFn)
   let allowance: number[] | null = null;
   const out: InvarianceReport = { ...emptyLeak(), diverged: false, formRatio: 0, formAt: '', sigmas: [], readout: [], defect: [] };
   // the derived form's diagonal, for the regression kinds with exactly diagonal moments (λ_j, γ_j already /n)
-  const moments = exact.kind === 'regression' ? alignmentMoments(spec, init.bases[0], init.bases[L]) : null;
+  const moments = opts.form && exact.kind === 'regression' ? alignmentMoments(spec, init.bases[0], init.bases[L]) : null;
   const form = moments?.diagonal ? moments : null;
   const res = gradientDescent({
     network: netOf(weights, dims),
