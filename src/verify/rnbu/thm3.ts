@@ -41,8 +41,8 @@ export const DATA_SCALE = 16;
 export const TAP_SCALE = 8;
 /** η = 1/16: a power of two, so ηc is exact. */
 export const THM3_ETA = 1 / 16;
-/** A break is a residual at least this many times its rounding bound: far above rounding, not a rounding artefact. */
-export const BREAK_FACTOR = 1e4;
+/** A break is a residual at least this many times its rounding bound (which is itself ≥ 20× the residuals measured on kept cases): far above rounding. */
+export const BREAK_FACTOR = 1e6;
 
 export function constraintBasis(constraint: Constraint, k: number): LayerBasis {
   return constraint === 'circulant' ? circulantBasis(k) : convolutionBasis({ width: k, filterWidth: 3 });
