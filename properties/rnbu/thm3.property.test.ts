@@ -1,174 +1,122 @@
 /**
- * RNBU.Thm3 (CEX): constrained layers lose alignment invariance once n is large relative to the constraint dimension. *
- * Tolerances follow the LAPACK test-ratio habit: each check divides an observed discrepancy by a bound derived
- * beside it (rounding model fl(a∘b) = (a∘b)(1+δ), |δ| ≤ u = 2⁻⁵³, γ_m = mu/(1 − mu), Higham §2–3) and compares the
- * ratio with 1.
+ * RNBU.Thm3 (CEX): constrained layers lose alignment invariance once the data no longer fit the constraint. A
+ * two-layer net of constrained k×k layers (circulant, zero-padded convolution with filter width 3) starts at a
+ * symmetric aligned init; data families indexed by n; for n = 1, 2, … fast-check searches (data, init) for a
+ * one-step break, measured basis-free (‖[W_1W_1ᵀ, W_2ᵀW_2]‖_F, zero exactly on aligned nets). The expected outcome is
+ * not written down: the derived condition of src/verify/rnbu/thm3.ts predicts, case by case, whether alignment is
+ * kept; a predicted-invariant case must stay within its rounding bound, and the smallest n with a break found must
+ * equal the smallest n at which the condition fails. A break is a residual ≥ BREAK_FACTOR × its rounding bound.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { circulantBasis } from '../../src/constrained/circulant.js';
-import { convolutionBasis } from '../../src/constrained/convolution.js';
-import { composeLayer } from '../../src/constrained/layerBasis.js';
-import { parameterDescent } from '../../src/constrained/parameterDescent.js';
-import { datasetFromArrays } from '../../src/data/dataset.js';
-import { squared } from '../../src/losses/loss.js';
-import { alignmentDistance, inBases } from '../../src/metrics/alignmentDistance.js';
 import { claimTitle } from '../../src/claims/registry.js';
-import { gamma } from '../../src/tolerances/rounding.js';
+import { alignmentDistance } from '../../src/metrics/alignmentDistance.js';
+import { failCheck, failedCheckOf } from '../../src/verify/checkFailure.js';
+import { describeFailure } from '../../src/verify/claimProperty.js';
 import { runs, testTimeout } from '../../src/verify/profile.js';
-import { plainFrobenius } from '../../src/linalg/sumOfSquares.js';
-import { netOf, offNorm, ratio } from '../../src/verify/rnbu/rounding.js';
+import { ratio } from '../../src/verify/rnbu/rounding.js';
+import {
+  BREAK_FACTOR,
+  type Constraint,
+  constraintBasis,
+  familySamples,
+  rationalEigenvectors,
+  type Thm3Case,
+  thm3CaseArbitrary,
+  type Thm3Family,
+  thm3Step,
+} from '../../src/verify/rnbu/thm3.js';
 
 /** A test's timeout: its measured default-profile budget, scaled as testTimeout says. */
-const timeout = (ms: number) => testTimeout(ms);
+const timeout = (ms: number) => testTimeout(ms, false);
 
-/** Real Fourier basis of ℝ^k (columns): 1/√k, √(2/k)cos(2πmi/k), √(2/k)sin(2πmi/k), and (−1)^i/√k for even k. Diagonalizes every symmetric circulant. */
-function realFourier(k: number): Float64Array {
-  const cols: number[][] = [Array.from({ length: k }, () => 1 / Math.sqrt(k))];
-  for (let m = 1; 2 * m < k; m++) {
-    cols.push(Array.from({ length: k }, (_, i) => Math.sqrt(2 / k) * Math.cos((2 * Math.PI * m * i) / k)));
-    cols.push(Array.from({ length: k }, (_, i) => Math.sqrt(2 / k) * Math.sin((2 * Math.PI * m * i) / k)));
-  }
-  if (k % 2 === 0) cols.push(Array.from({ length: k }, (_, i) => (i % 2 === 0 ? 1 : -1) / Math.sqrt(k)));
-  return Float64Array.from({ length: k * k }, (_, t) => cols[t % k][Math.floor(t / k)]);
+const N_MAX = 6;
+
+interface SearchRow {
+  constraint: Constraint;
+  k: number;
+  family: Thm3Family;
+  /** smallest n at which some searched case failed the derived condition */
+  predicted: number | null;
+  /** smallest n at which the search found a break */
+  found: number | null;
+  /** the break's residual/bound and basis-free Def2 distance */
+  ratio: number;
+  def2: number;
+  relative: number;
+  /** predicted-invariant cases checked, and the worst residual/bound among them */
+  kept: number;
+  worstKept: number;
+  shrunk: Thm3Case | null;
 }
 
-/** DST-I basis (columns √(2/(k+1))·sin(π(i+1)(m+1)/(k+1))): diagonalizes every symmetric tridiagonal Toeplitz matrix. */
-function sineBasis(k: number): Float64Array {
-  return Float64Array.from({ length: k * k }, (_, t) => {
-    const i = Math.floor(t / k);
-    const m = t % k;
-    return Math.sqrt(2 / (k + 1)) * Math.sin((Math.PI * (i + 1) * (m + 1)) / (k + 1));
-  });
-}
-
-type Constraint = 'circulant' | 'convolution';
-
-interface Thm3Case {
-  /** symmetric taps (numerators /8) of the two layers */
-  readonly taps: number[][];
-  readonly x: number[][];
-  readonly y: number[][];
-}
-
-function thm3Case(constraint: Constraint, k: number, n: number): fc.Arbitrary<Thm3Case> {
-  const free = constraint === 'circulant' ? Math.floor(k / 2) + 1 : 2;
-  const vec = (len: number) => fc.array(fc.integer({ min: -4, max: 4 }), { minLength: len, maxLength: len });
-  return fc.record({
-    taps: fc.tuple(vec(free), vec(free)),
-    x: fc.array(vec(k), { minLength: n, maxLength: n }),
-    y: fc.array(vec(k), { minLength: n, maxLength: n }),
-  });
-}
-
-/** Symmetric members: circulant c_m = c_{k−m}; convolution filter (b, a, b). Aligned in the shared basis. */
-function symmetricWeights(constraint: Constraint, k: number, taps: readonly number[]): Float64Array {
-  if (constraint === 'circulant')
-    return composeLayer(
-      circulantBasis(k),
-      Array.from({ length: k }, (_, m) => taps[Math.min(m, k - m)] / 8),
-    );
-  return composeLayer(convolutionBasis({ width: k, filterWidth: 3 }), [taps[1] / 8, taps[0] / 8, taps[1] / 8]);
-}
-
-interface Thm3Step {
-  /** off-diagonal of U W(1) U in the shared basis / rounding allowance (> 1: alignment broken in the init's bases) */
-  readonly breakRatio: number;
-  /** basis-free distance (alignmentDistance) after the step: ~0 means still aligned in some other bases */
-  readonly def2: number;
-}
-
-/**
- * One parameter-GD step (RNBU.Proj dynamics, η = 1/16) on a 2-layer k×k
- * constrained net from a symmetric aligned init. Allowance: W(0) is aligned in
- * the float basis up to its readout (γ_{4k+4}‖W(0)‖_F, the basis being irrational),
- * the step rounds each entry twice (γ_2(‖W(0)‖_F + 2‖ΔW‖_F)), and reading W(1)
- * adds γ_{4k+4}‖W(1)‖_F.
- */
-function thm3Step(constraint: Constraint, k: number, c: Thm3Case): Thm3Step {
-  const basis = constraint === 'circulant' ? circulantBasis(k) : convolutionBasis({ width: k, filterWidth: 3 });
-  const F = constraint === 'circulant' ? realFourier(k) : sineBasis(k);
-  const weights = c.taps.map((t) => symmetricWeights(constraint, k, t));
-  const dims = [k, k, k];
-  const data = datasetFromArrays(
-    c.x.map((r) => r.map((v) => v / (4 * k))),
-    c.y.map((r) => r.map((v) => v / (4 * k))),
-    'regression',
-  );
-  const { network } = parameterDescent({ network: netOf(weights, dims), data, loss: squared, layers: [basis, basis], eta: 1 / 16, steps: 1 });
-  let breakRatio = 0;
-  network.weights.forEach((W1, l) => {
-    const W0 = weights[l];
-    const allowance =
-      gamma(4 * k + 4) * (plainFrobenius(W0) + plainFrobenius(W1)) + gamma(2) * (plainFrobenius(W0) + 2 * plainFrobenius(W1.map((v, i) => v - W0[i])));
-    breakRatio = Math.max(breakRatio, ratio(offNorm(inBases(W1, k, k, F, F), k, k), allowance));
-  });
-  return { breakRatio, def2: alignmentDistance(network.weights, dims).distance };
-}
-
-type BreakNotion = 'bases' | 'def2';
-
-/**
- * Searches n = 1, 2, … for a (data, symmetric aligned init) on which one step
- * breaks alignment; fast-check shrinks the case it finds. Returns the smallest
- * n (null when none up to nMax).
- */
-function smallestBreak(constraint: Constraint, k: number, notion: BreakNotion, nMax: number): { n: number; c: Thm3Case; step: Thm3Step } | null {
-  for (let n = 1; n <= nMax; n++) {
+function search(constraint: Constraint, k: number, family: Thm3Family): SearchRow {
+  const eigen = rationalEigenvectors(constraintBasis(constraint, k));
+  const row: SearchRow = { constraint, k, family, predicted: null, found: null, ratio: 0, def2: 0, relative: 0, kept: 0, worstKept: 0, shrunk: null };
+  for (let n = 1; n <= N_MAX && row.found === null; n++) {
+    const samples = (c: Thm3Case) => familySamples(family, eigen, n, c.drawn);
     const details = fc.check(
-      fc.property(thm3Case(constraint, k, n), (c) => {
-        const s = thm3Step(constraint, k, c);
-        // def2: aligned nets read ≤ 1e-12 and nearly repeated σ cost O(τ) = 1e-8 (see the RNBU.Thm1 CEX)
-        return notion === 'bases' ? s.breakRatio <= 1 : s.def2 <= 1e-6;
+      // eigen-prefix: the first #eigenvectors samples are fixed, only the rest are drawn
+      fc.property(thm3CaseArbitrary(constraint, k, family === 'generic' ? n : Math.max(0, n - eigen.length)), (c) => {
+        const s = thm3Step(constraint, k, samples(c), c.taps);
+        if (s.predicted.invariant) {
+          row.kept++;
+          row.worstKept = Math.max(row.worstKept, ratio(s.residual, s.bound));
+          if (!(s.residual <= s.bound))
+            failCheck(
+              'thm3-invariance',
+              s.residual,
+              s.bound,
+              `${constraint} k=${k} n=${n}: the derived condition predicts alignment is kept (${s.predicted.reason}) but ‖[W_1W_1ᵀ, W_2ᵀW_2]‖_F = ${s.residual.toExponential(3)} exceeds its rounding bound ${s.bound.toExponential(3)}`,
+            );
+          return true;
+        }
+        if (row.predicted === null) row.predicted = n;
+        // a break: a nonzero residual at least BREAK_FACTOR times its rounding bound (0 ≥ 0 is no break)
+        return !(s.residual > 0 && s.residual >= BREAK_FACTOR * s.bound);
       }),
-      { numRuns: runs(30) },
+      { numRuns: runs(20) },
     );
-    if (details.failed && details.counterexample) return { n, c: details.counterexample[0], step: thm3Step(constraint, k, details.counterexample[0]) };
+    if (!details.failed) continue;
+    if (failedCheckOf(details.errorInstance)) throw new Error(describeFailure('RNBU.Thm3', details));
+    const c = details.counterexample![0];
+    const s = thm3Step(constraint, k, samples(c), c.taps);
+    row.found = n;
+    row.shrunk = c;
+    row.ratio = ratio(s.residual, s.bound);
+    row.relative = s.relative;
+    row.def2 = alignmentDistance(s.weights, [k, k, k]).distance;
   }
-  return null;
+  return row;
 }
 
 describe('RNBU.Thm3 constrained layers: when does one step break alignment?', () => {
   test(
-    claimTitle('RNBU.Thm3', 'CEX search: smallest n at which fast-check finds a one-step break, per constraint and layer size'),
+    claimTitle(
+      'RNBU.Thm3',
+      'CEX search: smallest n at which a one-step break is found equals the smallest n at which the derived condition fails, per constraint, family and layer size',
+    ),
     () => {
-      const N_MAX = 6;
-      const rows: string[] = [];
-      const smallest: Record<string, number | null> = {};
+      const rows: SearchRow[] = [];
       for (const constraint of ['circulant', 'convolution'] as const)
-        for (const k of [2, 3, 4]) {
-          // sanity: the init is aligned in the shared basis
-          const probe = symmetricWeights(constraint, k, constraint === 'circulant' ? [3, -2, 1] : [-2, 3]);
-          const F = constraint === 'circulant' ? realFourier(k) : sineBasis(k);
-          expect(offNorm(inBases(probe, k, k, F, F), k, k)).toBeLessThan(gamma(4 * k + 4) * plainFrobenius(probe));
-          for (const notion of ['bases', 'def2'] as const) {
-            const found = smallestBreak(constraint, k, notion, N_MAX);
-            smallest[`${notion}/${constraint}/${k}`] = found ? found.n : null;
-            const what = notion === 'bases' ? "in the init's bases" : 'in every basis (RNBU.Def2)';
-            rows.push(
-              found
-                ? `  ${constraint} k=${k}, ${what}: n=${found.n} (off-diagonal ${found.step.breakRatio.toExponential(1)}× the rounding allowance, basis-free distance ${found.step.def2.toExponential(1)}); shrunk case ${JSON.stringify(found.c)}`
-                : `  ${constraint} k=${k}, ${what}: none found for n ≤ ${N_MAX}`,
-            );
-          }
-        }
-      console.log(`RNBU.Thm3 smallest n with a one-step break of alignment (2 constrained k×k layers, symmetric aligned init, η = 1/16):\n${rows.join('\n')}`);
-      // derived: every 2×2 circulant is symmetric, so the step stays diagonal in the Fourier basis
-      expect(smallest['bases/circulant/2']).toBeNull();
-      // derived: a real circulant is a scaled rotation on each Fourier plane, so a net of circulant layers is
-      // aligned in rotated Fourier bases at every step — never a break in every basis
-      for (const k of [2, 3, 4]) expect(smallest[`def2/circulant/${k}`]).toBeNull();
-      for (const key of [
-        'bases/circulant/3',
-        'bases/circulant/4',
-        'bases/convolution/2',
-        'bases/convolution/3',
-        'bases/convolution/4',
-        'def2/convolution/3',
-        'def2/convolution/4',
-      ])
-        expect(smallest[key]).not.toBeNull();
+        for (const k of [2, 3, 4, 5]) for (const family of ['generic', 'eigen-prefix'] as const) rows.push(search(constraint, k, family));
+      const fmt = (r: SearchRow) =>
+        `  ${r.constraint} k=${r.k} ${r.family}: predicted ${r.predicted ?? `none ≤ ${N_MAX}`}, found ${r.found ?? `none ≤ ${N_MAX}`}` +
+        (r.found !== null
+          ? ` (residual ${r.ratio.toExponential(1)}× its rounding bound, relative ${r.relative.toExponential(1)}, Def2 distance ${r.def2.toExponential(1)}; shrunk taps ${JSON.stringify(r.shrunk?.taps)}, drawn ${JSON.stringify(r.shrunk?.drawn)})`
+          : '') +
+        `; ${r.kept} predicted-invariant cases within their bound (worst residual/bound ${r.worstKept.toExponential(1)})`;
+      console.log(`RNBU.Thm3 smallest n with a one-step break (2 constrained k×k layers, symmetric aligned init, η = 1/16):\n${rows.map(fmt).join('\n')}`);
+      for (const r of rows) {
+        expect(r.found, `${r.constraint} k=${r.k} ${r.family}: smallest n found vs predicted`).toBe(r.predicted);
+        // a break is far above rounding (the RNBU.Def2 distance is reported beside it, not asserted: shrinking drives the
+        // break towards the smallest one, below the eigensolver-based measure's own floor of ~1e-8)
+        if (r.found !== null) expect(r.ratio).toBeGreaterThanOrEqual(BREAK_FACTOR);
+      }
+      // the search is not vacuous: convolution layers break somewhere, and some cases were predicted (and kept) invariant
+      expect(rows.some((r) => r.found !== null)).toBe(true);
+      expect(rows.filter((r) => r.constraint === 'circulant').every((r) => r.kept > 0)).toBe(true);
     },
-    timeout(10_000),
+    timeout(6_000),
   );
 });

@@ -299,6 +299,8 @@ export const claims: readonly Claim[] = [
     hypotheses: ['alignedRankOneInit'],
     property: 'properties/rnbu/1d.property.test.ts',
     ablations: [{ breaks: 'alignedRankOneInit', expect: 'generic init: exact alignment absent at finite t' }],
+    regime:
+      'non-trivial shapes only (depth ≥ 2, input and hidden widths ≥ 2: a vector layer or width-1 layers are rank one and aligned by shape), and the run moved: Σ_k‖W_k(T) − W_k(0)‖_F ≥ 0.1·Σ_k‖W_k(0)‖_F within 100 steps, so the invariance and the reduced step (a ← a − ηπu_Le, s_k ← s_k − ηπ_{−k}u_L eᵀa) are checked away from the init',
   },
   {
     id: 'RNBU.Thm1',
@@ -307,7 +309,14 @@ export const claims: readonly Claim[] = [
     checks: ['EXACT', 'CEX'],
     hypotheses: ['alignedInit', 'diagonalMoments'],
     property: 'properties/rnbu/thm1.property.test.ts',
-    ablations: [{ breaks: 'diagonalMoments', expect: 'generic (X, Y): off-diagonal of U_kᵀW_kU_{k−1} of order η after one step' }],
+    ablations: [
+      { breaks: 'diagonalMoments', expect: 'generic (X, Y): off-diagonal of U_kᵀW_kU_{k−1} of order η after one step' },
+      {
+        breaks: 'diagonalMoments (leading r-block)',
+        expect:
+          'one off-diagonal entry Λ[j,l] with min(j, l) < r: U_kᵀW_kU_{k−1} gains exactly −η·M_k[j,l] there after one step (beyond the bottleneck it stays diagonal)',
+      },
+    ],
   },
   {
     id: 'RNBU.Cor1',
@@ -325,7 +334,12 @@ export const claims: readonly Claim[] = [
     checks: ['INEQ', 'MONO', 'CEX'],
     hypotheses: ['stepBound', 'balancedIndex'],
     property: 'properties/rnbu/prop1.property.test.ts',
-    ablations: [{ breaks: 'stepBound', expect: 'η three times the bound oscillates' }],
+    ablations: [
+      { breaks: 'stepBound', expect: 'η three times the bound oscillates' },
+      { breaks: 'balancedIndex', expect: "unbalanced σ's (same product and step): the layers do not all reach s*, the rate fails" },
+    ],
+    regime:
+      's* − s_T ≤ 1e-6·s* for every layer of the balanced index at the horizon: the rate envelope and the cap are tested where the iterate sits on s*, not only in the transient. Reached from s_0 ≥ s*/2 with η between a quarter of the bound and the bound (from s_0 = s*/8 at L = 3 the early rate is ~1/4096 per step: ~10⁵ steps)',
   },
   {
     id: 'RNBU.Proj',
@@ -339,8 +353,9 @@ export const claims: readonly Claim[] = [
   {
     id: 'RNBU.Thm3',
     paper: 'RNBU',
-    statement: 'constrained layers: alignment is not invariant once n is large relative to the constraint dimension',
-    checks: ['CEX'],
+    statement:
+      "constrained layers: alignment is not invariant once the data leave the constraint's algebra; a derived condition predicts, per n, whether one step keeps basis-free alignment (circulant: always)",
+    checks: ['INEQ', 'CEX'],
     hypotheses: [],
     property: 'properties/rnbu/thm3.property.test.ts',
     ablations: [],

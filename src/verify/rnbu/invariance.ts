@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { alignedInit, alignedInitBases, alignedInitWeights, type AlignedInit } from '../../arbitraries/alignedInit.js';
 import {
   alignmentData,
+  alignmentMoments,
   alignmentProblemFloat,
   alignmentProblemFractions,
   type AlignmentData,
@@ -18,6 +19,7 @@ import { inBases } from '../../metrics/alignmentDistance.js';
 import type { GradientFn } from '../../trainer/gradient.js';
 import { gradientDescent, type StepView } from '../../trainer/gradientDescent.js';
 import { gamma } from '../../tolerances/rounding.js';
+import { failCheck } from '../checkFailure.js';
 import { plainFrobenius } from '../../linalg/sumOfSquares.js';
 import { gradientLeakBound, netOf, offNorm, productSpread, ratio, readoutError, updateRounding } from './rounding.js';
 
@@ -56,6 +58,16 @@ export const worseLeak = (a: LeakReport, b: LeakReport): LeakReport => ({
 });
 
 export const leakOk = (r: LeakReport) => r.gradRatio <= 1 && r.stepRatio <= 1 && r.trajectoryRatio <= 1;
+
+/**
+ * Throws the first leak check the run failed, named `<prefix>-gradient`, `-step` or `-trajectory`, with its
+ * observed/bound ratio (so a twin can assert which check caught a fault).
+ */
+export function checkLeak(r: LeakReport, prefix: string): void {
+  if (r.gradRatio > 1) failCheck(`${prefix}-gradient`, r.gradRatio, 1, `a gradient left the aligned structure beyond its bound: ${leakSummary(r)}`);
+  if (r.stepRatio > 1) failCheck(`${prefix}-step`, r.stepRatio, 1, `one step left the aligned structure beyond its allowance: ${leakSummary(r)}`);
+  if (r.trajectoryRatio > 1) failCheck(`${prefix}-trajectory`, r.trajectoryRatio, 1, `the first ${SHORT} steps left their a-priori budget: ${leakSummary(r)}`);
+}
 
 export const leakSummary = (r: LeakReport) =>
   `worst ratios: gradient ${r.gradRatio.toExponential(2)}, one-step ${r.stepRatio.toExponential(2)}, ${SHORT}-step trajectory ${r.trajectoryRatio.toExponential(2)} (budget ≤ ${r.budget.toExponential(1)}·‖W_k‖_F); largest measured leak ${r.maxLeak.toExponential(1)}·max_l‖W_l‖_F`;
@@ -100,6 +112,14 @@ export const exactClass = (c: { init: AlignedInit; data: AlignmentData }) => `ex
 
 export interface InvarianceReport extends LeakReport {
   diverged: boolean;
+  /**
+   * max over steps, layers and indices of |diag(U_kᵀĜ_kU_{k−1})_j − M_k[j,j]| / allowance, M_k[j,j] =
+   * π_{−k,j}(λ_jπ_j − γ_j) from the read σ's (RNBU.Thm1's derived form); 0 when not checked (sensing, non-diagonal
+   * moments, or not asked for)
+   */
+  formRatio: number;
+  /** where formRatio was worst */
+  formAt: string;
   /** diag(U_kᵀW_kU_{k−1}) per step (for RNBU.Cor1 / Prop1) */
   sigmas: number[][][];
   /** per-step readout error of the diagonal entries, per layer */
@@ -120,7 +140,7 @@ export interface InvarianceReport extends LeakReport {
  * rounding from rationals: regression (‖P‖‖X‖² + ‖Y‖‖X‖)/n, sensing
  * Σ_j(‖A_j‖‖P‖ + |b_j|)‖A_j‖/n, with N_E = d_0 (or d_0·d_L) + n + Σd + 6.
  */
-export function runInvariance(c: Thm1Case, steps: number, gradient?: GradientFn): InvarianceReport {
+export function runInvariance(c: Thm1Case, steps: number, gradient?: GradientFn, opts: { form?: boolean } = {}): InvarianceReport {
   const { init, data: spec, eta } = c;
   const dims = init.dims;
   const L = dims.length - 1;
@@ -153,7 +173,10 @@ export function runInvariance(c: Thm1Case, steps: number, gradient?: GradientFn)
   }
   const budget = weights.map((W) => gamma(1) * plainFrobenius(W));
   let allowance: number[] | null = null;
-  const out: InvarianceReport = { ...emptyLeak(), diverged: false, sigmas: [], readout: [], defect: [] };
+  const out: InvarianceReport = { ...emptyLeak(), diverged: false, formRatio: 0, formAt: '', sigmas: [], readout: [], defect: [] };
+  // the derived form's diagonal, for the regression kinds with exactly diagonal moments (λ_j, γ_j already /n)
+  const moments = opts.form && exact.kind === 'regression' ? alignmentMoments(spec, init.bases[0], init.bases[L]) : null;
+  const form = moments?.diagonal ? moments : null;
   const res = gradientDescent({
     network: netOf(weights, dims),
     data: problem.data,
@@ -173,12 +196,36 @@ export function runInvariance(c: Thm1Case, steps: number, gradient?: GradientFn)
       const roundE = gamma(NE) * (sensingScale ? sensingScale(P) : (P * xNorm * xNorm + yNorm * xNorm) / n);
       const structural = (o: readonly number[]) => (sensingScale || lambdaNorm === 0 ? 0 : productSpread(norms, o) * lambdaNorm);
       const bounds = W.map((_, k) => gradientLeakBound(k, norms, offs, e, structural(offs), roundE, N));
+      const diag = M.map((Mk, k) => Array.from({ length: Math.min(dims[k + 1], dims[k]) }, (_, j) => Mk[j * dims[k] + j]));
       for (let k = 0; k < L; k++) {
         const G = v.grads[k];
-        out.gradRatio = Math.max(
-          out.gradRatio,
-          ratio(offNorm(inBases(G, dims[k + 1], dims[k], bases[k + 1], bases[k]), dims[k + 1], dims[k]), bounds[k] + readoutError(G, maxDim)),
-        );
+        const Gb = inBases(G, dims[k + 1], dims[k], bases[k + 1], bases[k]);
+        out.gradRatio = Math.max(out.gradRatio, ratio(offNorm(Gb, dims[k + 1], dims[k]), bounds[k] + readoutError(G, maxDim)));
+        if (form) {
+          // M_k[j,j] = π_{−k,j}(λ_jπ_j − γ_j) at the read σ's (a layer without index j contributes σ = 0). Allowance:
+          // ‖Ĝ_k − G_al‖ ≤ bounds[k] (the leak bound covers the whole difference, diagonal included) and reading Ĝ_k
+          // costs readoutError; the read σ_{l,j} differ from the aligned parts' by ≤ meas[l], which moves the formula
+          // by ≤ λ_j·spread(|π_{−k}|², |σ_k|) + |γ_j|·spread(|π_{−k}|) (productSpread); λ_j, γ_j were rounded from
+          // exact rationals (≤ 3u each) and the formula rounds 2L + 2 times: γ_{2L+5}·(λ_jπ_{−k}²|σ_k| + |γ_jπ_{−k}|).
+          for (let j = 0; j < diag[k].length; j++) {
+            const sig = diag.map((d) => (j < d.length ? d[j] : 0));
+            const others = sig.filter((_, l) => l !== k);
+            const errs = meas.filter((_, l) => l !== k);
+            const piMinus = others.reduce((p, x) => p * x, 1);
+            const lam = form.lambda[j] ?? 0;
+            const gam = form.gamma[j] ?? 0;
+            const formula = piMinus * (lam * piMinus * sig[k] - gam);
+            const absO = others.map(Math.abs);
+            const sens = lam * productSpread([...absO, ...absO, Math.abs(sig[k])], [...errs, ...errs, meas[k]]) + Math.abs(gam) * productSpread(absO, errs);
+            const evalRound = gamma(2 * L + 5) * (lam * piMinus * piMinus * Math.abs(sig[k]) + Math.abs(gam * piMinus));
+            const allow = bounds[k] + readoutError(G, maxDim) + sens + evalRound;
+            const q = ratio(Math.abs(Gb[j * dims[k] + j] - formula), allow);
+            if (q > out.formRatio) {
+              out.formRatio = q;
+              out.formAt = `t=${v.t}, layer ${k + 1}, index ${j}: read ${Gb[j * dims[k] + j]}, formula ${formula}, allowance ${allow.toExponential(2)}`;
+            }
+          }
+        }
         if (allowance) out.stepRatio = Math.max(out.stepRatio, ratio(leaks[k], allowance[k] + meas[k]));
         if (v.t <= SHORT) out.trajectoryRatio = Math.max(out.trajectoryRatio, ratio(leaks[k], budget[k] + meas[k]));
         if (norms[k] > 0) {
@@ -186,7 +233,7 @@ export function runInvariance(c: Thm1Case, steps: number, gradient?: GradientFn)
           out.maxLeak = Math.max(out.maxLeak, leaks[k] / Math.max(...norms));
         }
       }
-      out.sigmas.push(M.map((Mk, k) => Array.from({ length: Math.min(dims[k + 1], dims[k]) }, (_, j) => Mk[j * dims[k] + j])));
+      out.sigmas.push(diag);
       out.readout.push(meas);
       out.defect.push(W.map((Wk, k) => (Number.isNaN(v.eta) ? 0 : eta * bounds[k] + updateRounding(Wk, v.grads[k], eta))));
       if (Number.isNaN(v.eta)) return;

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { riskAndGradient, type GradientFn } from '../../trainer/gradient.js';
 import { alignedInitSigmas } from '../../arbitraries/alignedInit.js';
 import { alignmentMoments } from '../../arbitraries/alignmentData.js';
 import { gamma } from '../../tolerances/rounding.js';
-import { emptyLeak, leakOk, leakSummary, runInvariance, SHORT, thm1Case, thm1Class, worseLeak } from './invariance.js';
+import { checkLeak, emptyLeak, leakOk, leakSummary, runInvariance, SHORT, thm1Case, thm1Class, worseLeak } from './invariance.js';
 import { gradientLeakBound, netOf, offNorm, prod, productSpread, ratio, readoutError, toRows, updateRounding } from './rounding.js';
 import { compareWithScalar, scalarGradient, scalarLipschitz, scalarStep } from './scalarRecursion.js';
 
@@ -67,5 +68,27 @@ describe('RNBU invariance run', () => {
     expect([m.gradRatio, m.stepRatio]).toEqual([2, 0.5]);
     expect(leakOk(m)).toBe(false);
     expect(typeof leakSummary(m)).toBe('string');
+  });
+});
+
+describe('RNBU leak checks by name', () => {
+  test('checkLeak names the first failed check', () => {
+    expect(() => checkLeak(emptyLeak(), 'x')).not.toThrow();
+    expect(() => checkLeak({ ...emptyLeak(), stepRatio: 3 }, 'thm1')).toThrow(/\[thm1-step\]/);
+    expect(() => checkLeak({ ...emptyLeak(), gradRatio: 2, trajectoryRatio: 5 }, 'thm1')).toThrow(/\[thm1-gradient\]/);
+  });
+});
+
+describe('RNBU.Thm1 derived form of the gradient', () => {
+  test('runInvariance reads diag(U_kᵀĜ_kU_{k−1}) against M_k within rounding, and a 1 % fault far outside it', () => {
+    const c = fc.sample(thm1Case('factorization', { stable: true }), { seed: 7, numRuns: 1 })[0];
+    expect(runInvariance(c, 4, undefined, { form: true }).formRatio).toBeLessThanOrEqual(1);
+    const scaled: GradientFn = (ws, net, data, loss, grads) => {
+      const r = riskAndGradient(ws, net, data, loss, grads);
+      grads[0].forEach((v, i) => (grads[0][i] = 1.01 * v));
+      return r;
+    };
+    expect(runInvariance(c, 4, scaled, { form: true }).formRatio).toBeGreaterThan(1e6);
+    expect(runInvariance(c, 4, scaled).formRatio).toBe(0);
   });
 });
