@@ -1,5 +1,5 @@
 /**
- * ACH.Thm1 (Arora, Cohen & Hazan; CLAIMS.md §5): at balanced points the end-to-end dynamics, with its twin and the
+ * ACH.Thm1 (Arora, Cohen & Hazan; docs/claims.md, ACH): at balanced points the end-to-end dynamics, with its twin and the
  * `balanced` ablation (§7).
  *
  * Tolerances: src/tolerances/ach.ts (derivations there).
@@ -165,7 +165,7 @@ describe('ACH.Thm1: end-to-end dynamics at balanced points', () => {
   });
 });
 
-describe('ablations (CLAIMS.md §7)', () => {
+describe('ablations (the ablations in docs/claims.md)', () => {
   const unbalancedInit = ablationTest('ACH.Thm1', 'balanced', 'at an unbalanced init the identity misses by the order of ‖D(0)‖');
   test(unbalancedInit.title, () => {
     const unbalanced = architecture({ minDepth: 2, maxDepth: 3, maxWidth: 3, maxInputDim: 3, maxOutputDim: 1 })

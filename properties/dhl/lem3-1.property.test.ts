@@ -32,7 +32,7 @@ function nuclearNorm(target: readonly (readonly number[])[]): number {
 }
 
 /**
- * The regime of DHL.Lem3.1 (CLAIMS §8): GD has converged, f(T) ≤ 1e-3·f(0), the imbalance stayed below ε, and the
+ * The regime of DHL.Lem3.1 (the regimes in docs/claims.md): GD has converged, f(T) ≤ 1e-3·f(0), the imbalance stayed below ε, and the
  * norms stayed bounded: sup_t ‖U_t‖_F² + ‖V_t‖_F² ≤ 4‖M*‖_*, twice what a balanced global minimum has (2‖M*‖_*, and
  * ≤ 2‖M*‖_* + √r·ε with imbalance ε). Only there does the lemma's "balanced all the way to a bounded minimum" say
  * something: a run that never moved keeps its initial balance trivially.
@@ -233,7 +233,7 @@ describe('DHL.Lem3.1: decaying steps', () => {
   );
 });
 
-describe('ablations (CLAIMS.md §7)', () => {
+describe('ablations (the ablations in docs/claims.md)', () => {
   // counterexamples must be inits the claimed schedule handles: (claimed schedule keeps balance) ⇒ (ablated schedule does)
   const deltaZero = ablationTest('DHL.Lem3.1', 'decayingStep', `δ = 0 (η_t = 2(t+1)^{−1/2}) lets the imbalance grow past ε = ${LEM31.epsilon}`);
   test(

@@ -52,7 +52,7 @@ describe('DHL.Thm2.1 and DHL.Cor2.1: homogeneous activations', () => {
   });
 });
 
-describe('ablations (CLAIMS.md §7)', () => {
+describe('ablations (the ablations in docs/claims.md)', () => {
   for (const [name, act] of [
     ['tanh', TANH],
     ['softplus', SOFTPLUS],

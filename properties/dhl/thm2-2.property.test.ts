@@ -1,5 +1,5 @@
 /**
- * DHL.Thm2.2 (Du, Hu & Lee; CLAIMS.md §1 F2, §3): the one-step identity F2 in floats and in rationals, the drift
+ * DHL.Thm2.2 (Du, Hu & Lee; docs/claims.md, Identities F2, §3): the one-step identity F2 in floats and in rationals, the drift
  * under gradient flow and its halving with η, each with its twin, and the `linear` ablation (§7).
  *
  * Tolerances: src/tolerances/dhlStep.ts (one step) and src/tolerances/dhl.ts (flow, halving); derivations there.
@@ -382,7 +382,7 @@ describe('DHL.Thm2.2 and DHL.MF: exact arithmetic and the factorization form', (
   });
 });
 
-describe('ablations (CLAIMS.md §7)', () => {
+describe('ablations (the ablations in docs/claims.md)', () => {
   const tanhF2 = ablationTest('DHL.Thm2.2', 'linear', 'tanh between the two layers makes the one-step F2 residual O(η), not O(η²)');
   test(tanhF2.title, () => {
     const found = findCounterexample(

@@ -165,7 +165,7 @@ describe('JT.Lem4: beyond the threshold the gradient pulls w toward ū', () => {
   );
 });
 
-describe('JT ablations (CLAIMS §7)', () => {
+describe('JT ablations (the ablations in docs/claims.md)', () => {
   {
     const ab = ablationTest('JT.Lem4', 'threshold or ⟨w, ū⟩ ≥ 0');
     test(

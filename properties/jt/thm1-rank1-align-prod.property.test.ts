@@ -561,7 +561,7 @@ describe('JT.Thm1-prod: w_prod/∏‖W_k‖_F aligns with v_1', () => {
   );
 });
 
-describe('JT ablations (CLAIMS §7)', () => {
+describe('JT ablations (the ablations in docs/claims.md)', () => {
   {
     const ab = ablationTest('JT.Thm1-rank1', 'S(t) term');
     test(

@@ -394,7 +394,7 @@ function riskFallsBelowLevel(c: TrainCase, loss: MarginLoss, schedule: ScheduleS
   return res.diverged === null && res.finalRisk < loss.value(0) / data.n;
 }
 
-describe('JT ablations (CLAIMS §7)', () => {
+describe('JT ablations (the ablations in docs/claims.md)', () => {
   {
     const ab = ablationTest('JT.Thm1-risk', 'separable');
     test(

@@ -1,5 +1,5 @@
 /**
- * JT.Thm2-margin: under gradient flow w_prod/∏‖W_k‖_F → ū. The main property reaches the regime of CLAIMS §8 on a
+ * JT.Thm2-margin: under gradient flow w_prod/∏‖W_k‖_F → ū. The main property reaches the regime of the regimes in docs/claims.md on a
  * data family where it comes early (src/verify/jt/marginRegime.ts) by integrating to a long horizon (DOP853: the cost
  * grows like log t past the transient); a second property starts inside Lemma 4's region and checks F8's
  * consequence along the flow, that ‖W_1Π_⊥‖ does not grow there. Twins for both.

@@ -300,14 +300,14 @@ describe('JT.Thm4-margin extension: exponential loss under GD (reported, not ass
   );
 });
 
-describe('JT ablations (CLAIMS §7)', () => {
+describe('JT ablations (the ablations in docs/claims.md)', () => {
   {
     const ab = ablationTest('JT.Thm4-margin', 'JT.A5');
     test(
       `${ab.title} (reported, not asserted)`,
       () => {
         // separable data whose support vectors do not span ℝ^d (typically one support vector): GD with the A4 step
-        // (logistic) and, the exponential-loss report CLAIMS §2 asks for, GD with a small constant step
+        // (logistic) and, the exponential-loss report docs/claims.md, JT asks for, GD with a small constant step
         const lines: string[] = [];
         for (const [name, loss, schedule] of [
           ['logistic, A4 step', logistic, A4],

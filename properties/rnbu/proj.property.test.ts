@@ -207,7 +207,7 @@ describe('RNBU.Proj GD on constrained parameters = projected GD', () => {
       const q = createProjector(b)(G);
       const s = p.reduce((acc, v, i) => acc + v * q[i], 0) / q.reduce((acc, v) => acc + v * v, 0);
       const residual = plainFrobenius(p.map((v, i) => v - s * q[i])) / plainFrobenius(p);
-      console.log(`RNBU.Proj CEX: width ${k}, best-fit relative residual ${residual.toFixed(3)} (CLAIMS §7 expects order 1e-1)`);
+      console.log(`RNBU.Proj CEX: width ${k}, best-fit relative residual ${residual.toFixed(3)} (the ablations in docs/claims.md expects order 1e-1)`);
       expect(residual).toBeGreaterThan(0.01);
     },
     timeout(3_000),

@@ -35,7 +35,7 @@ const ABLATION = {
 /** A test's timeout: its measured default-profile budget, scaled as testTimeout says. */
 const timeout = (ms: number) => testTimeout(ms);
 
-/** The regime (CLAIMS §8): the balanced index within 1e-6·s* of its limit at the horizon. */
+/** The regime (the regimes in docs/claims.md): the balanced index within 1e-6·s* of its limit at the horizon. */
 const REGIME_GAP = 1e-6;
 const STEPS = horizon(100);
 

@@ -1,5 +1,5 @@
 /**
- * RNBU.Thm1 (Radhakrishnan, Nichani, Bernstein & Uhler; CLAIMS.md §4): under squared loss an aligned init stays
+ * RNBU.Thm1 (Radhakrishnan, Nichani, Bernstein & Uhler; docs/claims.md, RNBU): under squared loss an aligned init stays
  * aligned iff the moments are diagonal — the invariance checks, their twins, the diagonalMoments ablations (§7), and
  * the finding that the aligned set is unstable when the bottleneck keeps the smallest directions. *
  * Tolerances follow the LAPACK test-ratio habit: each check divides an observed discrepancy by a bound derived

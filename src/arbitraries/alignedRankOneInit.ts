@@ -19,7 +19,7 @@ const API = 'alignedRankOneInit';
 const KNOWN = ['minScale', 'maxScale', 'maxDirectionEntry', 'gridBits'] as const;
 
 /**
- * The aligned rank-one initialization of RNBU.1D (CLAIMS §4): W_1 = u_1 aᵀ and
+ * The aligned rank-one initialization of RNBU.1D (docs/claims.md, RNBU): W_1 = u_1 aᵀ and
  * W_k = s_k u_k u_{k−1}ᵀ for k ≥ 2, with unit u_k and u_L = 1 when d_L = 1.
  *
  * Stored exactly: each u_k is a non-zero integer vector p_k scaled to unit length,

@@ -23,7 +23,7 @@ const KNOWN = ['minDepth', 'maxDepth', 'minWidth', 'maxWidth', 'minInputDim', 'm
 const LIMIT = 1024;
 
 /**
- * Layer sizes { dims: [d_0, …, d_L] } of a network without biases (CLAIMS §0).
+ * Layer sizes { dims: [d_0, …, d_L] } of a network without biases (docs/claims.md, Notation).
  * Hidden widths are drawn as an array of length L − 1, so shrinking first drops
  * hidden layers (smaller depth), then narrows layers toward minWidth and the
  * input/output dimensions toward their minima.

@@ -30,7 +30,7 @@ const FRAMES: readonly BalancedFrames[] = ['dyadic', 'rational'];
 
 /**
  * Exactly balanced weights: D_k = W_k W_kᵀ − W_{k+1}ᵀ W_{k+1} = 0 for k = 1…L−1
- * (CLAIMS §0; DHL.Thm2.2, ACH.Thm1; balanced implies aligned, RNBU.Def2).
+ * (docs/claims.md, Notation; DHL.Thm2.2, ACH.Thm1; balanced implies aligned, RNBU.Def2).
  *
  * Construction: W_k = H_k W̃_k H_{k−1} with orthogonal symmetric frames H_k (one
  * per layer of units, k = 0…L) and W̃_k a scaled signed partial permutation that
@@ -75,7 +75,7 @@ export function balancedInit(arch: Architecture, constraints: BalancedInitConstr
     .map(
       ({ paths, scales, offsets, negative, frames: h }): Weights =>
         dims.slice(1).map((rows, k) => {
-          // layer k+1 in CLAIMS numbering: d_{k+1} × d_k
+          // layer k+1 in the papers' numbering: d_{k+1} × d_k
           const core = zeros(rows, dims[k]);
           for (let j = 0; j < paths; j++) core[(offsets[k + 1] + j) % rows][(offsets[k] + j) % dims[k]] = (negative[k][j] ? -1 : 1) * scales[j];
           return matMul(matMul(h[k + 1], core), h[k]).map((row) => row.map(clean));

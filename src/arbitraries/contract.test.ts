@@ -73,7 +73,7 @@ function exactRank(m: readonly (readonly number[])[]): number {
   return rank;
 }
 
-/** Largest |entry| of D_k = W_k W_kᵀ − W_{k+1}ᵀ W_{k+1} over k (CLAIMS §0). */
+/** Largest |entry| of D_k = W_k W_kᵀ − W_{k+1}ᵀ W_{k+1} over k (docs/claims.md, Notation). */
 function maxImbalance(ws: Weights): number {
   let worst = 0;
   for (let k = 0; k + 1 < ws.length; k++) {

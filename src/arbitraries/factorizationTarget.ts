@@ -18,7 +18,7 @@ export interface FactorizationTargetConstraints {
   maxFactorEntry?: number;
 }
 
-/** M* = left · rightᵀ with rank exactly `rank` (CLAIMS §3 DHL.MF, DHL.Lem3.1). */
+/** M* = left · rightᵀ with rank exactly `rank` (docs/claims.md, DHL DHL.MF, DHL.Lem3.1). */
 export interface FactorizationTarget {
   /** M*, m × n integers */
   target: number[][];

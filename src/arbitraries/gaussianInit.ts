@@ -16,7 +16,7 @@ const KNOWN = ['scale', 'levelBits'] as const;
 
 /**
  * Weights with i.i.d. N(0, σ²) entries for the given architecture, as used by
- * DHL.Lem3.1 / DHL.Thm3.2 (CLAIMS §3).
+ * DHL.Lem3.1 / DHL.Thm3.2 (docs/claims.md, DHL).
  *
  * fast-check has no Gaussian, so each entry is an integer level k, uniform on
  * [−K, K] (fc.noBias: fast-check's bias toward small and extreme integers would

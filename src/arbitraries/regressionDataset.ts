@@ -31,7 +31,7 @@ const API = 'regressionDataset';
 const KNOWN = ['minSamples', 'maxSamples', 'minDim', 'maxDim', 'minOutputDim', 'maxOutputDim', 'integerValued', 'maxEntry', 'maxTarget', 'gridBits'] as const;
 
 /**
- * Squared-loss data (CLAIMS §0): X n×d, Y n×k as arrays of rows. Real-valued
+ * Squared-loss data (docs/claims.md, Notation): X n×d, Y n×k as arrays of rows. Real-valued
  * (default): dyadic inputs in a box of half-side ⌊2^gridBits/√maxDim⌋·2^−gridBits,
  * so ‖x_i‖ ≤ 1 exactly, and dyadic targets in [−maxTarget, maxTarget].
  * integerValued: integers, |x_ij| ≤ maxEntry and |y_ij| ≤ maxTarget.

@@ -4,7 +4,7 @@ import { fail, integerIn, numberWhere, oneOf, ordered, rejectUnknownKeys } from 
 import { dyadicValue, gridNumerators } from './_internals/dyadic.js';
 import { stepSizeFor, type StepSizeConstraints } from './stepSize.js';
 
-/** The discrete schedules with free parameters (CLAIMS §3 DHL.Lem3.1 uses 'decaying'). */
+/** The discrete schedules with free parameters (docs/claims.md, DHL DHL.Lem3.1 uses 'decaying'). */
 export type GeneratedSchedule = Extract<ScheduleSpec, { kind: 'constant' } | { kind: 'decaying' }>;
 export type GeneratedScheduleKind = GeneratedSchedule['kind'];
 

@@ -32,7 +32,7 @@ const FRAME_ENTRY = 2;
 
 /**
  * Datasets separable through the origin with a planted direction and margin
- * (CLAIMS §0: ‖x_i‖ ≤ 1, labels ±1).
+ * (docs/claims.md, Notation: ‖x_i‖ ≤ 1, labels ±1).
  *
  * Construction: each point is drawn in an orthonormal frame whose last axis is
  * u*, as x̃ = (p_1, …, p_{d−1}, y·a) with dyadic a ∈ (minMargin, a_max] and

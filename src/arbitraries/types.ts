@@ -2,7 +2,7 @@
  * Plain JSON-able value types produced by the arbitraries ("array form"), so a
  * shrunk counterexample prints readably and can be saved as a spec file.
  * Convert with datasetFromArrays (src/data/dataset.ts) and networkFromArrays
- * (src/network/network.ts). Notation as in CLAIMS.md §0.
+ * (src/network/network.ts). Notation as in docs/claims.md, Notation.
  */
 
 /** n × d inputs, labels ±1. */

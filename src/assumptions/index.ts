@@ -1,5 +1,5 @@
 /**
- * The hypotheses of Ji & Telgarsky (CLAIMS.md §2) as named predicates, one per file; the registry
+ * The hypotheses of Ji & Telgarsky (docs/claims.md, JT) as named predicates, one per file; the registry
  * (src/claims/registry.ts) names them (JT.A1 … JT.A5) in each claim's `hypotheses`.
  */
 export { jtA1 } from './jtA1.js';

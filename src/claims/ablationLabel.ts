@@ -1,5 +1,5 @@
 /**
- * The label of a claim's ablation (CLAIMS.md §7): "ablation drop=<breaks>". Test names are "<id> <label>…", stored
+ * The label of a claim's ablation (the ablations in docs/claims.md): "ablation drop=<breaks>". Test names are "<id> <label>…", stored
  * counterexamples of an ablation carry it, and `ablate`, `replay` and `explain` find them by it.
  */
 export function ablationLabel(breaks: string): string {

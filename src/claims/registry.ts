@@ -360,7 +360,7 @@ export const claims: readonly Claim[] = [
     property: 'properties/rnbu/thm3.property.test.ts',
     ablations: [],
   },
-  // The figures' stated trends (CLAIMS §3 DHL.Fig1/Fig2, §4 RNBU.S6, §6 SR), asserted on the figure's own seeded
+  // The figures' stated trends (docs/claims.md, DHL DHL.Fig1/Fig2, §4 RNBU.S6, §6 SR), asserted on the figure's own seeded
   // setting at a reduced scale (criteria: src/verify/figures/)
   {
     id: 'SR.R4.1',

@@ -11,7 +11,7 @@ export interface SeparableDiskOptions {
 }
 
 /**
- * Linearly separable data through the origin (no bias, CLAIMS §0): points
+ * Linearly separable data through the origin (no bias, docs/claims.md, Notation): points
  * uniform in the unit disk, labelled by a fixed direction, with a gap around
  * its boundary. The first two points are forced to opposite classes.
  */

@@ -19,7 +19,7 @@ export interface TwoMoonsConstraints {
 /**
  * The two interleaved half-circles: label +1 on (cos θ, sin θ), label −1 on
  * (1 − cos θ, ½ − sin θ), θ uniform on [0, π], centred at the origin, then
- * scaled so that max_i ‖x_i‖ = 1 (CLAIMS §0 assumes ‖x_i‖ ≤ 1). With
+ * scaled so that max_i ‖x_i‖ = 1 (docs/claims.md, Notation assumes ‖x_i‖ ≤ 1). With
  * `constant`, every point's third coordinate is the same scaled constant.
  * Not linearly separable for noise ≥ 0.
  */

@@ -91,7 +91,7 @@ export function applyExactFault(grads: FractionMatrix[], fault: GradientFault): 
 }
 
 /**
- * One gradient-descent step W_k ← W_k − η G_k with G_k = A_kᵀ E B_kᵀ (CLAIMS F1),
+ * One gradient-descent step W_k ← W_k − η G_k with G_k = A_kᵀ E B_kᵀ (F1 in docs/claims.md),
  * A_k = W_L⋯W_{k+1}, B_k = W_{k−1}⋯W_1, in exact rational arithmetic; with a fault, G is broken as brokenGradient
  * breaks the float gradient (twin tests).
  */

@@ -8,7 +8,7 @@ import { exactFraction, fractionMatrix, isZero, matmul, scale, sub, transpose, t
 /**
  * One gradient-descent step of a linear network under the squared loss
  * R = (1/n) Σ ½‖P x_i − y_i‖², in exact rational arithmetic. With dyadic or
- * integer weights, data and step every quantity is rational, so CLAIMS.md F2
+ * integer weights, data and step every quantity is rational, so F2 (docs/claims.md)
  * can be checked with residual exactly zero (DHL.Thm2.2, DHL.MF).
  */
 export interface RationalStep {

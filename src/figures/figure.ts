@@ -23,9 +23,9 @@ export interface FigureContext {
   readonly scale?: number;
 }
 
-/** A reproduction of a figure or remark of CLAIMS.md (§3 DHL.Fig1/Fig2, §4 RNBU.S6, §6 SR). */
+/** A reproduction of a figure or remark listed in docs/claims.md (DHL.Fig1/Fig2, RNBU.S6, SR). */
 export interface FigureDefinition {
-  /** the CLAIMS.md ID, e.g. "SR.R4.2" */
+  /** the claim ID of docs/claims.md, e.g. "SR.R4.2" */
   readonly id: string;
   /** other names accepted by `dlncheck reproduce`, e.g. "SR.Fig1" */
   readonly aliases: readonly string[];

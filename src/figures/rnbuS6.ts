@@ -20,7 +20,7 @@ import type { Progress } from '../progress/progressBar.js';
 import { figureVerdict } from '../verify/figures/figureCheck.js';
 import { checkRnbuS6, type RnbuS6Summary } from '../verify/figures/rnbuChecks.js';
 
-// Convolutional matrix factorization (CLAIMS RNBU.S6): 3×3 images, 3×3 filter, zero padding 1.
+// Convolutional matrix factorization (RNBU.S6 in docs/claims.md): 3×3 images, 3×3 filter, zero padding 1.
 const SIDE = 3;
 const PIX = SIDE * SIDE;
 const DEPTH = 10;
@@ -130,7 +130,7 @@ function alignedAutoencoder(U0: Float64Array, s: readonly number[], keep: 'large
   const h = d - 1;
   const W1 = new Float64Array(h * d);
   const W2 = new Float64Array(d * h);
-  // 'smallest': the bottleneck keeps eigendirections 2…d, the unstable order of CLAIMS' RNBU.Thm1 caution
+  // 'smallest': the bottleneck keeps eigendirections 2…d, the unstable order of RNBU.Thm1's caution
   const col = (j: number) => (keep === 'largest' ? j : j + 1);
   for (let j = 0; j < h; j++)
     for (let r = 0; r < d; r++) {
@@ -301,7 +301,7 @@ export const rnbuS6: FigureDefinition = {
           `(probe: ${probeSteps} steps, risk ${fmt(stated.checkpoints[0].risk)} → ${fmt(stated.finalRisk)}); the main run starts from centre tap ${USED_CENTRE} (every layer the identity), our choice. ` +
           `Both inits are aligned (every layer a multiple of I), so the distance along training is also the invariance test: it stays at 0 (up to the measure’s floor) iff alignment is invariant.`,
         `Autoencoder: ${AE_N} points in ℝ⁴ with covariance spectrum ∝ [${AE_SPECTRUM.join(', ')}] in a random basis, scaled to max ‖x_i‖ = 1, Y = X, linear 4→3→4, squared loss, η=${AE_ETA}, ${aeSteps} steps; ` +
-          `aligned init W_1 = diag(0.1, 0.09, 0.08)[I 0]U_0ᵀ, W_2 = W_1ᵀ with U_0 the eigenvectors of XXᵀ, largest directions kept (the stable order, CLAIMS RNBU.Thm1 caution); generic init N(0, 0.1²).`,
+          `aligned init W_1 = diag(0.1, 0.09, 0.08)[I 0]U_0ᵀ, W_2 = W_1ᵀ with U_0 the eigenvectors of XXᵀ, largest directions kept (the stable order, RNBU.Thm1 caution); generic init N(0, 0.1²).`,
         `Alignment score: the suite's distance from aligned (src/metrics/alignmentDistance, RNBU.Def2): bases U_k recovered from the weights, then max over k of the largest off-diagonal |U_kᵀW_kU_{k−1}| relative to ‖W_k‖_F; it has a floor of order 1e-8 where singular values nearly repeat. Zero values cannot be drawn on the log axis and are counted in the chart's subtitle.`,
         `Observed: conv run ${conv.stepsTaken < convSteps ? `reached R < ${STOP_RISK} at step ${conv.stepsTaken}` : `stopped at the step cap with R = ${fmt(conv.finalRisk)}`}; its distance from aligned went from ${fmt(conv.extras[0].values.alignment)} to ${fmt(lastScore(conv))} (max ${fmt(maxScore(conv))}): ` +
           `${maxScore(conv) > 1e-6 ? 'alignment is not invariant for the convolutional layers (RNBU.Thm3)' : 'alignment stayed invariant (distance at the measure’s floor)'}; final ρ_k min ${fmt(Math.min(...lastConv.normRatio))}. ` +

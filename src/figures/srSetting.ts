@@ -8,7 +8,7 @@ import type { SeededRandom } from '../data/random.js';
 import { separableDisk } from '../data/separableDisk.js';
 
 /**
- * The setting shared by the SR figures (CLAIMS §6): 2-D separable data and
+ * The setting shared by the SR figures (docs/claims.md, SR): 2-D separable data and
  * the depth-L net with 2×2 layers and a 1×2 last layer. The report leaves the
  * data and the initialization open; these are our choices, stated in every
  * caption through `srSettingText`.

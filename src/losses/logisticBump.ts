@@ -3,7 +3,7 @@ import type { MarginLoss } from './loss.js';
 /**
  * The logistic loss plus a Gaussian bump, ℓ(u) = log(1 + e^{−u}) + ε·e^{−(u−c)²}: positive, smooth, → 0 as u → ∞ and
  * → ∞ as u → −∞, but not decreasing where the bump's slope 2ε(c − u)e^{−(u−c)²} outweighs 1/(1 + e^u). It keeps
- * JT.A3 (with the constants below) and breaks JT.A1 alone (CLAIMS §7): gradient descent stalls at the local minimum
+ * JT.A3 (with the constants below) and breaks JT.A1 alone (the ablations in docs/claims.md): gradient descent stalls at the local minimum
  * u* ∈ (0, c) of ℓ, where ℓ'(u*) = 0, and the risk stays near ℓ(u*) > 0.
  *
  * JT.A3 constants: ℓ' = −1/(1 + e^u) − 2ε(u − c)e^{−(u−c)²}, and max_s |2s·e^{−s²}| = √2·e^{−1/2} (at s² = 1/2), so

@@ -12,7 +12,7 @@ import { EPS, FACET_RATIO, MAX_FACET_FLOPS, NORMAL_ERROR_MAX, normalError } from
  * distance from 0 to ∂P, the least offset b_F of a facet {x : ⟨a_F, x⟩ = b_F}:
  * - d = 1: ū^⊥ = {0} has no unit vector; the minimum over the empty set is +∞ (Lemma 4's hypothesis
  *   ‖Π_⊥w‖ > 1 + ln(n)/α can never hold, since Π_⊥w = 0).
- * - d = 2: with e ⊥ ū, α = min(max_sv ⟨e, z_i⟩, max_sv ⟨−e, z_i⟩) (the formula of CLAIMS JT.Lem4).
+ * - d = 2: with e ⊥ ū, α = min(max_sv ⟨e, z_i⟩, max_sv ⟨−e, z_i⟩) (the formula of JT.Lem4 in docs/claims.md).
  * - d ≥ 3: every facet of P is spanned by m affinely independent p_i and supports all of them, so α is the least
  *   offset over such m-subsets. Exact up to rounding for points in general position; cost C(k, m)·O(m⁴),
  *   capped by MAX_FACET_FLOPS (a RangeError beyond it). If no m-subset is affinely independent, P is flat and

@@ -7,7 +7,7 @@ import { maxMarginDirection, type MaxMargin } from './maxMargin.js';
 const EPS = Number.EPSILON;
 
 // ---------------------------------------------------------------------------------------------------------
-// Test ratios (STYLE §4): an error divided by its rounding unit, accepted below RATIO_MAX. LAPACK's test
+// Test ratios: an error divided by its rounding unit, accepted below RATIO_MAX. LAPACK's test
 // programs accept ratios below 30; the units here are first-order bounds, so the same order of magnitude.
 const RATIO_MAX = 32;
 
@@ -143,7 +143,7 @@ function bruteForce(z: Float64Array, n: number, d: number): { u: number[]; gamma
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Generators: integer data, so shrinking gives readable cases that stay separable (STYLE §5).
+// Generators: integer data, so shrinking gives readable cases that stay separable.
 
 /** Separable by construction: rows z_i with ⟨u*, z_i⟩ ≥ 1 for an integer teacher u* ≠ 0. */
 const separableData = fc
@@ -194,7 +194,7 @@ function expectClose(actual: ArrayLike<number>, expected: number[], unit: number
   expect(err / unit).toBeLessThanOrEqual(RATIO_MAX);
 }
 
-describe('maxMarginDirection: ū and γ̄ of CLAIMS §0 on hand-made data', () => {
+describe('maxMarginDirection: ū and γ̄ of docs/claims.md, Notation on hand-made data', () => {
   test('z = {(1,0), (0,1)}: ū = (1,1)/√2, γ̄ = 1/√2, both support vectors', () => {
     const { z, n, d } = rows([
       [1, 0],

@@ -23,7 +23,7 @@ export interface MaxMarginOptions {
   maxIterations?: number;
 }
 
-/** The hard-margin direction of CLAIMS §0 for rows z_i = y_i x_i (no bias). */
+/** The hard-margin direction of docs/claims.md, Notation for rows z_i = y_i x_i (no bias). */
 export interface MaxMargin {
   /** ū, a unit vector of length d. */
   direction: Float64Array;
@@ -57,7 +57,7 @@ export function rowDot(v: ArrayLike<number>, z: Float64Array, i: number, d: numb
 }
 
 /**
- * ū and γ̄ of CLAIMS §0 for z (n×d row-major, rows z_i = y_i x_i), or null when no u has min_i ⟨u, z_i⟩ > 0.
+ * ū and γ̄ of docs/claims.md, Notation for z (n×d row-major, rows z_i = y_i x_i), or null when no u has min_i ⟨u, z_i⟩ > 0.
  *
  * Solves the hard-margin SVM min ½‖w‖² s.t. ⟨w, z_i⟩ ≥ 1 with quadprog (Goldfarb–Idnani dual active-set method);
  * then ū = w/‖w‖ and γ̄ = 1/‖w‖. Numerical care, each explained where it is done:

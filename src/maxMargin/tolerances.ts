@@ -1,12 +1,12 @@
 /**
  * Tolerances of the max-margin solver (maxMargin.ts) and of Lemma 4's α (lemma4Alpha.ts). Each is a rounding unit
- * times a ratio of order one (STYLE §4), derived in its comment.
+ * times a ratio of order one, derived in its comment.
  */
 
 export const EPS = Number.EPSILON;
 
 // ---------------------------------------------------------------------------------------------------------
-// Tolerances. Each is a rounding unit times a ratio of order one (STYLE §4).
+// Tolerances. Each is a rounding unit times a ratio of order one.
 
 /**
  * Rounding unit of a constraint residual r_i = ⟨w', z_i⟩/R − 1 in the solver's units (R = max‖z_i‖, so

@@ -1,6 +1,6 @@
 import { matmul, transpose } from '../linalg/dense.js';
 
-/** D_k = W_k W_kᵀ − W_{k+1}ᵀ W_{k+1} (d_k × d_k), k = 1..L−1 (CLAIMS §0). */
+/** D_k = W_k W_kᵀ − W_{k+1}ᵀ W_{k+1} (d_k × d_k), k = 1..L−1 (docs/claims.md, Notation). */
 export function balanceMatrices(weights: readonly Float64Array[], dims: readonly number[]): Float64Array[] {
   const out: Float64Array[] = [];
   for (let k = 1; k < weights.length; k++) {

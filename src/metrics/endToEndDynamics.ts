@@ -4,7 +4,7 @@ import { frobenius } from '../linalg/norms.js';
 import { toMatrix } from '../linalg/singularValues.js';
 
 /**
- * End-to-end dynamics of a linear network (CLAIMS.md §5, ACH.Thm1): the
+ * End-to-end dynamics of a linear network (docs/claims.md, ACH, ACH.Thm1): the
  * velocity of P = W_L⋯W_1 by the chain rule, and Arora–Cohen–Hazan's closed
  * form −Σ_j (PPᵀ)^{(j−1)/L} E (PᵀP)^{(L−j)/L}, which equals it at balanced
  * points (all D_k = 0). Checkpoint metrics: ml-matrix is used at the edges.

@@ -12,7 +12,7 @@ export function minMarginOf(w: ArrayLike<number>, z: Float64Array, n: number, d:
   return m;
 }
 
-/** γ(w) = min_i ⟨w, z_i⟩/‖w‖ ≤ γ̄ (CLAIMS §0); NaN for w = 0. */
+/** γ(w) = min_i ⟨w, z_i⟩/‖w‖ ≤ γ̄ (docs/claims.md, Notation); NaN for w = 0. */
 export function normalizedMargin(w: ArrayLike<number>, z: Float64Array, n: number, d: number): number {
   // γ(2^k w) = γ(w), and scaling w to unit range keeps ‖w‖² from underflowing (w ≈ 1e-170) or overflowing
   const { scaled } = scaleToUnitRange(w);

@@ -7,7 +7,7 @@ export type Activation =
   | { readonly kind: 'relu' }
   | { readonly kind: 'leaky'; readonly slope: number }
   | { readonly kind: 'tanh' }
-  /** log(1 + e^z): smooth, not homogeneous; an ablation of DHL.Thm2.1 (CLAIMS §7) */
+  /** log(1 + e^z): smooth, not homogeneous; an ablation of DHL.Thm2.1 (the ablations in docs/claims.md) */
   | { readonly kind: 'softplus' };
 
 export const linear: Activation = { kind: 'linear' };

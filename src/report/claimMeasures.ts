@@ -43,7 +43,7 @@ export interface LooseBound {
   readonly ratio: number;
 }
 
-/** Below this worst observed/bound a bound is listed as loose (more than 10× away from binding, issue 13 §6). */
+/** Below this worst observed/bound a bound is listed as loose (more than 10× away from binding: such a bound checks little). */
 export const LOOSE_RATIO = 0.1;
 
 const TRAJECTORY_CHECKS = new Set(['INEQ', 'MONO', 'STAT', 'TREND']);

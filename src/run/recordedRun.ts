@@ -13,7 +13,7 @@ import { gradientFlow } from '../trainer/gradientFlow.js';
 import type { ScheduleSpec } from '../trainer/schedule.js';
 
 /**
- * A recorded run: training with the metrics of CLAIMS §0 taken at checkpoints (checkpointRecord), the one path
+ * A recorded run: training with the metrics of docs/claims.md, Notation taken at checkpoints (checkpointRecord), the one path
  * behind `dlncheck train`, `explain`, `report` and the figures.
  */
 

@@ -6,7 +6,7 @@ import { LOSS_ROUNDINGS } from './jtRounding.js';
 import { gamma } from './rounding.js';
 
 /**
- * The second-order descent bound of JT.Thm1-risk (CLAIMS §2): one GD step W' = W + Δ (Δ = −η∇R for a correct trainer)
+ * The second-order descent bound of JT.Thm1-risk (docs/claims.md, JT): one GD step W' = W + Δ (Δ = −η∇R for a correct trainer)
  * changes the risk by ⟨∇R(W), Δ⟩ plus a remainder that Taylor's theorem with integral remainder bounds by curvature
  * along the segment:
  *

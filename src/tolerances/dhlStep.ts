@@ -7,7 +7,7 @@ import { quotient } from './quotient.js';
 import { gamma } from './rounding.js';
 
 /**
- * One-step tolerances of the balancedness claims (CLAIMS.md F2, F4; DHL.Thm2.1,
+ * One-step tolerances of the balancedness claims (F2, F4 in docs/claims.md; DHL.Thm2.1,
  * DHL.Cor2.1, DHL.MF); the many-step ones are in dhl.ts, ACH.Thm1's in ach.ts. Each exported
  * *Ratio function returns |observed discrepancy| / (derived bound): a
  * dimensionless number that is ≤ 1 when the claim holds; the properties

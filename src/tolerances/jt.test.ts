@@ -8,7 +8,7 @@ import { gamma, UNIT_ROUNDOFF } from './rounding.js';
 
 /**
  * The derivations in alignment.ts are linear algebra about arbitrary matrices before any training enters; these
- * tests check them on random chains with a 1-d output (CLAIMS §0), with D_k(t) in place of D(0) + drift.
+ * tests check them on random chains with a 1-d output (docs/claims.md, Notation), with D_k(t) in place of D(0) + drift.
  */
 const entry = fc.integer({ min: -16, max: 16 }).map((k) => k / 8);
 const chain = fc

@@ -7,7 +7,7 @@ import { marginChain, marginRounding, svdRoundings } from './jtRounding.js';
 import type { EvaluationScale } from './jtRounding.js';
 
 /**
- * The theory's computable constants for the Ji & Telgarsky claims (CLAIMS.md §1–§2): D, the F5/F6 right-hand sides,
+ * The theory's computable constants for the Ji & Telgarsky claims (docs/claims.md, Identities and JT): D, the F5/F6 right-hand sides,
  * the F7 budget, Lemma 4's threshold, with the rounding allowances of the quantities compared against them. The
  * allowances of one evaluation and one step are in jtRounding.ts; the rounding model is in rounding.ts. A check
  * computes residual/allowance and compares it with 1 (the LAPACK test-ratio habit): a ratio above 1 is a real
@@ -18,7 +18,7 @@ import type { EvaluationScale } from './jtRounding.js';
 // The theory's constants
 
 export interface InitializationConstant {
-  /** D = max_k ‖W_k(0)‖_F² − ‖W_L(0)‖_F² + Σ_{k<L} ‖D_k(0)‖_2 (CLAIMS §0) */
+  /** D = max_k ‖W_k(0)‖_F² − ‖W_L(0)‖_F² + Σ_{k<L} ‖D_k(0)‖_2 (docs/claims.md, Notation) */
   readonly value: number;
   /** |D̂ − D|: the squared norms (γ_m each, two of them), the entries of D_k (γ_{d+1}(‖W_k‖_F² + ‖W_{k+1}‖_F²) in norm)
    * and the SVD of D_k (svdRoundings·u·‖D_k‖) */
@@ -51,7 +51,7 @@ export function initializationConstant(weights: readonly Float64Array[], dims: r
  * g_k ≤ g_{k+1} + tr D_k − λ_min(D_k) and g_L = 0, so g_k ≤ Σ_{j≥k}(tr D_j − λ_min D_j). Splitting D_j(t) = D_j(0) + Δ_j:
  * Σ_{j≥k} tr D_j(0) = ‖W_k(0)‖² − ‖W_L(0)‖² and −λ_min(D_j(0)) ≤ ‖D_j(0)‖_2 give D; by F2 Σ_{j≥k} tr Δ_j =
  * Σ_τ η²(‖G_k‖² − ‖G_L‖²) ≤ S, and Σ_j ‖Δ_j‖_2 ≤ Σ_τ η² Σ_j(‖G_j‖² + ‖G_{j+1}‖²) ≤ 2S. So D + 3S suffices;
- * CLAIMS states D + 4S, which we check (it is implied).
+ * The claim states D + 4S, which we check (it is implied).
  */
 export function rankOneGapBound(D: number, energy: number): number {
   return D + 4 * energy;
@@ -260,7 +260,7 @@ export function alphaResolution(d: number, n: number, maxZ: number): number {
  * F2 summed over a run, pair by pair: ‖Δ_k(t)‖_2 ≤ max(T_k(t), T_{k+1}(t)) with T_j(t) = Σ_{τ<t} η_τ²‖G_j(τ)‖_F².
  * Derivation (checked here): by F2, Δ_k(t) = A − B with A = Σ_τ η²G_kG_kᵀ and B = Σ_τ η²G_{k+1}ᵀG_{k+1}, both
  * positive semidefinite, so −B ⪯ A − B ⪯ A and every eigenvalue of Δ_k lies in [−λ_max(B), λ_max(A)]; hence
- * ‖Δ_k‖_2 ≤ max(λ_max(A), λ_max(B)) ≤ max(tr A, tr B) = max(T_k, T_{k+1}). It implies CLAIMS' ‖Δ_k‖_2 ≤ S(t)
+ * ‖Δ_k‖_2 ≤ max(λ_max(A), λ_max(B)) ≤ max(tr A, tr B) = max(T_k, T_{k+1}). It implies the stated ‖Δ_k‖_2 ≤ S(t)
  * (T_k + T_{k+1} ≤ S) and binds when one layer's gradients dominate and keep one direction (measured: clean runs
  * reach observed/bound 1.000 at early checkpoints, 0.93 against S(t)). A layer gradient 1 % off leaves a first-order
  * term η·0.01·(G_kW_kᵀ + W_kG_kᵀ) per step that no longer cancels; summed it is ~1 % of the growth of W_kW_kᵀ,

@@ -4,7 +4,7 @@ import { frobenius } from '../linalg/norms.js';
 import { gamma, UNIT_ROUNDOFF } from './rounding.js';
 
 /**
- * Rounding allowances of the Ji & Telgarsky claims (CLAIMS.md §1–§2): the scales of one evaluation of R and ∇R,
+ * Rounding allowances of the Ji & Telgarsky claims (docs/claims.md, Identities and JT): the scales of one evaluation of R and ∇R,
  * and the per-step allowances built on them. Each is a worst-case floating-point error bound derived in its comment
  * from the standard model fl(a ∘ b) = (a ∘ b)(1 + ε), |ε| ≤ u = 2^−53, and γ_k = k·u/(1 − k·u) (Higham, *Accuracy
  * and Stability of Numerical Algorithms*, 2nd ed., §3.1). The theory's constants are in jt.ts.

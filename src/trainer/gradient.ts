@@ -106,7 +106,7 @@ function evaluate(ws: GradientWorkspace, net: Network, data: Dataset, loss: Loss
 }
 
 /**
- * Linear net: P = W_L⋯W_1, E = ∂R/∂P, then G_k = A_kᵀ E B_kᵀ (CLAIMS F1) with
+ * Linear net: P = W_L⋯W_1, E = ∂R/∂P, then G_k = A_kᵀ E B_kᵀ (F1 in docs/claims.md) with
  * A_k = W_L⋯W_{k+1}, B_k = W_{k−1}⋯W_1. The products are taken from the
  * narrower end: with few outputs (d_L ≤ d_0, e.g. classification) suffixes
  * A_k and C_k = E B_kᵀ cost O(d_L Σ d_k d_{k−1}); otherwise prefixes B_k and

@@ -13,7 +13,7 @@ export interface StepView {
   risk: number;
   /** ‖∇R(W(t))‖² */
   gradSquared: number;
-  /** S(t) = Σ_{τ<t} η_τ² ‖∇R(W(τ))‖² (CLAIMS §0), before this step's term */
+  /** S(t) = Σ_{τ<t} η_τ² ‖∇R(W(τ))‖² (docs/claims.md, Notation), before this step's term */
   energy: number;
   /** JT.A4 radius R_t (NaN for other schedules) */
   radius: number;

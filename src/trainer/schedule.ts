@@ -1,6 +1,6 @@
 import type { MarginLoss, Loss } from '../losses/loss.js';
 
-/** Step-size schedules of the papers (CLAIMS.md §2 JT.A4, §3 DHL.Lem3.1). */
+/** Step-size schedules of the papers (docs/claims.md, JT JT.A4, §3 DHL.Lem3.1). */
 export type ScheduleSpec =
   | { readonly kind: 'constant'; readonly eta: number }
   | { readonly kind: 'ji-telgarsky' }

@@ -4,7 +4,7 @@ import type { GradientFn } from './gradient.js';
 /**
  * Matrix sensing for a deep linear net (RNBU.Thm1's third invariant case):
  * R = (1/n) Σ_j ½(⟨A_j, P⟩ − b_j)², P = W_L⋯W_1, so E = ∂R/∂P = (1/n) Σ_j r_j A_j
- * with r_j = ⟨A_j, P⟩ − b_j, and G_k = A_kᵀ E B_kᵀ (CLAIMS F1).
+ * with r_j = ⟨A_j, P⟩ − b_j, and G_k = A_kᵀ E B_kᵀ (F1 in docs/claims.md).
  *
  * The trainer takes a Dataset, which cannot hold measurement matrices, so a
  * sensing problem is run through gradientDescent's `gradient` option with a

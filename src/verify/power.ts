@@ -4,7 +4,7 @@ import { FAULT_META_KEY } from './fault.js';
 /**
  * The claim × fault matrix of `dlncheck power`: for each claim, whether its MAIN property (not a twin, an ablation or a
  * CEX test) fails when the trainer is broken in a stated way. A check that a 1 % error in one layer's gradient, or a
- * trainer that never moves, cannot make fail checks nothing about training (CLAIMS §8, "Power").
+ * trainer that never moves, cannot make fail checks nothing about training (the regimes in docs/claims.md, "Power").
  */
 
 /** The broken trainers every claim is run against (src/verify/fault.ts forms; layers count from 1). */

@@ -1,7 +1,7 @@
 import { TestRunner } from 'vitest';
 
 /**
- * The regime of a trajectory claim (CLAIMS §8): the state in which its bound is informative. A property feeds one
+ * The regime of a trajectory claim (the regimes in docs/claims.md): the state in which its bound is informative. A property feeds one
  * observation per run — did the run reach the regime, and how close did it get — and the worst observed/bound ratio
  * of each inequality it checks (its tightness). At the end it asserts that a stated share of runs reached the regime,
  * and records everything in the test's meta for the report and claims.json.
@@ -11,7 +11,7 @@ export interface RegimeSpec {
   readonly regime: string;
   /** the quantity the runs report as their closest approach, e.g. "max_k (D + 4S)/‖W_k‖_F² at the horizon" */
   readonly closest: string;
-  /** the share of runs that must reach it (default 0.8, CLAIMS §8) */
+  /** the share of runs that must reach it (default 0.8, the regimes in docs/claims.md) */
   readonly minShare?: number;
 }
 

@@ -16,7 +16,7 @@ describe('seeds', () => {
     expect(() => globalSeed({ DLNCHECK_SEED: 'x' })).toThrow('DLNCHECK_SEED=x must be a 32-bit integer');
   });
 
-  test('ablationLabel is the §7 label every ablation test and stored case carries', () => {
+  test('ablationLabel is the label every ablation test and stored case carries', () => {
     expect(ablationLabel('separable')).toBe('ablation drop=separable');
   });
 });

@@ -1,7 +1,7 @@
 import { failCheck, failedCheckOf } from '../checkFailure.js';
 
 /**
- * The checks a figure's stated trend becomes (CLAIMS §6: "each trend stated here is also a check"). A figure's
+ * The checks a figure's stated trend becomes (docs/claims.md, SR: "each trend stated here is also a check"). A figure's
  * check is a pure function of the numbers its runs produce (a summary), so the property test, its twin and the
  * figure's own caption (`dlncheck reproduce`) judge the same numbers the same way.
  */

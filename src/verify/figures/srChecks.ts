@@ -2,7 +2,7 @@ import { failCheck } from '../checkFailure.js';
 import { atLeast, atMost } from './figureCheck.js';
 
 /**
- * The trends of the seed report's remarks and figures (CLAIMS §6) as checks over the numbers a figure's runs produce.
+ * The trends of the seed report's remarks and figures (docs/claims.md, SR) as checks over the numbers a figure's runs produce.
  * "Gap" below is 1 − min_k ρ_k, ρ_k = ‖W_k‖_2/‖W_k‖_F: 0 when every layer is rank one.
  *
  * Why ρ_k stalls, and what a stall looks like (used by SR.R4.1 and SR.R4.2): under GD, D_k = W_kW_kᵀ − W_{k+1}ᵀW_{k+1}
@@ -14,7 +14,7 @@ import { atLeast, atMost } from './figureCheck.js';
  * 0.036 → 0.032 from 10⁴ to 10⁵ steps), at s = 0.3 it falls to ≈ 0.0013, below the 0.01 of "ρ_k reached 1". So
  * "stalls below 1" is checked as both: the level (gap ≥ RANK_ONE_GAP) and the flatness (share kept ≥ STALL_KEEP). */
 
-/** ρ_k counts as 1 (rank one reached) at 1 − ρ_k ≤ 0.01: the 0.99 of CLAIMS §8's regimes and CALIBRATION.md. */
+/** ρ_k counts as 1 (rank one reached) at 1 − ρ_k ≤ 0.01: the 0.99 of the regimes in docs/claims.md. */
 export const RANK_ONE_GAP = 0.01;
 /** A gap that keeps at least this share of itself over the last decade of steps has stalled (derivation above). */
 export const STALL_KEEP = 0.5;

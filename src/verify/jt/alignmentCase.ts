@@ -1,5 +1,5 @@
 /**
- * The training cases of JT.Thm1-rank1, -align and -prod (CLAIMS §8): shapes where the claims are not true by
+ * The training cases of JT.Thm1-rank1, -align and -prod (the regimes in docs/claims.md): shapes where the claims are not true by
  * construction, and an init small enough that the JT.A4 step reaches the claims' regimes within the default horizon.
  *
  * A layer with a single row or column is rank one whatever GD does, and a width-1 hidden layer makes its adjacent

@@ -1,5 +1,5 @@
 /**
- * The regimes of JT.Thm1-rank1, -align and -prod (CLAIMS §8) as numbers, from one checkpoint's layer spectra and the
+ * The regimes of JT.Thm1-rank1, -align and -prod (the regimes in docs/claims.md) as numbers, from one checkpoint's layer spectra and the
  * run's constants D and S(t). Each is a "distance to informative": the rank1 and align values must fall to ≤ 0.1,
  * the prod value (∏ρ_k) must rise to ≥ 0.9.
  */
@@ -44,7 +44,7 @@ export function productRegime(r: RegimeInputs): number {
   return p;
 }
 
-/** The thresholds of CLAIMS §8. */
+/** The thresholds of the regimes in docs/claims.md. */
 export const RANK1_REGIME = 0.1;
 export const ALIGN_REGIME = 0.1;
 export const PROD_REGIME = 0.9;

@@ -1,5 +1,5 @@
 /**
- * Cases in which JT.Thm2-margin / JT.Thm4-margin reach their regime (CLAIMS §8: sin∠(w_prod, ū) ≤ 0.1 and
+ * Cases in which JT.Thm2-margin / JT.Thm4-margin reach their regime (the regimes in docs/claims.md: sin∠(w_prod, ū) ≤ 0.1 and
  * γ(w_prod)/γ̄ ≥ 0.9) within the default budget, and the regime's measurements.
  *
  * Why these cases get there fast. For a margin loss the iterate splits as w_prod ≈ ū·(ln t)/γ̄ + w̃ + o(1), where the
@@ -23,7 +23,7 @@ import { lemma4Threshold } from '../../tolerances/jt.js';
 import { geometryOf } from './geometry.js';
 import { type LossName, type TrainCase, dataOf, networkOf, orientForA2 } from './trainCase.js';
 
-/** The regime's thresholds (CLAIMS §8). */
+/** The regime's thresholds (the regimes in docs/claims.md). */
 export const REGIME_SIN = 0.1;
 export const REGIME_MARGIN_RATIO = 0.9;
 

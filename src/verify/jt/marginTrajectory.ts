@@ -1,6 +1,6 @@
 /**
  * The regime, TREND and rate of the JT margin claims (JT.Thm2-margin under gradient flow, JT.Thm4-margin under GD):
- * per checkpoint sin∠(w_prod, ū) and γ(w_prod)/γ̄; per run whether it ended in the regime of CLAIMS §8
+ * per checkpoint sin∠(w_prod, ū) and γ(w_prod)/γ̄; per run whether it ended in the regime of the regimes in docs/claims.md
  * (sin∠ ≤ REGIME_SIN and γ/γ̄ ≥ REGIME_MARGIN_RATIO); over runs the pooled Mann–Kendall test that both distances
  * to the limit fall across the in-regime checkpoints, and the fitted rate of sin∠ against the theorem's 1/log t.
  */

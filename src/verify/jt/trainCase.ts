@@ -1,5 +1,5 @@
 /**
- * The JT claims' training cases (CLAIMS.md §2): separable data with ‖x_i‖ ≤ 1 and a linear net with 1-d output whose
+ * The JT claims' training cases (docs/claims.md, JT): separable data with ‖x_i‖ ≤ 1 and a linear net with 1-d output whose
  * init satisfies JT.A2, their spec form for replay, the A4 schedule, the twins' gradient faults and the claim files'
  * timeouts. Shared by the per-claim files under properties/jt/ and properties/ll/.
  */

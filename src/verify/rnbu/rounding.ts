@@ -1,5 +1,5 @@
 /**
- * The RNBU claims' rounding model and leak bounds (CLAIMS.md §4): how far a computed gradient and a computed update can
+ * The RNBU claims' rounding model and leak bounds (docs/claims.md, RNBU): how far a computed gradient and a computed update can
  * leave the aligned structure, and the float readout of a matrix in its bases. Each bound is derived beside it in the
  * rounding model fl(a∘b) = (a∘b)(1+δ), |δ| ≤ u, γ_m = mu/(1 − mu) (Higham §2–3).
  */
