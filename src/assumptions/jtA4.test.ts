@@ -79,4 +79,24 @@ describe('jtA4', () => {
     expect(jtA4({ ...base, previousRadius: 2.75 }).reason).toMatch(/must be kept/);
     expect(jtA4({ ...base, maxFrobenius: 1.5, previousRadius: 2.25, radius: 3, eta: base.eta }).reason).toMatch(/≠ max_k‖W_k\(t\)‖_F \+ 1/);
   });
+
+  test('accepts an enlarged radius one ulp from max‖W_k‖ + 1 (the trainer and the check each round the sum once)', () => {
+    // met under DLNCHECK_SEED=1: R_t = fl(m + 1) = 1.0512301180082053 against fl(m' + 1) = 1.0512301180082055, m' − m ≈ 1.7e-16
+    const m = 0.0512301180082053;
+    const radius = 1 + m;
+    const maxFrobenius = m + 1.7e-16;
+    expect(maxFrobenius + 1 - radius).toBe(2 ** -52);
+    const step: A4Step = {
+      depth: 2,
+      lipschitz,
+      eta: Math.min(1 / jiTelgarskySmoothness(2, radius, lipschitz), 1),
+      radius,
+      maxFrobenius,
+      entries: 6,
+      previousRadius: 1,
+    };
+    expect(jtA4(step).reason).toMatch(/the radius kept or enlarged/);
+    // two ulps off is not rounding
+    expect(jtA4({ ...step, radius: radius - 2 ** -51 }).holds).toBe(false);
+  });
 });

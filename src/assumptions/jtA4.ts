@@ -25,13 +25,14 @@ const STEP_ROUNDINGS = 6;
 /**
  * JT.A4 at one step: R_t ≥ 1, W(t) ∈ B(R_t − 1), η_t = min{1/β(R_t), 1} with β(R) = 2L²R^{2L−2}(β + G), and
  * R_t = R_{t−1} while W(t) ∈ B(R_{t−1} − 1), else our enlargement R_t = max_k ‖W_k(t)‖_F + 1.
- * The ball tests allow the rounding of the two Frobenius norms (γ_{m+1} each, ours and the trainer's) and of
- * R = max‖W‖ + 1 (u·R); inside that band either branch of keep-or-enlarge is accepted.
+ * The ball tests allow the rounding of the two Frobenius norms (γ_{m+1} each, ours and the trainer's) and of the
+ * sum max‖W‖ + 1, rounded once by the trainer and once here (u·R each: together up to one ulp of R, which a run met
+ * at t = 23 under DLNCHECK_SEED=1); inside that band either branch of keep-or-enlarge is accepted.
  */
 export function jtA4(step: A4Step): AssumptionResult {
   const { depth, lipschitz, eta, radius, maxFrobenius, entries, previousRadius } = step;
   if (!(radius >= 1)) return { holds: false, reason: `JT.A4: R_t=${radius} must be ≥ 1` };
-  const slack = 2 * gamma(entries + 1) * maxFrobenius + UNIT_ROUNDOFF * radius;
+  const slack = 2 * gamma(entries + 1) * maxFrobenius + 2 * UNIT_ROUNDOFF * radius;
   if (maxFrobenius > radius - 1 + slack) return { holds: false, reason: `JT.A4: max_k‖W_k(t)‖_F=${maxFrobenius} > R_t − 1=${radius - 1}: W(t) ∉ B(R_t − 1)` };
   const expected = Math.min(1 / jiTelgarskySmoothness(depth, radius, lipschitz), 1);
   if (Math.abs(eta - expected) > gamma(STEP_ROUNDINGS) * expected)

@@ -202,10 +202,26 @@ describe('findCounterexample: expectCheck', () => {
     expect(caughtByOf(task.meta)).toBeNull();
   });
 
-  test('throws when the failure is by a hair (ratio ≤ minRatio)', () => {
-    expect(() => findCounterexample(ID, named('below-ten', 1), { numRuns: 100, label: LABEL, quiet: true, expectCheck: 'below-ten', minRatio: 1.01 })).toThrow(
-      /too close to call/,
+  test('throws when every failure is by a hair (largest ratio ≤ minRatio)', () => {
+    const hair = fc.property(fc.integer({ min: 0, max: 100 }), (n) => {
+      if (n >= 10) failCheck('below-ten', 10.05, 10, `n=${n} ≥ 10`);
+    });
+    expect(() => findCounterexample(ID, hair, { numRuns: 100, label: LABEL, quiet: true, expectCheck: 'below-ten', minRatio: 1.01 })).toThrow(
+      /at most \(shrunk case 1\.00\d*\) ≤ 1\.01: too close to call/,
     );
+  });
+
+  test('judges minRatio on the largest ratio seen, not on the shrunk case, which shrinking walks toward the edge', () => {
+    // the first case (n = 100) fails by ratio 10; it shrinks to n = 10, ratio 1
+    const found = findCounterexample(ID, named('below-ten'), {
+      numRuns: 100,
+      label: LABEL,
+      quiet: true,
+      examples: [[100]],
+      expectCheck: 'below-ten',
+      minRatio: 2,
+    });
+    expect(found.failedCheck).toEqual({ check: 'below-ten', ratio: 1 });
   });
 });
 
