@@ -553,8 +553,9 @@ describe('JT.Thm1-prod: w_prod/∏‖W_k‖_F aligns with v_1', () => {
         fc.property(alignCase, (c) => {
           for (const ctx of twinTrajectory(c, TRANSPOSE_TWIN_STEPS, TRANSPOSE_G1)) checkProduct(ctx);
         }),
-        // the product bounds alone (no F2-drift): measured, the shrunk case puts the F5/F6 lower bound at 9.75 q
-        { numRuns: runs(100), label: `twin, ${faultName(TRANSPOSE_G1)}`, expectCheck: 'prod-lower', minRatio: 3 },
+        // the product bounds alone (no F2-drift): the largest ratio seen was 9.75 at the default seed but 1.64 under
+        // DLNCHECK_SEED=2, so minRatio asks for a 20 % violation (the bound already carries its rounding allowance)
+        { numRuns: runs(100), label: `twin, ${faultName(TRANSPOSE_G1)}`, expectCheck: 'prod-lower', minRatio: 1.2 },
       );
     },
     timeout(8000, false),

@@ -1,6 +1,9 @@
 import { A, B, BHH, C, ER } from './dop853Tableau.js';
 
 /** y' = f(t, y): writes f(t, y) into dydt; must not keep y or dydt. */
+/** Tenfold step reductions in a row that a non-finite trial step may cause before the step is reported as nonFinite. */
+const NONFINITE_RETRIES = 30;
+
 export type Rhs = (t: number, y: Float64Array, dydt: Float64Array) => void;
 
 export interface ToleranceOptions {
@@ -19,7 +22,7 @@ export type SegmentStatus =
   | 'done'
   /** spent the step budget (accepted + rejected steps) before tEnd */
   | 'maxSteps'
-  /** a step produced a non-finite state or error estimate: y holds that state, t its time */
+  /** f is not finite at the current (accepted) point, or the state overflows whatever the step: y holds that point, t its time */
   | 'nonFinite'
   /** the step size fell below the resolution of t (0.1|h| ≤ |t|·u), Hairer's IDID = −3 */
   | 'stepTooSmall';
@@ -109,15 +112,18 @@ export class Dop853 implements SegmentIntegrator {
       f(this.t, y, k1);
       this.evaluations++;
       this.fsal = true;
+      if (!allFinite(k1)) return 'nonFinite';
     }
     let h = this.hNext > 0 ? this.hNext : this.initialStep(f, tEnd - this.t, opts);
     h = Math.min(h, hmax);
     let reject = false;
+    let nonFiniteRetries = 0;
     let steps = 0;
     for (;;) {
       if (steps >= maxSteps) return 'maxSteps';
       const t = this.t;
-      if (0.1 * h <= Math.abs(t) * UROUND) return 'stepTooSmall';
+      // shrinking toward a point past which f is not finite (nonFinite) is not a stiff or singular flow (stepTooSmall)
+      if (0.1 * h <= Math.abs(t) * UROUND) return nonFiniteRetries > 0 ? 'nonFinite' : 'stepTooSmall';
       let last = false;
       const proposal = h;
       if (t + 1.01 * h >= tEnd) {
@@ -125,6 +131,7 @@ export class Dop853 implements SegmentIntegrator {
         last = true;
       }
       steps++;
+      let stageFailed = false;
       // stages 2 … 12
       for (let s = 1; s < 12; s++) {
         const row = A[s];
@@ -135,8 +142,12 @@ export class Dop853 implements SegmentIntegrator {
           for (let i = 0; i < n; i++) stage[i] += a * k[off + i];
         }
         f(t + C[s] * h, stage, ks[s]);
+        this.evaluations++;
+        if (!allFinite(ks[s])) {
+          stageFailed = true;
+          break;
+        }
       }
-      this.evaluations += 11;
       // 8th-order solution and the two error estimators
       let err5 = 0;
       let err3 = 0;
@@ -152,15 +163,28 @@ export class Dop853 implements SegmentIntegrator {
         err3 += (e3 / sc) ** 2;
         err5 += (e5 / sc) ** 2;
       }
+      if (stageFailed) {
+        err5 = Number.NaN;
+      }
       let deno = err5 + 0.01 * err3;
       if (deno <= 0) deno = 1;
       const err = (h * err5) / Math.sqrt(n * deno);
       if (!Number.isFinite(err)) {
-        this.t = t + h;
-        y.set(ynew);
-        this.fsal = false;
-        return 'nonFinite';
+        // a stage left the region where f is finite (e.g. exp(−m) overflowing) although f is finite at y: the step
+        // was too long, not the flow divergent. Reject it and shrink h tenfold, up to NONFINITE_RETRIES times in a
+        // row (h × 1e-30); past that the overflow does not depend on h (the state itself overflows): report it there.
+        if (++nonFiniteRetries > NONFINITE_RETRIES) {
+          this.t = t + h;
+          y.set(ynew);
+          this.fsal = false;
+          return 'nonFinite';
+        }
+        h *= 0.1;
+        reject = true;
+        if (this.accepted >= 1) this.rejected++;
+        continue;
       }
+      nonFiniteRetries = 0;
       const fac11 = err ** EXPO;
       const fac = Math.max(1 / FAC2, Math.min(1 / FAC1, fac11 / SAFE));
       let hnew = h / fac;
@@ -171,6 +195,11 @@ export class Dop853 implements SegmentIntegrator {
         this.t = last ? tEnd : t + h;
         f(this.t, y, k1);
         this.evaluations++;
+        // f not finite at an accepted point: the flow itself left the representable range (y holds that point)
+        if (!allFinite(k1)) {
+          this.fsal = false;
+          return 'nonFinite';
+        }
         hnew = Math.min(hnew, hmax);
         if (reject) hnew = Math.min(hnew, h);
         reject = false;
@@ -218,4 +247,9 @@ export class Dop853 implements SegmentIntegrator {
     // derivatives that overflow the norms (|f| ~ 1e308) leave h0 NaN or 0: take a tiny step, whose error will tell
     return h0 > 0 ? h0 : Math.min(1e-6, span);
   }
+}
+
+function allFinite(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
+  return true;
 }

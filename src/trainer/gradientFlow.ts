@@ -114,8 +114,13 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
     o = 0;
     for (const G of grads)
       for (let i = 0; i < G.length; i++) {
-        // an adaptive integrator would answer a NaN derivative by shrinking its step until maxSteps: stop at once instead
-        if (!Number.isFinite(G[i])) throw new NonFiniteGradient(t);
+        if (!Number.isFinite(G[i])) {
+          // DOP853 answers a non-finite trial stage by shrinking its step, and stops (nonFinite) only where ∇R is not
+          // finite at an accepted point; ODEX would shrink until maxSteps, so it is stopped at once
+          if (kind === 'odex') throw new NonFiniteGradient(t);
+          dydt.fill(Number.NaN);
+          return;
+        }
         dydt[o++] = -G[i];
       }
   };
@@ -166,7 +171,13 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
       }
       if (status === 'maxSteps') return stop(main.t, `${names[kind]} spent its budget of ${maxSteps} steps at t=${main.t}, before t=${end}`);
       if (status === 'stepTooSmall') return stop(main.t, `${names[kind]}'s step size underflowed at t=${main.t}, before t=${end}`);
-      if (status === 'nonFinite') return stop(main.t, 'non-finite weight');
+      if (status === 'nonFinite')
+        return stop(
+          main.t,
+          main.y.every(Number.isFinite)
+            ? `non-finite gradient at or just after t=${main.t} (weights returned are W(${main.t}), the last accepted point)`
+            : 'non-finite weight',
+        );
       if (companion && companionOk) {
         // the companion only informs the estimate: its failure makes the estimate infinite, not the flow divergent
         try {
