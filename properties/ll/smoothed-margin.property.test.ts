@@ -19,7 +19,7 @@ import { failCheck } from '../../src/verify/checkFailure.js';
 import { trainerGradient } from '../../src/verify/fault.js';
 import { RegimeTracker } from '../../src/verify/regime.js';
 import { descend, fail } from '../../src/verify/jt/descend.js';
-import { ASCENT_G1, SCALE_G2, type TrainCase, specOf, timeout, trainCase, trainClass } from '../../src/verify/jt/trainCase.js';
+import { ASCENT_G1, type TrainCase, specOf, timeout, trainCase, trainClass } from '../../src/verify/jt/trainCase.js';
 
 /** A small constant step: GD on R = ℒ/n with η is GD on ℒ with η/n. */
 const LL_ETA = 1 / 16;
@@ -121,23 +121,10 @@ describe('LL.smoothed-margin: the smoothed margin is monotone (extension)', () =
     timeout(3000),
   );
 
-  test(
-    claimTitle('LL.smoothed-margin', `twin: fails when the trainer has ${faultName(SCALE_G2)}`),
-    () => {
-      // A 1 % scaled layer is GD on a reparametrized net (W_2 = √1.01·V_2), whose smoothed margin in the V coordinates
-      // is monotone, not γ̃ in the W coordinates checked here. measured: γ̃ falls by 8e-11 against a 2.5e-16 allowance
-      // (observed/bound ≈ 3e5) at the shrunk case's first step.
-      findCounterexample(
-        'LL.smoothed-margin',
-        fc.property(exponentialCase, (c) => {
-          checkSmoothedMargin(c, 64, brokenGradient(SCALE_G2));
-        }),
-        { numRuns: runs(100), label: `twin, ${faultName(SCALE_G2)}`, expectCheck: 'LL-mono', minRatio: 10 },
-      );
-    },
-    timeout(2000, false),
-  );
-
+  // No 1 % twin: a 1 % scaled layer is GD on a reparametrized net (W_2 = √1.01·V_2), whose smoothed margin in the V
+  // coordinates is monotone, not γ̃ in the W coordinates checked here, and the difference shows only in some cases. At
+  // the default seed one case catches G_2 × 1.01 (γ̃ falls by observed/bound ≈ 3e5), but under DLNCHECK_SEED=4 none of
+  // 100 cases does, at 64, 512 or 3000 steps: the check has no reliable power on a 1 % fault, so none is claimed.
   test(
     claimTitle('LL.smoothed-margin', `twin: fails when the trainer has ${faultName(ASCENT_G1)}`),
     () => {
