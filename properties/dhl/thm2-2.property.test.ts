@@ -262,12 +262,11 @@ describe('DHL.Thm2.2: gradient flow and small steps', () => {
     () => {
       // regime: the budget is small enough that a 1 % error in G_1 (first-order drift 0.01∫‖G_1W_1ᵀ + W_1G_1ᵀ‖) would
       // exceed it tenfold; a case where the layers barely move checks nothing. Measured over 24 runs: 22–24 reach it at
-      // the default seed and seeds 3, 5, but 18/24 (75 %) under DLNCHECK_SEED=8 (8/12 with the former 12 runs): the draw
-      // includes cases whose layers barely move, so the share asserted is 60 % (stated in the registry), not 80 %.
+      // the default seed and seeds 3, 5, 18/24 (75 %) under DLNCHECK_SEED=8 (8/12 with the former 12 runs): some drawn
+      // layers barely move. The 80 % share is judged by its binomial test (RegimeTracker), which 18/24 passes (P = 0.34).
       const tracker = new RegimeTracker('DHL.Thm2.2', {
         regime: 'flow: budget ≤ 0.1 × the first-order drift a 1 % error in G_1 would add',
         closest: 'budget / (1 % first-order drift)',
-        minShare: 0.6,
       });
       const slack: number[] = [];
       const gradient = trainerGradient();

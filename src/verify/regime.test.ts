@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { RegimeTracker, REGIME_META_KEY, regimeOf } from './regime.js';
+import { RegimeTracker, REGIME_META_KEY, regimeOf, shareLowerTail } from './regime.js';
 
 const spec = { regime: 'q ≤ 0.1', closest: 'q at the horizon' };
 
@@ -25,10 +25,24 @@ describe('RegimeTracker', () => {
     );
   });
 
-  test('fails when fewer runs than the required share reach the regime, naming the numbers', () => {
-    const r = new RegimeTracker('JT.Thm1-align', { ...spec, minShare: 0.9 });
-    [0.05, 0.2, 0.3, 0.01].forEach((q) => r.run(q <= 0.1, q));
-    expect(() => r.assertReached()).toThrow('JT.Thm1-align regime q ≤ 0.1: 2/4 runs (50 %, required 90 %)');
+  test('fails when the runs show, at level 1 %, that fewer than the required share reach the regime, naming the numbers', () => {
+    const tracker = (reached: number, runs: number, minShare = 0.8) => {
+      const r = new RegimeTracker('JT.Thm1-align', { ...spec, minShare });
+      for (let i = 0; i < runs; i++) r.run(i < reached, i < reached ? 0.05 : 0.2);
+      return r;
+    };
+    // P(Bin(30, 0.8) ≤ 23) = 0.39303, ≤ 18 = 0.0094931 (exact rational sums)
+    expect(tracker(23, 30).assertReached().share).toBeCloseTo(23 / 30, 15);
+    expect(() => tracker(18, 30).assertReached()).toThrow(
+      /JT\.Thm1-align regime q ≤ 0\.1: 18\/30 runs \(60 %, required 80 %\).*P\(Bin\(30, 0\.8\) ≤ 18\) = 0\.0095 < 0\.01/,
+    );
+    expect(shareLowerTail(30, 23, 0.8)).toBeCloseTo(0.393, 4);
+    expect(shareLowerTail(30, 18, 0.8)).toBeCloseTo(0.0094931, 6);
+    // power: with half the cases reaching the regime, 30 runs fail the test with probability P(Bin(30, 0.5) ≤ 18) ≈ 0.90
+    expect(shareLowerTail(30, 18, 0.5)).toBeCloseTo(0.89976, 4);
+    // minShare 1: every run must reach it
+    expect(() => tracker(29, 30, 1).assertReached()).toThrow(/29\/30 runs/);
+    expect(tracker(30, 30, 1).assertReached().share).toBe(1);
     expect(() => new RegimeTracker('X', { ...spec }).assertReached()).toThrow('X: no run was observed');
   });
 

@@ -1,4 +1,5 @@
 import { TestRunner } from 'vitest';
+import { binomialUpperTail } from './statistics.js';
 
 /**
  * The regime of a trajectory claim (the regimes in docs/claims.md): the state in which its bound is informative. A property feeds one
@@ -24,6 +25,16 @@ export interface RegimeSummary {
   readonly closest: { readonly name: string; readonly median: number; readonly best: number } | null;
   /** worst observed/bound per named inequality (1 = binding) */
   readonly tightness: Readonly<Record<string, number>>;
+}
+
+/** The level of the one-sided test that the required share of runs reaches the regime. */
+export const REGIME_LEVEL = 0.01;
+
+/** P(Bin(runs, share) ≤ reached): how likely so few runs reach the regime if the share of cases that do is `share`. */
+export function shareLowerTail(runs: number, reached: number, share: number): number {
+  if (share === 1) return reached === runs ? 1 : 0;
+  // P(X ≤ r | p) = P(runs − X ≥ runs − r | 1 − p)
+  return binomialUpperTail(runs, 1 - share, runs - reached);
 }
 
 /** The key under vitest's task meta. */
@@ -94,13 +105,19 @@ export class RegimeTracker {
     return s;
   }
 
-  /** Records, then throws unless the required share of runs reached the regime. */
+  /**
+   * Records, then throws when the runs show that fewer than the required share of cases reach the regime: the
+   * one-sided binomial test of "share ≥ minShare" at REGIME_LEVEL, P(Bin(runs, minShare) ≤ reached) < 1 %. The share
+   * is a property of the drawn cases, so a count a little under it by chance (23/30 against 80 %: P = 0.39) is not
+   * evidence against it; 17/30 (P = 0.003) is; a true share of 50 % fails 30 runs with probability 0.90 (P(Bin(30, 0.5) ≤ 18), the power).
+   */
   assertReached(): RegimeSummary {
     const s = this.record();
     if (s.runs === 0) throw new Error(`${this.claimId}: no run was observed; the regime share cannot be judged`);
-    if (s.share < s.minShare)
+    const p = shareLowerTail(s.runs, s.reached, s.minShare);
+    if (p < REGIME_LEVEL)
       throw new Error(
-        `${this.describe()}: too few runs reached the regime, so the bound was not tested where it binds; lengthen the horizon or draw cases the theorem allows to get there faster`,
+        `${this.describe()}: too few runs reached the regime (P(Bin(${s.runs}, ${s.minShare}) ≤ ${s.reached}) = ${p.toPrecision(2)} < ${REGIME_LEVEL}), so the bound was not tested where it binds; lengthen the horizon or draw cases the theorem allows to get there faster`,
       );
     return s;
   }
