@@ -145,7 +145,7 @@ export function claimsMarkdown(claims: readonly Claim[], read: ReadRepoFile = re
     '',
     ...(Object.keys(checkMeaning) as CheckType[]).map((k) => `- **${k}**: ${checkMeaning[k]}.`),
     '',
-    "A **regime** is the state in which a trajectory claim's finite-time bound is informative; a check that is far from binding checks nothing. \"In ≥ 80 % of runs\" is judged as a share of the drawn cases: the property fails when P(Bin(runs, 0.8) ≤ runs reached) < 1 % (a one-sided binomial test), and the report shows the observed share.",
+    'A **regime** is the state in which a trajectory claim\'s finite-time bound is informative; a check that is far from binding checks nothing. "In ≥ 80 % of runs" is judged as a share of the drawn cases: the property fails when P(Bin(runs, 0.8) ≤ runs reached) < 1 % (a one-sided binomial test), and the report shows the observed share.',
     '',
     ...notation,
   ];
