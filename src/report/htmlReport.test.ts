@@ -132,6 +132,16 @@ describe('renderHtml', () => {
     expect(renderHtml(model({ rows: [row('JT.Thm1-risk', { counterexamples: [{ ...noSpec, case: rest }] })] }))).toContain('no spec');
   });
 
+  test('regime: a share the binomial test rejects (20/40 against 80 %: P = 2.2e-5) is shown short, with its P', () => {
+    const summary = { regime: 'R < ℓ(0)/n', runs: 40, reached: 20, share: 0.5, minShare: 0.8, closest: null, tightness: {} };
+    const r = row('JT.Thm1-risk', {
+      regimeResult: { stated: 'R < ℓ(0)/n', measured: [{ test: 'JT.Thm1-risk main', status: 'failed', summary }] },
+    });
+    const html = renderHtml(model({ rows: [r] }));
+    expect(html).toContain('<span class="short">20/40 (50 %; ≥ 80 %; P = 0.000022)</span>');
+    expect(html).toContain('0 of them reached the required share of runs');
+  });
+
   test('regime: share reached against the required share, closest value, tightness with loose and violated bounds', () => {
     const summary = {
       regime: 'R < ℓ(0)/n',
@@ -148,16 +158,17 @@ describe('renderHtml', () => {
       tightness: summary.tightness,
     });
     const html = renderHtml(model({ rows: [r], loose: [{ claimId: 'JT.Thm1-risk', check: 'beta', ratio: 0.02 }] }));
-    expect(html).toContain('<span class="short">30/40 (75 %; ≥ 80 %)</span><br><small>final risk: median 0.0123, best 0.000456</small>');
+    // 30/40 is under 80 % but not significantly (P(Bin(40, 0.8) ≤ 30) = 0.27): the share holds, as in the property
+    expect(html).toContain('<span class="reached">30/40 (75 %; ≥ 80 %; P = 0.27)</span><br><small>final risk: median 0.0123, best 0.000456</small>');
     expect(html).toContain('<span class="tight">descent-2nd-order 0.500</span><br><span class="loose">beta 0.0200</span>');
     expect(html).toContain('Regime (registry): every margin positive &amp; R &lt; ℓ(0)/n');
     expect(html).toContain(
-      'reached in 30 of 40 runs (<span class="short">75 %</span>; required ≥ 80 %). Closest value (final risk): median 0.0123, best 0.000456.',
+      'reached in 30 of 40 runs (<span class="reached">75 %</span>; required ≥ 80 %, P(Bin(40, 0.8) ≤ 30) = 0.27, failing below 0.01). Closest value (final risk): median 0.0123, best 0.000456.',
     );
     expect(html).toContain('<tr><td>beta</td><td>0.0200</td><td><span class="loose">loose (by 50×)</span></td></tr>');
     expect(html).toContain('<tr><td>over</td><td>1.50</td><td><span class="short">violated</span></td></tr>');
     expect(html).toContain(
-      '<p>Regimes: 1 of 1 claims with a regime measured it, 0 of them reached the required share of runs; 0 not measured. Bounds loose by more than 10×: 1.</p>',
+      '<p>Regimes: 1 of 1 claims with a regime measured it, 1 of them reached the required share of runs; 0 not measured. Bounds loose by more than 10×: 1.</p>',
     );
     // the loose-bounds section lists it with the factor
     expect(html).toContain('<td><a href="#claim-JT_Thm1-risk">JT.Thm1-risk</a></td><td>beta</td><td>0.0200</td><td>50×</td>');

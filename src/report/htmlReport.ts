@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PowerCell } from '../verify/power.js';
+import { REGIME_LEVEL, type RegimeSummary, shareLowerTail } from '../verify/regime.js';
 import { LOOSE_RATIO, type ClaimRegime, type TwinView } from './claimMeasures.js';
 import type { ClaimRow, CounterexampleView, ReportModel } from './reportModel.js';
 import { VERDICTS, type Verdict } from './verdict.js';
@@ -71,7 +72,9 @@ function regimeCell(g: ClaimRegime | null): string {
       const closest = s.closest
         ? `<br><small>${esc(s.closest.name)}: median ${s.closest.median.toPrecision(3)}, best ${s.closest.best.toPrecision(3)}</small>`
         : '';
-      return `<span class="${s.share >= s.minShare ? 'reached' : 'short'}">${s.reached}/${s.runs} (${percent(s.share)}; ≥ ${percent(s.minShare)})</span>${closest}`;
+      const p = shareLowerTail(s.runs, s.reached, s.minShare);
+      const test = s.share < s.minShare ? `; P = ${p.toPrecision(2)}` : '';
+      return `<span class="${shareHolds(s) ? 'reached' : 'short'}">${s.reached}/${s.runs} (${percent(s.share)}; ≥ ${percent(s.minShare)}${test})</span>${closest}`;
     })
     .join('<br>');
 }
@@ -96,7 +99,7 @@ function regimeDetails(g: ClaimRegime | null, tightness: ClaimRow['tightness']):
       const closest = s.closest
         ? ` Closest value (${esc(s.closest.name)}): median ${s.closest.median.toPrecision(3)}, best ${s.closest.best.toPrecision(3)}.`
         : '';
-      return `<li><span class="status">${status}</span> ${esc(test)}: ${esc(s.regime)} — reached in ${s.reached} of ${s.runs} runs (<span class="${s.share >= s.minShare ? 'reached' : 'short'}">${percent(s.share)}</span>; required ≥ ${percent(s.minShare)}).${closest}</li>`;
+      return `<li><span class="status">${status}</span> ${esc(test)}: ${esc(s.regime)} — reached in ${s.reached} of ${s.runs} runs (<span class="${shareHolds(s) ? 'reached' : 'short'}">${percent(s.share)}</span>; required ≥ ${percent(s.minShare)}${s.share < s.minShare ? `, P(Bin(${s.runs}, ${s.minShare}) ≤ ${s.reached}) = ${shareLowerTail(s.runs, s.reached, s.minShare).toPrecision(2)}, failing below ${REGIME_LEVEL}` : ''}).${closest}</li>`;
     })
     .join('');
   const checks = Object.entries(tightness);
@@ -214,7 +217,7 @@ function regimeCounts(m: ReportModel): string {
   const withRegime = m.rows.filter((r) => r.regimeResult !== null);
   if (withRegime.length === 0) return '';
   const measured = withRegime.filter((r) => r.regimeResult!.measured.length > 0);
-  const reached = measured.filter((r) => r.regimeResult!.measured.every((x) => x.summary.share >= x.summary.minShare));
+  const reached = measured.filter((r) => r.regimeResult!.measured.every((x) => shareHolds(x.summary)));
   return `<p>Regimes: ${measured.length} of ${withRegime.length} claims with a regime measured it, ${reached.length} of them reached the required share of runs; ${withRegime.length - measured.length} not measured. Bounds loose by more than 10×: ${m.loose.length}.</p>`;
 }
 
@@ -281,4 +284,12 @@ export function writeReport(m: ReportModel, outDir: string): { html: string; jso
   writeFileSync(html, renderHtml(m));
   writeFileSync(json, `${JSON.stringify(claimsJson(m), null, 2)}\n`);
   return { html, json };
+}
+
+/**
+ * Whether the runs are consistent with the required share, judged as the property judges it (RegimeTracker): a share
+ * a little under minShare by chance still holds; one the one-sided binomial test rejects at REGIME_LEVEL does not.
+ */
+function shareHolds(s: RegimeSummary): boolean {
+  return s.runs > 0 && shareLowerTail(s.runs, s.reached, s.minShare) >= REGIME_LEVEL;
 }
