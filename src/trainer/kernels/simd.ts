@@ -43,6 +43,12 @@ function denseModule(): WebAssembly.Module {
   return compiled;
 }
 
+/** A module instance on a fresh memory of at least `bytes` bytes. */
+function instantiate(bytes: number): { memory: WebAssembly.Memory; fn: DenseExports } {
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  return { memory, fn: new WebAssembly.Instance(denseModule(), { env: { memory } }).exports as unknown as DenseExports };
+}
+
 /** A matrix in the module's memory: its byte offset and a Float64Array view of it. */
 interface Region {
   readonly at: number;
@@ -100,8 +106,7 @@ function createState(dims: readonly number[], n: number, linearNet: boolean): Si
     offsets.push(bytes);
     bytes += Math.ceil(s / 2) * 16;
   }
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-  const fn = new WebAssembly.Instance(denseModule(), { env: { memory } }).exports as unknown as DenseExports;
+  const { memory, fn } = instantiate(bytes);
   let next = 0;
   const region = (): Region => {
     const at = offsets[next];
@@ -339,8 +344,7 @@ export function simdBackpropRiskAndGradient(
 export function simdLeakyActivation(pre: Float64Array, slope: number): { out: Float64Array; dphi: Float64Array } {
   const len = pre.length;
   const half = Math.ceil(len / 2) * 16;
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((2 * half) / 65536)) });
-  const fn = new WebAssembly.Instance(denseModule(), { env: { memory } }).exports as unknown as DenseExports;
+  const { memory, fn } = instantiate(2 * half);
   new Float64Array(memory.buffer, 0, len).set(pre);
   fn.leakyInPlace(0, half, len, slope);
   return { out: new Float64Array(memory.buffer, 0, len).slice(), dphi: new Float64Array(memory.buffer, half, len).slice() };
