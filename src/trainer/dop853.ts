@@ -148,34 +148,19 @@ export class Dop853 implements SegmentIntegrator {
           break;
         }
       }
-      // 8th-order solution and the two error estimators
-      let err5 = 0;
-      let err3 = 0;
-      for (let i = 0; i < n; i++) {
-        let acc = 0;
-        for (let j = 0; j < 12; j++) if (B[j] !== 0) acc += B[j] * k[j * n + i];
-        ynew[i] = y[i] + h * acc;
-        const sc = atol + rtol * Math.max(Math.abs(y[i]), Math.abs(ynew[i]));
-        let e3 = acc;
-        for (let r = 0; r < BHH.length; r++) e3 -= BHH[r][1] * k[BHH[r][0] * n + i];
-        let e5 = 0;
-        for (let r = 0; r < ER.length; r++) e5 += ER[r][1] * k[ER[r][0] * n + i];
-        err3 += (e3 / sc) ** 2;
-        err5 += (e5 / sc) ** 2;
-      }
-      if (stageFailed) {
-        err5 = Number.NaN;
-      }
-      let deno = err5 + 0.01 * err3;
-      if (deno <= 0) deno = 1;
-      const err = (h * err5) / Math.sqrt(n * deno);
+      // a failed stage leaves the later stages unset: no solution or error estimate to form
+      const err = stageFailed ? Number.NaN : this.solutionAndError(h, rtol, atol);
       if (!Number.isFinite(err)) {
         // a stage left the region where f is finite (e.g. exp(−m) overflowing) although f is finite at y: the step
         // was too long, not the flow divergent. Reject it and shrink h tenfold, up to NONFINITE_RETRIES times in a
         // row (h × 1e-30); past that the overflow does not depend on h (the state itself overflows): report it there.
         if (++nonFiniteRetries > NONFINITE_RETRIES) {
-          this.t = t + h;
-          y.set(ynew);
+          // an overflowing combination of finite stages: report the overflowed state where it happened; a stage that
+          // stays non-finite however short the step: f is not finite just past y, which stays the last accepted point
+          if (!stageFailed) {
+            this.t = t + h;
+            y.set(ynew);
+          }
           this.fsal = false;
           return 'nonFinite';
         }
@@ -215,6 +200,28 @@ export class Dop853 implements SegmentIntegrator {
       }
       h = hnew;
     }
+  }
+
+  /** The 8th-order solution into ynew and the scaled error of the step (Hairer's ERR), from stages k_1 … k_12. */
+  private solutionAndError(h: number, rtol: number, atol: number): number {
+    const { n, y, k, ynew } = this;
+    let err5 = 0;
+    let err3 = 0;
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      for (let j = 0; j < 12; j++) if (B[j] !== 0) acc += B[j] * k[j * n + i];
+      ynew[i] = y[i] + h * acc;
+      const sc = atol + rtol * Math.max(Math.abs(y[i]), Math.abs(ynew[i]));
+      let e3 = acc;
+      for (let r = 0; r < BHH.length; r++) e3 -= BHH[r][1] * k[BHH[r][0] * n + i];
+      let e5 = 0;
+      for (let r = 0; r < ER.length; r++) e5 += ER[r][1] * k[ER[r][0] * n + i];
+      err3 += (e3 / sc) ** 2;
+      err5 += (e5 / sc) ** 2;
+    }
+    let deno = err5 + 0.01 * err3;
+    if (deno <= 0) deno = 1;
+    return (h * err5) / Math.sqrt(n * deno);
   }
 
   /** Hairer's HINIT: an explicit-Euler probe of the second derivative fixes h so that h^8·max(|f|, |f'|) ≈ 0.01 */
