@@ -20,20 +20,28 @@ export interface ClaimRunOptions<Ts> {
   readonly classify?: (value: Ts) => string;
 }
 
-/** Counts classify(v) over the values the property runs on (shrink attempts included, which only follow a failure). */
-function tallied<Ts>(property: fc.IProperty<Ts>, classify: ((v: Ts) => string) | undefined, counts: Record<string, number>): fc.IProperty<Ts> {
-  if (!classify) return property;
+/** The property with `observe(value, outcome)` called after each run (shrink attempts included). */
+function observed<Ts>(property: fc.IProperty<Ts>, observe: (value: Ts, outcome: unknown) => void): fc.IProperty<Ts> {
   return new Proxy(property, {
     get(target, key) {
       const value = Reflect.get(target, key, target) as unknown;
       if (key === 'run')
         return (v: Ts, ...rest: unknown[]) => {
-          const c = classify(v);
-          counts[c] = (counts[c] ?? 0) + 1;
-          return (value as (...a: unknown[]) => unknown).call(target, v, ...rest);
+          const outcome = (value as (...a: unknown[]) => unknown).call(target, v, ...rest);
+          observe(v, outcome);
+          return outcome;
         };
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
+  });
+}
+
+/** Counts classify(v) over the values the property runs on (shrink attempts included, which only follow a failure). */
+function tallied<Ts>(property: fc.IProperty<Ts>, classify: ((v: Ts) => string) | undefined, counts: Record<string, number>): fc.IProperty<Ts> {
+  if (!classify) return property;
+  return observed(property, (v) => {
+    const c = classify(v);
+    counts[c] = (counts[c] ?? 0) + 1;
   });
 }
 
@@ -70,18 +78,9 @@ function caughtByRecord(error: unknown, expected: readonly string[] | undefined,
 /** Keeps the largest observed/bound of the wanted checks over every failing evaluation (the run's and the shrink's). */
 function watchRatios<Ts>(property: fc.IProperty<Ts>, wanted: readonly string[] | undefined, largest: { ratio: number }): fc.IProperty<Ts> {
   if (!wanted) return property;
-  return new Proxy(property, {
-    get(target, key) {
-      const value = Reflect.get(target, key, target) as unknown;
-      if (key === 'run')
-        return (...args: unknown[]) => {
-          const out = (value as (...a: unknown[]) => unknown).apply(target, args);
-          const error = out && typeof out === 'object' && 'error' in out ? (out as { error: unknown }).error : undefined;
-          if (error instanceof CheckFailure && wanted.includes(error.check) && error.ratio > largest.ratio) largest.ratio = error.ratio;
-          return out;
-        };
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
+  return observed(property, (_v, outcome) => {
+    const error = outcome && typeof outcome === 'object' && 'error' in outcome ? (outcome as { error: unknown }).error : undefined;
+    if (error instanceof CheckFailure && wanted.includes(error.check) && error.ratio > largest.ratio) largest.ratio = error.ratio;
   });
 }
 
