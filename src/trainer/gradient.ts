@@ -177,19 +177,27 @@ export function linearRiskAndGradient(ws: GradientWorkspace, net: Network, data:
   let total = 0;
   for (let j = 0; j < E.length; j++) E[j] = 0;
   if (loss.kind === 'margin') {
+    // pass 1: f_i, m_i and c_i = ℓ'(m_i) y_i / n; pass 2: E_j = Σ_i c_i x_ij, one register sum per j (E_j in memory
+    // would chain a load and a store per sample). Same order of summation as a single pass, so the same bits.
+    const outputs = ws.outputs;
+    const margins = ws.margins;
+    const c = ws.delta[0];
     for (let i = 0; i < n; i++) {
       const xo = i * d0;
       let f = 0;
       for (let j = 0; j < d0; j++) f += P[j] * x[xo + j];
-      ws.outputs[i] = f;
+      outputs[i] = f;
       const m = y[i] * f;
-      ws.margins[i] = m;
+      margins[i] = m;
       if (wantRisk) total += loss.value(m);
-      if (grads) {
-        const c = loss.derivative(m) * y[i] * invN;
-        for (let j = 0; j < d0; j++) E[j] += c * x[xo + j];
-      }
+      if (grads) c[i] = loss.derivative(m) * y[i] * invN;
     }
+    if (grads)
+      for (let j = 0; j < d0; j++) {
+        let e = 0;
+        for (let i = 0, xo = j; i < n; i++, xo += d0) e += c[i] * x[xo];
+        E[j] = e;
+      }
   } else {
     for (let i = 0; i < n; i++) {
       const xo = i * d0;

@@ -1,7 +1,8 @@
 import type { Dataset } from '../data/dataset.js';
 import type { Loss } from '../losses/loss.js';
 import { cloneNetwork, type Network } from '../network/network.js';
-import { checkCompatible, createWorkspace, riskAndGradient, zerosLike, type GradientFn, type GradientWorkspace } from './gradient.js';
+import { checkCompatible, createWorkspace, kernelFor, riskAndGradient, zerosLike, type GradientFn, type GradientWorkspace } from './gradient.js';
+import { residentLayers } from './kernels/simd.js';
 import { stepAndSumOfSquares, sumOfSquares } from './kernels/stepSums.js';
 import { createStepRule, type ScheduleSpec } from './schedule.js';
 
@@ -60,11 +61,13 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
   const { data, loss, steps } = opts;
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps=${steps} must be a non-negative integer`);
   checkCompatible(opts.network, data, loss);
-  const net = cloneNetwork(opts.network);
-  const L = net.dims.length - 1;
+  const L = opts.network.dims.length - 1;
   const grad = opts.gradient ?? riskAndGradient;
-  const ws = createWorkspace(net.dims, data.n);
-  const grads = zerosLike(net);
+  const ws = createWorkspace(opts.network.dims, data.n);
+  // with the SIMD kernel, W_k and G_k live in the module's memory: no copies per step, the update runs there too
+  const resident = kernelFor(opts.network.dims) === 'simd' ? residentLayers(ws, opts.network, data) : null;
+  const net: Network = resident ? { ...opts.network, dims: [...opts.network.dims], weights: resident.weights } : cloneNetwork(opts.network);
+  const grads = resident ? resident.grads : zerosLike(net);
   const rule = createStepRule(opts.schedule, L, loss);
   // checkpoints ascending and distinct, walked with a cursor: one comparison per step, no hashing
   const marks = [...new Set(opts.checkpoints ?? [])].sort((a, b) => a - b);
@@ -89,11 +92,12 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
     const wantRisk = everyStep || t === steps || isMark;
     r = grad(ws, net, data, loss, grads, wantRisk);
     let g2 = 0;
-    for (let k = 0; k < L; k++) g2 += sumOfSquares(grads[k]);
+    if (resident) for (let k = 0; k < L; k++) g2 += resident.gradSumOfSquares(k);
+    else for (let k = 0; k < L; k++) g2 += sumOfSquares(grads[k]);
     // r is NaN on steps where the risk was not asked for (only there is NaN no news); ±∞ or a non-finite gradient is divergence
     if (!Number.isFinite(g2) || (!Number.isFinite(r) && (wantRisk || r === r))) {
       return {
-        network: net,
+        network: detached(net, resident !== null),
         diverged: { step: t, reason: `non-finite ${Number.isFinite(g2) ? 'risk' : 'gradient'} at W(${t})` },
         stepsTaken: t,
         finalRisk: r,
@@ -112,14 +116,25 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
     if (t === steps || opts.stopWhen?.(view)) break;
     maxFro = 0;
     for (let k = 0; k < L; k++) {
-      const s = stepAndSumOfSquares(W[k], grads[k], eta);
+      const s = resident ? resident.step(k, eta) : stepAndSumOfSquares(W[k], grads[k], eta);
       if (s > maxFro) maxFro = s;
     }
     if (!Number.isFinite(maxFro)) {
-      return { network: net, diverged: { step: t + 1, reason: `non-finite weight in W(${t + 1})` }, stepsTaken: t + 1, finalRisk: r, energy };
+      return {
+        network: detached(net, resident !== null),
+        diverged: { step: t + 1, reason: `non-finite weight in W(${t + 1})` },
+        stepsTaken: t + 1,
+        finalRisk: r,
+        energy,
+      };
     }
     maxFro = Math.sqrt(maxFro);
     energy += eta * eta * g2;
   }
-  return { network: net, diverged: null, stepsTaken: view.t, finalRisk: r, energy };
+  return { network: detached(net, resident !== null), diverged: null, stepsTaken: view.t, finalRisk: r, energy };
+}
+
+/** The run's network on arrays of its own: resident weights are views on the kernel's memory, copied out once. */
+function detached(net: Network, resident: boolean): Network {
+  return resident ? { ...net, weights: net.weights.map((W) => W.slice()) } : net;
 }

@@ -7,7 +7,9 @@ import { logistic } from '../../losses/logistic.js';
 import { type Activation, applyActivation } from '../../network/activation.js';
 import { networkFromArrays } from '../../network/network.js';
 import { createWorkspace, kernelFor, linearRiskAndGradient, riskAndGradient, zerosLike } from '../gradient.js';
-import { simdBackpropRiskAndGradient, simdLeakyActivation, simdLinearRiskAndGradient } from './simd.js';
+import { gradientDescent } from '../gradientDescent.js';
+import { simdBackpropRiskAndGradient, simdLeakyActivation, simdLinearRiskAndGradient, simdStepSums } from './simd.js';
+import { stepAndSumOfSquares, sumOfSquares } from './stepSums.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -166,5 +168,64 @@ describe('leaky ReLU in the module', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the descent step in the module (weights and gradients resident)', () => {
+  const show = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+
+  test("its sums of squares and its update give stepSums.ts's bits: lengths 0–37, signed zeros, subnormals, NaN, ±∞", () => {
+    const special = [0, -0, Number.NaN, Infinity, -Infinity, 1e-310, -1e-310, 1e154, 3, -2.5];
+    const entry = fc.oneof(fc.double(), fc.constantFrom(...special));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(entry, entry), { maxLength: 37 }),
+        fc.oneof(fc.double({ min: 0, max: 2 }), fc.constantFrom(0, 0.1, 1e-300)),
+        (pairs, eta) => {
+          const w = Float64Array.from(pairs, (p) => p[0]);
+          const g = Float64Array.from(pairs, (p) => p[1]);
+          const simd = simdStepSums(w, g, eta);
+          const js = w.slice();
+          const gradSum = sumOfSquares(g);
+          const weightSum = stepAndSumOfSquares(js, g, eta);
+          if (!Object.is(simd.gradSum, gradSum)) throw new Error(`Σg²: module ${show(simd.gradSum)}, JavaScript ${show(gradSum)}`);
+          if (!Object.is(simd.weightSum, weightSum)) throw new Error(`Σw²: module ${show(simd.weightSum)}, JavaScript ${show(weightSum)}`);
+          for (let i = 0; i < js.length; i++)
+            if (!Object.is(simd.stepped[i], js[i])) throw new Error(`w[${i}] after the step: module ${show(simd.stepped[i])}, JavaScript ${show(js[i])}`);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('gradientDescent at SIMD shapes gives the bits of the copy-per-step loop (linear and ReLU, 40 steps)', () => {
+    const x = Array.from({ length: 9 }, (_, i) => Array.from({ length: 11 }, (_, j) => Math.sin(2 + i * 11 + j)));
+    const y = x.map((_, i) => (i % 4 === 1 ? -1 : 1));
+    const data = datasetFromArrays(x, y);
+    const layer = (rows: number, cols: number, s: number) =>
+      Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => Math.cos(s + r * cols + c) / 3));
+    for (const activation of [{ kind: 'linear' }, { kind: 'relu' }] as Activation[]) {
+      const net = networkFromArrays([layer(12, 11, 1), layer(10, 12, 2), layer(1, 10, 3)], activation);
+      const steps = 40;
+      const eta = 0.3;
+      const result = gradientDescent({ network: net, data, loss: logistic, schedule: { kind: 'constant', eta }, steps });
+      // the loop gradientDescent ran before weights were resident: plain arrays, copied in and out of the module
+      const kernel = activation.kind === 'linear' ? simdLinearRiskAndGradient : simdBackpropRiskAndGradient;
+      const W = net.weights.map((w) => w.slice());
+      const G = zerosLike(net);
+      const ws = createWorkspace(net.dims, data.n);
+      let energy = 0;
+      for (let t = 0; t < steps; t++) {
+        kernel(ws, { ...net, weights: W }, data, logistic, G, false);
+        let g2 = 0;
+        for (const Gk of G) g2 += sumOfSquares(Gk);
+        for (let k = 0; k < W.length; k++) stepAndSumOfSquares(W[k], G[k], eta);
+        energy += eta * eta * g2;
+      }
+      expect(result.energy).toBe(energy);
+      result.network.weights.forEach((Wk, k) => expect(Array.from(Wk)).toEqual(Array.from(W[k])));
+      // the result is the caller's own copy, not a view on the module's memory
+      for (const Wk of result.network.weights) expect(Wk.buffer.byteLength).toBe(Wk.byteLength);
+    }
   });
 });

@@ -26,6 +26,10 @@ interface DenseExports {
   mulInPlace(x: number, y: number, len: number): void;
   /** leaky ReLU with slope m (0: ReLU) in place on x, its derivative into d */
   leakyInPlace(x: number, d: number, len: number, m: number): void;
+  /** Σ a[i]², associated as stepSums.ts's sumOfSquares */
+  sumOfSquares(a: number, len: number): number;
+  /** w ← w − η g in place; Σ w[i]² of the new w, associated as stepSums.ts's stepAndSumOfSquares */
+  stepAndSumOfSquares(w: number, g: number, eta: number, len: number): number;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -165,7 +169,7 @@ export function simdLinearRiskAndGradient(
   const outputSide = dL <= d0;
   const Wr = st.W;
   const chain = st.acts;
-  for (let k = 0; k < L; k++) Wr[k].view.set(net.weights[k]);
+  copyWeightsIn(Wr, net.weights);
   // chain[k]: the suffix W_L⋯W_{k+1} (d_L × d_k) on the output side, the prefix W_k⋯W_1 (d_k × d_0) on the
   // input side; chain[L−1] = W_L and chain[1] = W_1 are read from W directly, P = chain[0] or chain[L]
   let P: Region;
@@ -217,12 +221,12 @@ export function simdLinearRiskAndGradient(
         const rows = dims[k];
         const cols = dims[k - 1];
         if (k === L) {
-          grads[k - 1].set(C.view.subarray(0, rows * cols));
+          copyPrefix(C.view, grads[k - 1], rows * cols);
           break;
         }
         const S = k === L - 1 ? Wr[L - 1] : chain[k];
         fn.gemmStrided(S.at, 1, rows, C.at, st.G[k - 1].at, rows, dL, cols);
-        grads[k - 1].set(st.G[k - 1].view);
+        copyGradientOut(st.G[k - 1], grads[k - 1]);
         fn.gemmNT(C.at, Wr[k - 1].at, Cn.at, dL, cols, rows);
         const t = C;
         C = Cn;
@@ -234,12 +238,12 @@ export function simdLinearRiskAndGradient(
         const rows = dims[k];
         const cols = dims[k - 1];
         if (k === 1) {
-          grads[0].set(C.view.subarray(0, rows * cols));
+          copyPrefix(C.view, grads[0], rows * cols);
           break;
         }
         const B = k === 2 ? Wr[0] : chain[k - 1];
         fn.gemmNT(C.at, B.at, st.G[k - 1].at, rows, d0, cols);
-        grads[k - 1].set(st.G[k - 1].view);
+        copyGradientOut(st.G[k - 1], grads[k - 1]);
         fn.gemmStrided(Wr[k - 1].at, 1, cols, C.at, Cn.at, cols, rows, d0);
         const t = C;
         C = Cn;
@@ -291,7 +295,7 @@ export function simdBackpropRiskAndGradient(
   for (let k = 1; k <= L; k++) {
     const rows = dims[k];
     const cols = dims[k - 1];
-    st.W[k - 1].view.set(net.weights[k - 1]);
+    if (net.weights[k - 1] !== st.W[k - 1].view) st.W[k - 1].view.set(net.weights[k - 1]);
     // pre_k = a_{k−1} W_kᵀ (n × d_k)
     fn.gemmNT(k === 1 ? st.x.at : st.acts[k - 2].at, st.W[k - 1].at, st.acts[k - 1].at, n, cols, rows);
     if (k < L) {
@@ -323,7 +327,7 @@ export function simdBackpropRiskAndGradient(
       const cols = dims[k - 1];
       // G_k = δ_kᵀ a_{k−1} (d_k × d_{k−1}): δ_k is n × d_k, read transposed
       fn.gemmStrided(delta.at, 1, rows, k === 1 ? st.x.at : st.acts[k - 2].at, st.G[k - 1].at, rows, n, cols);
-      grads[k - 1].set(st.G[k - 1].view);
+      copyGradientOut(st.G[k - 1], grads[k - 1]);
       if (k > 1) {
         // δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1})
         fn.gemmStrided(delta.at, rows, 1, st.W[k - 1].at, deltaNext.at, n, rows, cols);
@@ -337,6 +341,50 @@ export function simdBackpropRiskAndGradient(
   return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
 }
 
+/** W_k into the module unless the caller's arrays are the module's own (residentLayers): then there is nothing to copy. */
+function copyWeightsIn(Wr: readonly Region[], weights: readonly Float64Array[]): void {
+  for (let k = 0; k < Wr.length; k++) if (weights[k] !== Wr[k].view) Wr[k].view.set(weights[k]);
+}
+
+/** out[0..len) = src[0..len): a loop, not set(subarray(…)), which would allocate a view every step. */
+function copyPrefix(src: Float64Array, out: Float64Array, len: number): void {
+  for (let i = 0; i < len; i++) out[i] = src[i];
+}
+
+/** G_k out of the module, unless the caller's buffer is the module's own region (residentLayers). */
+function copyGradientOut(G: Region, out: Float64Array): void {
+  if (out !== G.view) out.set(G.view);
+}
+
+/**
+ * One descent run's weights and gradients held in the module's memory, so that no step copies them in or out, and
+ * the update with its sums of squares runs in the module too (same operations and association as stepSums.ts, so the
+ * same bits as the JavaScript loop). `weights` and `grads` are views on the regions the kernels read and write; the
+ * trainer uses them as its W_k and G_k. Valid for as long as the workspace serves this shape (the memory never grows).
+ */
+export interface ResidentLayers {
+  readonly weights: Float64Array[];
+  readonly grads: Float64Array[];
+  /** Σ G_k[i]² (k = 0 … L−1) */
+  gradSumOfSquares(k: number): number;
+  /** W_k ← W_k − η G_k; returns Σ W_k[i]² of the new W_k */
+  step(k: number, eta: number): number;
+}
+
+/** The module's regions for ws, holding a copy of net's weights (see ResidentLayers). */
+export function residentLayers(ws: GradientWorkspace, net: Network, data: Dataset): ResidentLayers {
+  const st = stateFor(ws, net, data);
+  const fn = st.fn;
+  const L = net.dims.length - 1;
+  for (let k = 0; k < L; k++) st.W[k].view.set(net.weights[k]);
+  return {
+    weights: st.W.map((r) => r.view),
+    grads: st.G.map((r) => r.view),
+    gradSumOfSquares: (k) => fn.sumOfSquares(st.G[k].at, st.G[k].view.length),
+    step: (k, eta) => fn.stepAndSumOfSquares(st.W[k].at, st.G[k].at, eta, st.W[k].view.length),
+  };
+}
+
 /**
  * The module's leaky ReLU (slope 0: ReLU) on a copy of `pre`, for the test that it matches applyActivation bit for
  * bit (signed zeros and NaN included). Allocates a module instance: not for the step loop.
@@ -348,4 +396,19 @@ export function simdLeakyActivation(pre: Float64Array, slope: number): { out: Fl
   new Float64Array(memory.buffer, 0, len).set(pre);
   fn.leakyInPlace(0, half, len, slope);
   return { out: new Float64Array(memory.buffer, 0, len).slice(), dphi: new Float64Array(memory.buffer, half, len).slice() };
+}
+
+/**
+ * The module's sum of squares of g and its step w − η g (with the new w's sum of squares), on copies, for the test
+ * that they give stepSums.ts's bits. Allocates a module instance: not for the step loop.
+ */
+export function simdStepSums(w: Float64Array, g: Float64Array, eta: number): { gradSum: number; stepped: Float64Array; weightSum: number } {
+  const len = w.length;
+  const half = Math.ceil(len / 2) * 16;
+  const { memory, fn } = instantiate(2 * half);
+  new Float64Array(memory.buffer, 0, len).set(w);
+  new Float64Array(memory.buffer, half, len).set(g);
+  const gradSum = fn.sumOfSquares(half, len);
+  const weightSum = fn.stepAndSumOfSquares(0, half, eta, len);
+  return { gradSum, stepped: new Float64Array(memory.buffer, 0, len).slice(), weightSum };
 }
