@@ -56,16 +56,76 @@ export function gemmNT(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32): vo
       store<f64>(c1, r10);
       store<f64>(c1 + 8, r11);
     }
-    if (j < n) {
-      const b0 = b + <usize>j * rowA;
-      store<f64>(c + ((<usize>i * <usize>n + <usize>j) << 3), dot2(a0, b0, k));
-      store<f64>(c + ((<usize>(i + 1) * <usize>n + <usize>j) << 3), dot2(a1, b0, k));
-    }
+  }
+  // the entries the 2×2 blocks leave, each one dot2: the last column when n is odd (rows 0 … i−1), then the last
+  // row when m is odd; four at a time (dots4), which interleaves four independent sums without changing any
+  if (n & 1) {
+    const j = n - 1;
+    const bj = b + <usize>j * rowA;
+    const cj = c + (<usize>j << 3);
+    const rowC = <usize>n << 3;
+    let r = 0;
+    for (; r + 4 <= i; r += 4) dots4(bj, a + <usize>r * rowA, rowA, k, cj + <usize>r * rowC, rowC);
+    for (; r < i; r++) store<f64>(cj + <usize>r * rowC, dot2(a + <usize>r * rowA, bj, k));
   }
   if (i < m) {
     const a0 = a + <usize>i * rowA;
-    for (let j = 0; j < n; j++) store<f64>(c + ((<usize>i * <usize>n + <usize>j) << 3), dot2(a0, b + <usize>j * rowA, k));
+    const ci = c + ((<usize>i * <usize>n) << 3);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) dots4(a0, b + <usize>j * rowA, rowA, k, ci + (<usize>j << 3), 8);
+    for (; j < n; j++) store<f64>(ci + (<usize>j << 3), dot2(a0, b + <usize>j * rowA, k));
   }
+}
+
+// Four dot products x·y_r, y_r = y + r·rowY (r = 0 … 3), stored at c + r·stepC, each with dot2's association
+// (so each equals dot2(x, y_r, k) bit for bit): eight independent addition chains instead of two, which keeps
+// the adder busy where one dot2 waits on its own latency.
+function dots4(x: usize, y: usize, rowY: usize, k: i32, c: usize, stepC: usize): void {
+  const y1 = y + rowY;
+  const y2 = y1 + rowY;
+  const y3 = y2 + rowY;
+  let s0 = f64x2.splat(0);
+  let t0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let t1 = f64x2.splat(0);
+  let s2 = f64x2.splat(0);
+  let t2 = f64x2.splat(0);
+  let s3 = f64x2.splat(0);
+  let t3 = f64x2.splat(0);
+  let p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const o = <usize>p << 3;
+    const x0 = v128.load(x + o);
+    const x1 = v128.load(x + o, 16);
+    s0 = f64x2.add(s0, f64x2.mul(x0, v128.load(y + o)));
+    t0 = f64x2.add(t0, f64x2.mul(x1, v128.load(y + o, 16)));
+    s1 = f64x2.add(s1, f64x2.mul(x0, v128.load(y1 + o)));
+    t1 = f64x2.add(t1, f64x2.mul(x1, v128.load(y1 + o, 16)));
+    s2 = f64x2.add(s2, f64x2.mul(x0, v128.load(y2 + o)));
+    t2 = f64x2.add(t2, f64x2.mul(x1, v128.load(y2 + o, 16)));
+    s3 = f64x2.add(s3, f64x2.mul(x0, v128.load(y3 + o)));
+    t3 = f64x2.add(t3, f64x2.mul(x1, v128.load(y3 + o, 16)));
+  }
+  const u0 = f64x2.add(s0, t0);
+  const u1 = f64x2.add(s1, t1);
+  const u2 = f64x2.add(s2, t2);
+  const u3 = f64x2.add(s3, t3);
+  let r0 = f64x2.extract_lane(u0, 0) + f64x2.extract_lane(u0, 1);
+  let r1 = f64x2.extract_lane(u1, 0) + f64x2.extract_lane(u1, 1);
+  let r2 = f64x2.extract_lane(u2, 0) + f64x2.extract_lane(u2, 1);
+  let r3 = f64x2.extract_lane(u3, 0) + f64x2.extract_lane(u3, 1);
+  for (; p < k; p++) {
+    const o = <usize>p << 3;
+    const xp = load<f64>(x + o);
+    r0 += xp * load<f64>(y + o);
+    r1 += xp * load<f64>(y1 + o);
+    r2 += xp * load<f64>(y2 + o);
+    r3 += xp * load<f64>(y3 + o);
+  }
+  store<f64>(c, r0);
+  store<f64>(c + stepC, r1);
+  store<f64>(c + 2 * stepC, r2);
+  store<f64>(c + 3 * stepC, r3);
 }
 
 // Σ_p x[p]·y[p], in four-wide blocks as two two-lane accumulators, reduced in a fixed order.
@@ -172,6 +232,43 @@ export function gemmStrided(a: usize, si: i32, sp: i32, b: usize, c: usize, m: i
     const ai0 = a + ((<usize>i * <usize>si) << 3);
     const c0 = c + <usize>i * rowB;
     let j = 0;
+    // one row (a matrix–vector product, e.g. E = cᵀX): sixteen columns at a time, eight independent addition chains
+    // so the adder does not wait on its own latency; each column is still summed over p in order, as below
+    for (; j + 16 <= n; j += 16) {
+      const bj = b + (<usize>j << 3);
+      let u0 = f64x2.splat(0);
+      let u1 = f64x2.splat(0);
+      let u2 = f64x2.splat(0);
+      let u3 = f64x2.splat(0);
+      let u4 = f64x2.splat(0);
+      let u5 = f64x2.splat(0);
+      let u6 = f64x2.splat(0);
+      let u7 = f64x2.splat(0);
+      let pa = <usize>0;
+      let pb = bj;
+      for (let p = 0; p < k; p++) {
+        const x0 = f64x2.splat(load<f64>(ai0 + pa));
+        u0 = f64x2.add(u0, f64x2.mul(x0, v128.load(pb)));
+        u1 = f64x2.add(u1, f64x2.mul(x0, v128.load(pb, 16)));
+        u2 = f64x2.add(u2, f64x2.mul(x0, v128.load(pb, 32)));
+        u3 = f64x2.add(u3, f64x2.mul(x0, v128.load(pb, 48)));
+        u4 = f64x2.add(u4, f64x2.mul(x0, v128.load(pb, 64)));
+        u5 = f64x2.add(u5, f64x2.mul(x0, v128.load(pb, 80)));
+        u6 = f64x2.add(u6, f64x2.mul(x0, v128.load(pb, 96)));
+        u7 = f64x2.add(u7, f64x2.mul(x0, v128.load(pb, 112)));
+        pa += stepP;
+        pb += rowB;
+      }
+      const o = <usize>j << 3;
+      v128.store(c0 + o, u0);
+      v128.store(c0 + o, u1, 16);
+      v128.store(c0 + o, u2, 32);
+      v128.store(c0 + o, u3, 48);
+      v128.store(c0 + o, u4, 64);
+      v128.store(c0 + o, u5, 80);
+      v128.store(c0 + o, u6, 96);
+      v128.store(c0 + o, u7, 112);
+    }
     for (; j + 8 <= n; j += 8) {
       const bj = b + (<usize>j << 3);
       let u0 = f64x2.splat(0);
