@@ -229,3 +229,45 @@ describe('the descent step in the module (weights and gradients resident)', () =
     }
   });
 });
+
+describe('the data pass f = X pᵀ keeps one summation order per entry', () => {
+  /** dot2's association in wasm/dense.ts: lanes (p mod 4) of two accumulators, (s0 + s1) lane-wise, lane 0 + lane 1, then the tail */
+  const dot2 = (x: Float64Array, xo: number, y: Float64Array, k: number) => {
+    let a0 = 0,
+      a1 = 0,
+      b0 = 0,
+      b1 = 0,
+      p = 0;
+    for (; p + 4 <= k; p += 4) {
+      a0 += x[xo + p] * y[p];
+      a1 += x[xo + p + 1] * y[p + 1];
+      b0 += x[xo + p + 2] * y[p + 2];
+      b1 += x[xo + p + 3] * y[p + 3];
+    }
+    let r = a0 + b0 + (a1 + b1);
+    for (; p < k; p++) r += x[xo + p] * y[p];
+    return r;
+  };
+
+  test('every f_i is dot2(x_i, p) bit for bit, whatever n and d_0 (rows taken four at a time, or one by one)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 13 }), fc.integer({ min: 10, max: 23 }), fc.integer({ min: 0, max: 1000 }), (n, d0, s) => {
+        const x = Array.from({ length: n }, (_, i) => Array.from({ length: d0 }, (_, j) => Math.sin(s + i * d0 + j) * 3));
+        const data = datasetFromArrays(
+          x,
+          x.map((_, i) => (i % 2 ? 1 : -1)),
+        );
+        const net = networkFromArrays([Array.from({ length: 1 }, (_, r) => Array.from({ length: d0 }, (_, c) => Math.cos(s + r + c * 1.7)))], {
+          kind: 'linear',
+        });
+        const ws = createWorkspace(net.dims, n);
+        simdLinearRiskAndGradient(ws, net, data, logistic, zerosLike(net));
+        for (let i = 0; i < n; i++) {
+          const want = dot2(data.x, i * d0, ws.P, d0);
+          if (!Object.is(ws.outputs[i], want)) throw new Error(`n=${n}, d0=${d0}: f_${i} = ${ws.outputs[i]}, dot2 gives ${want}`);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
