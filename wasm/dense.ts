@@ -406,3 +406,63 @@ export function stepAndSumOfSquares(w: usize, g: usize, eta: f64, len: i32): f64
   }
   return s;
 }
+
+// e[j] += Σ_p c[p]·x[p, j] for p = 0 … k−1 in order (x is k×n, row-major): one block of rows of E = cᵀX, continued
+// from e's current values, so E summed block by block has the bits of one pass over all rows (gemmStrided's
+// one-row path adds the same products to each column in the same order, from +0).
+export function accumulateRows(c: usize, x: usize, e: usize, k: i32, n: i32): void {
+  const rowX = <usize>n << 3;
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const ej = e + (<usize>j << 3);
+    let u0 = v128.load(ej);
+    let u1 = v128.load(ej, 16);
+    let u2 = v128.load(ej, 32);
+    let u3 = v128.load(ej, 48);
+    let u4 = v128.load(ej, 64);
+    let u5 = v128.load(ej, 80);
+    let u6 = v128.load(ej, 96);
+    let u7 = v128.load(ej, 112);
+    let pb = x + (<usize>j << 3);
+    for (let p = 0; p < k; p++) {
+      const cp = f64x2.splat(load<f64>(c + (<usize>p << 3)));
+      u0 = f64x2.add(u0, f64x2.mul(cp, v128.load(pb)));
+      u1 = f64x2.add(u1, f64x2.mul(cp, v128.load(pb, 16)));
+      u2 = f64x2.add(u2, f64x2.mul(cp, v128.load(pb, 32)));
+      u3 = f64x2.add(u3, f64x2.mul(cp, v128.load(pb, 48)));
+      u4 = f64x2.add(u4, f64x2.mul(cp, v128.load(pb, 64)));
+      u5 = f64x2.add(u5, f64x2.mul(cp, v128.load(pb, 80)));
+      u6 = f64x2.add(u6, f64x2.mul(cp, v128.load(pb, 96)));
+      u7 = f64x2.add(u7, f64x2.mul(cp, v128.load(pb, 112)));
+      pb += rowX;
+    }
+    v128.store(ej, u0);
+    v128.store(ej, u1, 16);
+    v128.store(ej, u2, 32);
+    v128.store(ej, u3, 48);
+    v128.store(ej, u4, 64);
+    v128.store(ej, u5, 80);
+    v128.store(ej, u6, 96);
+    v128.store(ej, u7, 112);
+  }
+  for (; j + 2 <= n; j += 2) {
+    const ej = e + (<usize>j << 3);
+    let u = v128.load(ej);
+    let pb = x + (<usize>j << 3);
+    for (let p = 0; p < k; p++) {
+      u = f64x2.add(u, f64x2.mul(f64x2.splat(load<f64>(c + (<usize>p << 3))), v128.load(pb)));
+      pb += rowX;
+    }
+    v128.store(ej, u);
+  }
+  if (j < n) {
+    const ej = e + (<usize>j << 3);
+    let u = load<f64>(ej);
+    let pb = x + (<usize>j << 3);
+    for (let p = 0; p < k; p++) {
+      u += load<f64>(c + (<usize>p << 3)) * load<f64>(pb);
+      pb += rowX;
+    }
+    store<f64>(ej, u);
+  }
+}

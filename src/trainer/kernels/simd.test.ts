@@ -270,4 +270,28 @@ describe('the data pass f = X pᵀ keeps one summation order per entry', () => {
       { numRuns: 200 },
     );
   });
+
+  test('E = cᵀX, summed block by block in one pass over the data, is each column summed over samples in order', () => {
+    // n up to 400 crosses the fused pass's row blocks (24 KiB of X: 133–307 rows at these widths)
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 10, max: 23 }), fc.integer({ min: 0, max: 1000 }), (n, d0, s) => {
+        const x = Array.from({ length: n }, (_, i) => Array.from({ length: d0 }, (_, j) => Math.sin(s + i * d0 + j) * 3));
+        const data = datasetFromArrays(
+          x,
+          x.map((_, i) => (i % 3 ? 1 : -1)),
+        );
+        const net = networkFromArrays([[Array.from({ length: d0 }, (_, c) => Math.cos(s + c * 1.7) / 4)]], { kind: 'linear' });
+        const grads = zerosLike(net);
+        const ws = createWorkspace(net.dims, n);
+        simdLinearRiskAndGradient(ws, net, data, logistic, grads);
+        // one layer: G_1 = E
+        for (let j = 0; j < d0; j++) {
+          let e = 0;
+          for (let i = 0; i < n; i++) e += logistic.derivative(ws.margins[i]) * data.y[i] * (1 / n) * data.x[i * d0 + j];
+          if (!Object.is(grads[0][j], e)) throw new Error(`n=${n}, d0=${d0}: E_${j} = ${grads[0][j]}, in-order sum ${e}`);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
 });

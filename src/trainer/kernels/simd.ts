@@ -24,6 +24,8 @@ interface DenseExports {
   gemmStrided(a: number, si: number, sp: number, b: number, c: number, m: number, k: number, n: number): void;
   /** x ⊙= y over len entries */
   mulInPlace(x: number, y: number, len: number): void;
+  /** e[j] += Σ_p c[p]·x[p, j] (x k×n), continued from e's values */
+  accumulateRows(c: number, x: number, e: number, k: number, n: number): void;
   /** leaky ReLU with slope m (0: ReLU) in place on x, its derivative into d */
   leakyInPlace(x: number, d: number, len: number, m: number): void;
   /** Σ a[i]², associated as stepSums.ts's sumOfSquares */
@@ -77,6 +79,8 @@ interface SimdState {
   readonly acts: Region[];
   readonly dphi: Region[];
   readonly delta: [Region, Region];
+  /** rows of X per block of the fused data pass: about 24 KiB of X, a multiple of 4 (dots4), at least 4 */
+  readonly rowBlock: number;
 }
 
 /** per workspace, one state for each kind of net it has served (the two kinds lay out the memory differently) */
@@ -126,7 +130,8 @@ function createState(dims: readonly number[], n: number, linearNet: boolean): Si
   const acts = (linearNet ? dims : dims.slice(1)).map(region);
   const dphi = linearNet ? [] : dims.slice(1).map(region);
   const delta: [Region, Region] = [region(), region()];
-  return { fn, dims: [...dims], n, x, xSource: null, F, R, W, G, acts, dphi, delta };
+  const rowBlock = Math.max(4, Math.floor(24576 / (8 * d0)) & ~3);
+  return { fn, dims: [...dims], n, x, xSource: null, F, R, W, G, acts, dphi, delta, rowBlock };
 }
 
 function stateFor(ws: GradientWorkspace, net: Network, data: Dataset): SimdState {
@@ -193,28 +198,43 @@ export function simdLinearRiskAndGradient(
     P = B;
   }
   ws.P.set(P.view);
-  // data pass: F = X Pᵀ (n × d_L)
-  fn.gemmNT(st.x.at, P.at, st.F.at, n, d0, dL);
   const F = st.F.view;
   const Rv = st.R.view;
   const outputs = ws.outputs;
   const y = data.y;
   const invN = 1 / n;
   let total = 0;
-  if (loss.kind === 'margin') total = marginTerms(loss, F, y, outputs, ws.margins, Rv, n, invN, wantRisk, grads !== null);
-  else
-    for (let i = 0; i < n * dL; i++) {
-      const f = F[i];
-      outputs[i] = f;
-      const res = f - y[i];
-      total += 0.5 * res * res;
-      Rv[i] = res * invN;
+  let C = st.delta[0];
+  let Cn = st.delta[1];
+  if (loss.kind === 'margin' && grads) {
+    // one pass over the data in blocks of rows small enough to stay in L1 between their two uses: f = X_b pᵀ,
+    // c_i = ℓ'(m_i) y_i / n, E += c_bᵀ X_b. X is read from memory once per step instead of twice; every entry of f
+    // and E is summed in the order of the two-pass form below (accumulateRows), so the bits are the same.
+    C.view.fill(0, 0, d0);
+    const block = st.rowBlock;
+    for (let i0 = 0; i0 < n; i0 += block) {
+      const rows = Math.min(block, n - i0);
+      const xAt = st.x.at + i0 * d0 * 8;
+      fn.gemmNT(xAt, P.at, st.F.at + i0 * 8, rows, d0, 1);
+      total += marginTerms(loss, F, y, outputs, ws.margins, Rv, i0, i0 + rows, invN, wantRisk, true);
+      fn.accumulateRows(st.R.at + i0 * 8, xAt, C.at, rows, d0);
     }
-  if (grads) {
-    let C = st.delta[0];
-    let Cn = st.delta[1];
+  } else {
+    // data pass: F = X Pᵀ (n × d_L)
+    fn.gemmNT(st.x.at, P.at, st.F.at, n, d0, dL);
+    if (loss.kind === 'margin') total = marginTerms(loss, F, y, outputs, ws.margins, Rv, 0, n, invN, wantRisk, grads !== null);
+    else
+      for (let i = 0; i < n * dL; i++) {
+        const f = F[i];
+        outputs[i] = f;
+        const res = f - y[i];
+        total += 0.5 * res * res;
+        Rv[i] = res * invN;
+      }
     // E = Rᵀ X (d_L × d_0): R is n × d_L, read transposed
-    fn.gemmStrided(st.R.at, 1, dL, st.x.at, C.at, dL, n, d0);
+    if (grads) fn.gemmStrided(st.R.at, 1, dL, st.x.at, C.at, dL, n, d0);
+  }
+  if (grads) {
     if (outputSide) {
       // C_1 = E; G_k = suffix[k]ᵀ C_k; C_{k+1} = C_k W_kᵀ; G_L = C_L
       for (let k = 1; k <= L; k++) {
@@ -254,7 +274,7 @@ export function simdLinearRiskAndGradient(
   return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
 }
 
-/** Margins y_i f_i, the risk's sum when wanted, and c_i = ℓ'(m_i) y_i / n into R (d_L = 1). */
+/** For samples from ≤ i < to: margins y_i f_i, the risk's sum when wanted, and c_i = ℓ'(m_i) y_i / n into R (d_L = 1). */
 function marginTerms(
   loss: MarginLoss,
   F: Float64Array,
@@ -262,13 +282,14 @@ function marginTerms(
   outputs: Float64Array,
   margins: Float64Array,
   R: Float64Array,
-  n: number,
+  from: number,
+  to: number,
   invN: number,
   wantRisk: boolean,
   wantGrad: boolean,
 ): number {
   let total = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const f = F[i];
     outputs[i] = f;
     const m = y[i] * f;
@@ -314,7 +335,7 @@ export function simdBackpropRiskAndGradient(
   let deltaNext = st.delta[1];
   const dv = delta.view;
   let total = 0;
-  if (loss.kind === 'margin') total = marginTerms(loss, out, y, ws.outputs, ws.margins, dv, n, invN, wantRisk, true);
+  if (loss.kind === 'margin') total = marginTerms(loss, out, y, ws.outputs, ws.margins, dv, 0, n, invN, wantRisk, true);
   else
     for (let i = 0; i < n * dL; i++) {
       const res = out[i] - y[i];
