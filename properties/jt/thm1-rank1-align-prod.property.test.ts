@@ -16,6 +16,7 @@ import { describe, test } from 'vitest';
 import fc from 'fast-check';
 import { architecture, balancedInit, gaussianInit, separableDataset } from '../../src/arbitraries/index.js';
 import { jtA4 } from '../../src/assumptions/index.js';
+import type { A4Step } from '../../src/assumptions/jtA4.js';
 import { ablationTest, claimTitle } from '../../src/claims/registry.js';
 import { dot } from '../../src/linalg/dense.js';
 import { logistic } from '../../src/losses/logistic.js';
@@ -30,7 +31,15 @@ import {
   rankOneGapBound,
   rankOneGapRounding,
 } from '../../src/tolerances/jt.js';
-import { driftRounding, evaluationScale, gradientConsistency, marginRounding, svdRoundings, updateRounding } from '../../src/tolerances/jtRounding.js';
+import {
+  driftRounding,
+  evaluationScaleBuffer,
+  evaluationScaleInto,
+  gradientConsistencyInto,
+  marginRounding,
+  svdRoundings,
+  updateRounding,
+} from '../../src/tolerances/jtRounding.js';
 import { UNIT_ROUNDOFF } from '../../src/tolerances/rounding.js';
 import { brokenGradient, faultName, type GradientFault } from '../../src/trainer/brokenGradient.js';
 import type { GradientFn } from '../../src/trainer/gradient.js';
@@ -98,7 +107,8 @@ interface AlignmentContext {
  * A GD run (A4 step, logistic) that accumulates S(t) = Σ η²‖G‖² and the per-layer T_j(t) of the steps actually
  * taken, the per-step drift rounding (driftRounding), checks JT.A4 at every step (jtA4: η_t = min{1/β(R_t), 1} with
  * W(t) ∈ B(R_t − 1) and the keep-or-enlarge rule), and records every geometric checkpoint with the layers' spectra
- * and the F2-drift snapshot. The step hook is lean (norms, one evaluationScale, jtA4 per step).
+ * and the F2-drift snapshot. The step hook allocates only at checkpoints: per step it refills buffers sized once
+ * (norms, one evaluationScaleInto, jtA4 on a reused step record).
  */
 function alignmentTrajectory(c: TrainCase, steps: number, gradient: GradientFn): AlignmentContext[] {
   const net = networkOf(c);
@@ -109,17 +119,29 @@ function alignmentTrajectory(c: TrainCase, steps: number, gradient: GradientFn):
   const ledger = new DriftLedger(net.weights, dims);
   const entries = net.weights.reduce((s, W) => s + W.length, 0);
   const largest = Math.max(...net.weights.map((W) => W.length));
-  const lipschitz = logistic.lipschitz!;
   const marks = new Set(geometricCheckpoints(steps));
   const out: AlignmentContext[] = [];
+  // per-step state, allocated once: this step's and the previous step's norms swap roles each step
+  const scale = evaluationScaleBuffer(dims, data.n);
   const gradSquared = new Float64Array(L);
+  let norms = new Array<number>(L).fill(0);
+  let prevNorms = new Array<number>(L).fill(0);
+  const prevGradNorms = new Array<number>(L).fill(0);
+  const prevConsistency = new Array<number>(L).fill(0);
+  const storage = new Array<number>(L).fill(0);
+  const a4: { -readonly [K in keyof A4Step]: A4Step[K] } = {
+    depth: L,
+    lipschitz: logistic.lipschitz!,
+    eta: NaN,
+    radius: NaN,
+    maxFrobenius: NaN,
+    entries: largest,
+    previousRadius: undefined,
+  };
   let energy = 0;
   let drift = 0;
   let prevEta = NaN;
   let prevRadius: number | undefined;
-  let prevNorms: number[] = [];
-  let prevGradNorms: number[] = [];
-  let prevConsistency: number[] = [];
   const res = gradientDescent({
     network: net,
     data,
@@ -128,17 +150,25 @@ function alignmentTrajectory(c: TrainCase, steps: number, gradient: GradientFn):
     steps,
     gradient,
     onStep(v) {
-      const norms = v.weights.map((W) => Math.sqrt(sumOfSquares(W)));
+      let maxNorm = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < L; k++) {
+        norms[k] = Math.sqrt(sumOfSquares(v.weights[k]));
+        maxNorm = Math.max(maxNorm, norms[k]);
+      }
       if (v.t > 0) {
-        const storage = prevGradNorms.map((g, k) => updateRounding(prevEta, g, norms[k]));
+        for (let k = 0; k < L; k++) storage[k] = updateRounding(prevEta, prevGradNorms[k], norms[k]);
         drift += driftRounding(prevEta, prevConsistency, prevNorms, storage, norms);
       }
       if (v.t < steps) {
-        const a4 = jtA4({ depth: L, lipschitz, eta: v.eta, radius: v.radius, maxFrobenius: Math.max(...norms), entries: largest, previousRadius: prevRadius });
-        if (!a4.holds) fail(`step ${v.t} breaks the GD theorem's step rule: ${a4.reason}`);
+        a4.eta = v.eta;
+        a4.radius = v.radius;
+        a4.maxFrobenius = maxNorm;
+        a4.previousRadius = prevRadius;
+        const holds = jtA4(a4);
+        if (!holds.holds) fail(`step ${v.t} breaks the GD theorem's step rule: ${holds.reason}`);
         prevRadius = v.radius;
       }
-      const scale = evaluationScale(v.weights, dims, data, logistic, v.workspace.margins, v.risk);
+      evaluationScaleInto(scale, v.weights, data, logistic, v.workspace.margins, v.risk);
       if (marks.has(v.t)) {
         let minMargin = Infinity;
         for (let i = 0; i < data.n; i++) minMargin = Math.min(minMargin, v.workspace.margins[i]);
@@ -164,9 +194,11 @@ function alignmentTrajectory(c: TrainCase, steps: number, gradient: GradientFn):
         ledger.addStep(v.eta, gradSquared);
       }
       prevEta = v.eta;
+      const swap = prevNorms;
       prevNorms = norms;
-      prevGradNorms = Array.from(gradSquared, Math.sqrt);
-      prevConsistency = gradientConsistency(scale);
+      norms = swap;
+      for (let k = 0; k < L; k++) prevGradNorms[k] = Math.sqrt(gradSquared[k]);
+      gradientConsistencyInto(scale, prevConsistency);
     },
   });
   if (res.diverged) fail(`the run diverged: ${res.diverged.reason} (step ${res.diverged.step})`);

@@ -377,6 +377,12 @@ describe('RNBU.1D rank-one aligned init, 1-d output', () => {
   );
 });
 
+/**
+ * The distance from aligned (RNBU.Def2) that counts as aligned: aligned nets read ≤ 1e-12, nearly repeated singular
+ * values cost the measure O(τ) = 1e-8; 1e-6 separates both from a real gap.
+ */
+const ALIGNED = 1e-6;
+
 describe('RNBU.1D ablation: generic init', () => {
   test(
     ABLATION.oneDGenericInit.title,
@@ -398,11 +404,14 @@ describe('RNBU.1D ablation: generic init', () => {
               schedule: { kind: 'constant', eta: 1 / 4 },
               steps: horizon(20),
             });
-            // aligned nets read ≤ 1e-12; nearly repeated σ cost O(τ) = 1e-8: 1e-6 separates both from a real gap
-            return alignmentDistance(r.network.weights, r.network.dims).distance <= 1e-6;
+            const distance = alignmentDistance(r.network.weights, r.network.dims).distance;
+            if (!(distance <= ALIGNED))
+              failCheck('1d-aligned', distance, ALIGNED, `after ${r.stepsTaken} steps from a generic init the net is ${distance} from aligned (RNBU.Def2)`);
           },
         ),
-        { numRuns: runs(50), label: ABLATION.oneDGenericInit.label },
+        // measured: largest distance/ALIGNED 5.5e5–7.0e5 (distance ≈ 0.55–0.7) at the default seed and seeds 1–5 with the
+        // stored case set aside, 5.5e5 on the stored case; 1e4 asks for a distance ≥ 1e-2, 10⁶ above the measure's floor
+        { numRuns: runs(50), label: ABLATION.oneDGenericInit.label, expectCheck: '1d-aligned', minRatio: 1e4 },
       );
     },
     timeout(3_000),

@@ -214,36 +214,30 @@ export function rnbuS6Runs(seed: number, o: RnbuS6Options): RnbuS6Runs {
           ae.data.x,
         )
       : ae.data;
-  const aeAligned = trainRun({
-    label: 'autoencoder, aligned init',
-    network: alignedAutoencoder(ae.U0, [0.1, 0.09, 0.08], o.aeKeep),
-    data: aeData,
-    loss: squared,
-    schedule: { kind: 'constant', eta: AE_ETA },
-    steps: o.aeSteps,
-    gradient: o.gradient,
-    extra,
-    ...(o.perDecade ? { checkpoints: checkpointSteps(o.aeSteps, o.perDecade) } : {}),
-    progress: o.progress?.task('RNBU.S6 autoencoder aligned', o.aeSteps),
-  });
-  const aeGeneric = trainRun({
-    label: 'autoencoder, generic init',
-    network: gaussianNetwork([4, 3, 4], linear, seededRandom(seed).fork('RNBU.ae.init'), 0.1),
-    data: ae.data,
-    loss: squared,
-    schedule: { kind: 'constant', eta: AE_ETA },
-    steps: o.aeSteps,
-    gradient: o.gradient,
-    extra,
-    ...(o.perDecade ? { checkpoints: checkpointSteps(o.aeSteps, o.perDecade) } : {}),
-    progress: o.progress?.task('RNBU.S6 autoencoder generic', o.aeSteps),
-  });
+  // the two autoencoder runs differ only in init and targets: one definition of the rest
+  const autoencoderRun = (init: 'aligned' | 'generic', network: Network, data: Dataset): TrainRun =>
+    trainRun({
+      label: `autoencoder, ${init} init`,
+      network,
+      data,
+      loss: squared,
+      schedule: { kind: 'constant', eta: AE_ETA },
+      steps: o.aeSteps,
+      gradient: o.gradient,
+      extra,
+      ...(o.perDecade ? { checkpoints: checkpointSteps(o.aeSteps, o.perDecade) } : {}),
+      progress: o.progress?.task(`RNBU.S6 autoencoder ${init}`, o.aeSteps),
+    });
+  const aeAligned = autoencoderRun('aligned', alignedAutoencoder(ae.U0, [0.1, 0.09, 0.08], o.aeKeep), aeData);
+  const aeGeneric = autoencoderRun('generic', gaussianNetwork([4, 3, 4], linear, seededRandom(seed).fork('RNBU.ae.init'), 0.1), ae.data);
   return { stated, conv, aeAligned, aeGeneric };
 }
 
+/** The largest distance from aligned over a run's checkpoints. */
+const maxScore = (run: TrainRun): number => Math.max(...run.extras.map((e) => e.values.alignment));
+
 /** The numbers RNBU.S6's check judges. */
 export function rnbuS6Summary(r: Pick<RnbuS6Runs, 'conv' | 'aeAligned'>): RnbuS6Summary {
-  const maxScore = (run: TrainRun): number => Math.max(...run.extras.map((e) => e.values.alignment));
   const end = (run: TrainRun) => run.checkpoints[run.checkpoints.length - 1].risk;
   return {
     aeAlignedMax: maxScore(r.aeAligned),
@@ -270,7 +264,6 @@ export const rnbuS6: FigureDefinition = {
     if (stated === null) throw new Error('RNBU.S6: the stated-init probe did not run');
     const convRuns = [stated, conv];
     const aeRuns = [aeAligned, aeGeneric];
-    const maxScore = (r: TrainRun): number => Math.max(...r.extras.map((e) => e.values.alignment));
     const lastScore = (r: TrainRun): number => r.extras[r.extras.length - 1].values.alignment;
     const scoreChart = (title: string, runs: TrainRun[]) =>
       lineChartSpec({

@@ -82,6 +82,60 @@ function normsOf(data: Dataset): Float64Array {
   return out;
 }
 
+/**
+ * An EvaluationScale that evaluationScaleInto refills in place, for a per-step hook (no allocation per step): its
+ * arrays are sized once for dims, and `frobenius` holds ‖W_k‖_F of the last fill.
+ */
+export interface EvaluationScaleBuffer extends EvaluationScale {
+  product: number;
+  readonly productExcept: number[];
+  inputNorm: number;
+  slope: number;
+  risk: number;
+  readonly frobenius: number[];
+}
+
+/** A buffer for evaluationScaleInto at these dims and n samples. */
+export function evaluationScaleBuffer(dims: readonly number[], n: number): EvaluationScaleBuffer {
+  const L = dims.length - 1;
+  return { dims, n, product: 0, productExcept: new Array<number>(L).fill(0), inputNorm: 0, slope: 0, risk: 0, frobenius: new Array<number>(L).fill(0) };
+}
+
+/** evaluationScale written into `out` (its dims and n must be the evaluation's); returns out. */
+export function evaluationScaleInto(
+  out: EvaluationScaleBuffer,
+  weights: readonly Float64Array[],
+  data: Dataset,
+  loss: MarginLoss,
+  margins: ArrayLike<number>,
+  risk: number,
+): EvaluationScaleBuffer {
+  const L = weights.length;
+  const fro = out.frobenius;
+  let product = 1;
+  for (let k = 0; k < L; k++) {
+    fro[k] = frobenius(weights[k]);
+    product *= fro[k];
+  }
+  for (let k = 0; k < L; k++) {
+    let p = 1;
+    for (let j = 0; j < L; j++) if (j !== k) p *= fro[j];
+    out.productExcept[k] = p;
+  }
+  const norms = normsOf(data);
+  let slope = 0;
+  let inputNorm = 0;
+  for (let i = 0; i < data.n; i++) {
+    inputNorm = Math.max(inputNorm, norms[i]);
+    slope += Math.abs(loss.derivative(margins[i])) * norms[i];
+  }
+  out.product = product;
+  out.inputNorm = inputNorm;
+  out.slope = slope / data.n;
+  out.risk = risk;
+  return out;
+}
+
 /** Scales of an evaluation whose margins and risk are the kernel's own (ws.margins and the returned risk). */
 export function evaluationScale(
   weights: readonly Float64Array[],
@@ -91,27 +145,8 @@ export function evaluationScale(
   margins: ArrayLike<number>,
   risk: number,
 ): EvaluationScale {
-  const L = weights.length;
-  const fro = new Array<number>(L);
-  let product = 1;
-  for (let k = 0; k < L; k++) {
-    fro[k] = frobenius(weights[k]);
-    product *= fro[k];
-  }
-  const productExcept = new Array<number>(L);
-  for (let k = 0; k < L; k++) {
-    let p = 1;
-    for (let j = 0; j < L; j++) if (j !== k) p *= fro[j];
-    productExcept[k] = p;
-  }
-  const norms = normsOf(data);
-  let slope = 0;
-  let inputNorm = 0;
-  for (let i = 0; i < data.n; i++) {
-    inputNorm = Math.max(inputNorm, norms[i]);
-    slope += Math.abs(loss.derivative(margins[i])) * norms[i];
-  }
-  return { dims, n: data.n, product, productExcept, inputNorm, slope: slope / data.n, risk };
+  const s = evaluationScaleInto(evaluationScaleBuffer(dims, data.n), weights, data, loss, margins, risk);
+  return { dims, n: s.n, product: s.product, productExcept: s.productExcept, inputNorm: s.inputNorm, slope: s.slope, risk };
 }
 
 /** δ = max_i |m̂_i − m_i| ≤ γ_K·‖|W_L|⋯|W_1|‖·‖x_i‖ ≤ γ_K·∏‖W_k‖_F·max‖x_i‖ (K = marginChain). */
@@ -135,8 +170,14 @@ export function riskRounding(s: EvaluationScale): number {
  * This is the error that breaks F2's and F3's exact first-order cancellations in floating point.
  */
 export function gradientConsistency(s: EvaluationScale): number[] {
+  return gradientConsistencyInto(s, new Array<number>(s.productExcept.length));
+}
+
+/** gradientConsistency written into `out` (one entry per layer); returns out. */
+export function gradientConsistencyInto(s: EvaluationScale, out: number[]): number[] {
   const c = gamma(gradientChain(s.dims) + 1) * (1 + gamma(s.n + LOSS_ROUNDINGS + 1)) * s.slope;
-  return s.productExcept.map((p) => c * p);
+  for (let k = 0; k < s.productExcept.length; k++) out[k] = c * s.productExcept[k];
+  return out;
 }
 
 /**

@@ -10,7 +10,7 @@
  *   ∇²R = (1/n) Σ_i ℓ''(m_i) ∇m_i ∇m_iᵀ + ℓ'(m_i) ∇²m_i.
  */
 import { symmetricEigenvalues } from '../../linalg/symmetricEigenvalues.js';
-import { gamma } from '../../tolerances/rounding.js';
+import { type CurvatureConstants, LOGISTIC_CURVATURE, marginHessianRounding, type SampleMagnitudes } from '../../tolerances/hessianRounding.js';
 
 type Matrix = number[][];
 
@@ -32,9 +32,11 @@ export interface MarginDerivatives {
   readonly first: (u: number) => number;
   /** ℓ''(u) */
   readonly second: (u: number) => number;
+  /** sup|ℓ''| and sup|ℓ'''|, for the rounding allowance */
+  readonly curvature: CurvatureConstants;
 }
 
-export const LOGISTIC_DERIVATIVES: MarginDerivatives = { first: logisticFirst, second: logisticSecond };
+export const LOGISTIC_DERIVATIVES: MarginDerivatives = { first: logisticFirst, second: logisticSecond, curvature: LOGISTIC_CURVATURE };
 
 function matVec(W: Matrix, v: readonly number[]): number[] {
   return W.map((row) => row.reduce((s, w, j) => s + w * v[j], 0));
@@ -125,21 +127,14 @@ export interface MarginHessian {
   readonly Habs: number[][];
   /** the margins m_i */
   readonly margins: number[];
-  /** a bound on |‖Ĥ‖_2 computed − ‖H‖_2 exact| (derivation at `marginHessian`) */
+  /** a bound on |‖Ĥ‖_2 computed − ‖H‖_2 exact| (marginHessianRounding, src/tolerances/hessianRounding.ts) */
   readonly rounding: number;
 }
 
 /**
  * The exact Hessian of R at `weights` (layer k: d_k × d_{k−1} arrays), for samples z_i = y_i x_i, with a bound on the
- * rounding of its spectral norm (Higham, Lemma 3.1 and §3.5), for the logistic loss:
- * - each entry of H is a sum over n samples of products of the chains W_{k−1} ⋯ W_{j+1}, a_k, h_{j−1} and ℓ' or ℓ'':
- *   with K = Σ_k d_k + 2L + n + 8 roundings at most (the inner dimensions of the chains, the 3-factor products, the
- *   sum over samples and ≤ 8 inside ℓ', ℓ''), |Ĥ − H| ≤ γ_K·Habs entrywise at the exact margins;
- * - ℓ' and ℓ'' are evaluated at m̂_i with |m̂_i − m_i| ≤ γ_K·|m|abs_i, which moves ℓ' by ≤ β|Δm| (β = 1/4) and ℓ'' by
- *   ≤ max|ℓ'''|·|Δm| ≤ 0.1|Δm| (max|ℓ'''| = 1/(6√3) ≈ 0.096), times ‖∇m‖² resp. ‖∇²m‖_F (bounded by their abs forms);
- * - the symmetric eigensolver (Householder tridiagonalisation + implicit QL) is backward stable: its eigenvalues are
- *   those of Ĥ + E with ‖E‖_2 ≤ γ_{P²}·‖Ĥ‖_F, a generous form of the usual p(P)·u·‖Ĥ‖_2;
- * and Frobenius norms bound the spectral ones.
+ * rounding of its spectral norm (marginHessianRounding: its derivation is in src/tolerances/hessianRounding.ts), which
+ * needs the abs-valued sums Habs and, per sample, the abs-valued margin, ‖|∇m|‖² and ‖|∇²m|‖_F.
  */
 export function marginHessian(weights: readonly Matrix[], z: readonly (readonly number[])[], loss: MarginDerivatives = LOGISTIC_DERIVATIVES): MarginHessian {
   const dims = validate(weights, z);
@@ -152,24 +147,22 @@ export function marginHessian(weights: readonly Matrix[], z: readonly (readonly 
   const Habs = Array.from({ length: P }, () => new Array<number>(P).fill(0));
   const n = z.length;
   const margins: number[] = [];
-  const K = dims.reduce((s, d) => s + d, 0) + 2 * weights.length + n + 8;
-  const g = gamma(K);
-  let shift = 0;
+  const samples: SampleMagnitudes[] = [];
   for (const zi of z) {
     const t = sampleTerms(weights, dims, chains, zi);
     const ta = sampleTerms(absW, dims, absChains, zi.map(Math.abs));
     const d1 = loss.first(t.m);
     const d2 = loss.second(t.m);
     margins.push(t.m);
-    const gradAbsSq = ta.grad.reduce((s, v) => s + v * v, 0);
-    shift += (g * ta.m * (0.1 * gradAbsSq + 0.25 * frobenius(ta.hess))) / n;
+    samples.push({ margin: ta.m, gradientSquared: ta.grad.reduce((s, v) => s + v * v, 0), hessianFrobenius: frobenius(ta.hess) });
     for (let x = 0; x < P; x++)
       for (let y = 0; y < P; y++) {
         H[x][y] += (d2 * t.grad[x] * t.grad[y] + d1 * t.hess[x][y]) / n;
         Habs[x][y] += (Math.abs(d2) * ta.grad[x] * ta.grad[y] + Math.abs(d1) * ta.hess[x][y]) / n;
       }
   }
-  return { H, Habs, margins, rounding: g * frobenius(Habs) + shift + gamma(P * P) * frobenius(H) };
+  const rounding = marginHessianRounding({ dims, samples, absFrobenius: frobenius(Habs), frobenius: frobenius(H), curvature: loss.curvature });
+  return { H, Habs, margins, rounding };
 }
 
 /** ‖H‖_2 = max |λ| of the symmetric matrix H. */
