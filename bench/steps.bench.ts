@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_SEED } from '../src/verify/seed.js';
 import { BENCH_SIZES, benchFixture, type BenchFixture } from './benchFixture.js';
 import { benchCliTrain } from './cliTrain.bench.js';
+import { flopsPerStep } from './flops.js';
 import type { Rate } from './measureRate.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -205,6 +206,30 @@ function main(): void {
     console.log(
       `\n${fixtures[0].size.name}: ${nsPerStep.toFixed(0)} ns/step; its ${tiny.expCalls} Math.exp calls take ${nsExp.toFixed(0)} ns in the same process: ` +
         `${(nsPerStep / nsExp).toFixed(2)}× (target ≤ ${EXP_FLOOR_TARGET}×: ${nsPerStep / nsExp <= EXP_FLOOR_TARGET ? 'yes' : 'NO'})`,
+    );
+
+    // the ceiling of one core for the module's arithmetic: two 128-bit vector operations (a multiply and an add, or
+    // two of either) per cycle, two doubles each; NumPy's OpenBLAS has wider vectors and fused multiply–adds
+    const mhz = cpus()[0]?.speed ?? 0;
+    const ceiling = (4 * mhz) / 1000;
+    console.log(
+      `\nArithmetic rate, GFLOP/s (operations of the TS association, bench/flops.ts; a multiply–add counts 2), against one core's ceiling for 128-bit SIMD without fused multiply–add: 4 × ${mhz} MHz = ${ceiling.toFixed(1)} GFLOP/s`,
+    );
+    printTable(
+      ['size', 'flops/step', 'TS GFLOP/s', 'share of ceiling', 'NumPy (fastest) GFLOP/s', 'NumPy share of the TS ceiling'],
+      fixtures.map((fx, i) => {
+        const f = flopsPerStep(fx.size);
+        const tsRate = (ts[i].rate.best * f) / 1e9;
+        const npRate = (rateOf(i, fastest(i)).best * f) / 1e9;
+        return [
+          fx.size.name,
+          fmt(f),
+          fmt(tsRate),
+          ceiling ? `${((100 * tsRate) / ceiling).toFixed(0)} %` : '—',
+          fmt(npRate),
+          ceiling ? `${((100 * npRate) / ceiling).toFixed(0)} %` : '—',
+        ];
+      }),
     );
 
     const allVariants: Variant[] = ['backprop', 'e2e-prefix', 'e2e-vector'];
