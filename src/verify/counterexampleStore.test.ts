@@ -67,6 +67,20 @@ describe('counterexample store: save and load round trip', () => {
     expect(claimCounterexamples('JT.Lem5', root)).toEqual([]);
   });
 
+  test('a process parses the database once, and again whenever a file is added, changed or removed', () => {
+    const root = tempRoot();
+    const file = saveCounterexample(base, root);
+    const first = loadCounterexamples(root);
+    // unchanged listing: the same parsed cases (not re-read)
+    expect(loadCounterexamples(root)[0].case).toBe(first[0].case);
+    writeFileSync(file, JSON.stringify({ ...base, note: 'edited in place' }));
+    expect(loadCounterexamples(root)[0].case.note).toBe('edited in place');
+    saveCounterexample({ ...base, seed: 4 }, root);
+    expect(loadCounterexamples(root).map((c) => c.case.seed)).toEqual([12, 4]);
+    rmSync(file);
+    expect(loadCounterexamples(root).map((c) => c.case.seed)).toEqual([4]);
+  });
+
   test('storedExamples: the argument tuples of one test, cases without a value skipped', () => {
     const root = tempRoot();
     saveCounterexample(base, root);

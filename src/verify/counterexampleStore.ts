@@ -79,22 +79,40 @@ function readCase(file: string): CounterexampleCase {
   return parseCounterexampleCase(value, file);
 }
 
+/**
+ * Parsed cases per database root, with the listing they were read from. Every claim test asks for its stored cases,
+ * and validating them (zod, and parseSpec for cases that carry a spec) costs far more than listing the files, so a
+ * process parses them again only when a file was added, removed or changed (name, size or mtime differ).
+ */
+const loaded = new Map<string, { signature: string; cases: StoredCounterexample[] }>();
+
 /** Every case under <root>/<claim-id>/*.json, sorted; the folder must be named after the case's claimId. */
 export function loadCounterexamples(root = counterexampleRoot): StoredCounterexample[] {
   if (!existsSync(root)) return [];
-  const out: StoredCounterexample[] = [];
+  const files: { dir: string; name: string }[] = [];
+  const stamps: string[] = [];
   for (const dir of readdirSync(root).sort()) {
     if (!statSync(join(root, dir)).isDirectory()) continue;
     for (const f of readdirSync(join(root, dir))
       .filter((x) => x.endsWith('.json'))
       .sort()) {
-      const c = readCase(join(root, dir, f));
-      if (c.claimId !== dir)
-        throw new RangeError(`${join(root, dir, f)}: claimId=${c.claimId} but the folder is ${dir}; move the file to ${join(root, c.claimId)}`);
-      out.push({ file: join(dir, f), case: c });
+      const st = statSync(join(root, dir, f));
+      files.push({ dir, name: f });
+      stamps.push(`${join(dir, f)}:${st.size}:${st.mtimeMs}`);
     }
   }
-  return out;
+  const signature = stamps.join('\n');
+  const hit = loaded.get(root);
+  if (hit?.signature === signature) return [...hit.cases];
+  const cases: StoredCounterexample[] = [];
+  for (const { dir, name } of files) {
+    const c = readCase(join(root, dir, name));
+    if (c.claimId !== dir)
+      throw new RangeError(`${join(root, dir, name)}: claimId=${c.claimId} but the folder is ${dir}; move the file to ${join(root, c.claimId)}`);
+    cases.push({ file: join(dir, name), case: c });
+  }
+  loaded.set(root, { signature, cases });
+  return [...cases];
 }
 
 /** The cases of one claim. */
