@@ -14,7 +14,7 @@
  * same as last") and 11 stage points per attempted step.
  */
 import { LOCAL_TOLERANCE_FACTOR } from '../../trainer/gradientFlow.js';
-import { FLOW_ERROR_MULTIPLE } from '../../trainer/flowAccuracy.js';
+import { FLOW_ERROR_MULTIPLE, flowErrorBound } from '../../trainer/flowAccuracy.js';
 import type { GradientFn } from '../../trainer/gradient.js';
 import type { Network } from '../../network/network.js';
 import { balanceMatrices } from '../../metrics/balancedness.js';
@@ -167,6 +167,10 @@ function frobeniusSq(W: ArrayLike<number>): number {
  * two consecutive evaluations travels no farther than twice their distance (it is a smooth arc over a fraction of a
  * step that DOP853 resolves to a local error of ~τ/10; the stage points are within that step's truncation error of
  * the arc). Under that assumption the exact flow never leaves the region in a stretch that counts.
+ * The evaluated points are the integrator's, not the exact flow's: the slack also pays for the global error. With
+ * every weight entry within ε = flowErrorBound(τ, T, max|w|) of the exact flow (flowAccuracy.ts), ‖W_j − W_j*‖_F ≤
+ * √m_j·ε, and a product of L factors moves by at most ∏_j(‖W_j‖_F + √m_j ε) − ∏_j ‖W_j‖_F (telescoping), which is
+ * subtracted from the slack at each point; so is the slack's own rounding, γ_{2d+4}(‖w‖ + τ).
  */
 export class Lemma4RegionWatch {
   private readonly prod: Float64Array;
@@ -185,6 +189,8 @@ export class Lemma4RegionWatch {
     private readonly dims: readonly number[],
     private readonly ubar: ArrayLike<number>,
     private readonly threshold: number,
+    /** the flow's tolerance τ and horizon T, for its global error (flowErrorBound) */
+    private readonly flow: { readonly tolerance: number; readonly horizon: number },
   ) {
     if (dims[dims.length - 1] !== 1) throw new RangeError(`Lemma4RegionWatch: dims=${dims.join(',')} must end in a scalar output (1)`);
     if (ubar.length !== dims[0]) throw new RangeError(`Lemma4RegionWatch: ubar.length=${ubar.length} must equal the input dimension ${dims[0]}`);
@@ -219,6 +225,22 @@ export class Lemma4RegionWatch {
     if (v !== this.prod) for (let j = 0; j < dims[0]; j++) this.prod[j] = v[j];
   }
 
+  /** ∏_j(‖W_j‖_F + √m_j ε) − ∏_j ‖W_j‖_F with ε = flowErrorBound at this point (see the class comment). */
+  private productError(weights: readonly Float64Array[]): number {
+    let maxEntry = 0;
+    for (const W of weights) for (let i = 0; i < W.length; i++) maxEntry = Math.max(maxEntry, Math.abs(W[i]));
+    const eps = flowErrorBound({ tolerance: this.flow.tolerance, horizon: this.flow.horizon, scale: maxEntry });
+    let exact = 1;
+    let perturbed = 1;
+    for (const W of weights) {
+      const a = Math.sqrt(frobeniusSq(W));
+      exact *= a;
+      perturbed *= a + Math.sqrt(W.length) * eps;
+    }
+    // the difference of two rounded products of L ≤ 10 factors: pad by a relative γ_{2L}
+    return (perturbed - exact) * (1 + gamma(2 * weights.length)) + gamma(2 * weights.length) * exact;
+  }
+
   /** Notes one evaluated point. */
   observe(weights: readonly Float64Array[]): void {
     this.evaluations++;
@@ -234,7 +256,7 @@ export class Lemma4RegionWatch {
     let norm = 0;
     for (let j = 0; j < d; j++) norm += p[j] * p[j];
     const rounding = gamma(2 * d + 4) * (Math.sqrt(norm) + this.threshold);
-    const slack = Math.min(along, Math.sqrt(off) - this.threshold) - rounding;
+    const slack = Math.min(along, Math.sqrt(off) - this.threshold) - rounding - this.productError(weights);
     let ok = slack > 0;
     if (this.hasLast) {
       let chord = 0;
