@@ -173,6 +173,7 @@ function frobeniusSq(W: ArrayLike<number>): number {
  * subtracted from the slack at each point; so is the slack's own rounding, γ_{2d+4}(‖w‖ + τ).
  */
 export class Lemma4RegionWatch {
+  private readonly errorAtZero: number;
   private readonly prod: Float64Array;
   private readonly next: Float64Array;
   private readonly last: Float64Array;
@@ -195,6 +196,7 @@ export class Lemma4RegionWatch {
     if (dims[dims.length - 1] !== 1) throw new RangeError(`Lemma4RegionWatch: dims=${dims.join(',')} must end in a scalar output (1)`);
     if (ubar.length !== dims[0]) throw new RangeError(`Lemma4RegionWatch: ubar.length=${ubar.length} must equal the input dimension ${dims[0]}`);
     if (!(threshold >= 0)) throw new RangeError(`Lemma4RegionWatch: threshold=${threshold} must be ≥ 0`);
+    this.errorAtZero = flowErrorBound({ tolerance: flow.tolerance, horizon: flow.horizon, scale: 0 });
     const width = Math.max(...dims);
     this.prod = new Float64Array(width);
     this.next = new Float64Array(width);
@@ -228,8 +230,13 @@ export class Lemma4RegionWatch {
   /** ∏_j(‖W_j‖_F + √m_j ε) − ∏_j ‖W_j‖_F with ε = flowErrorBound at this point (see the class comment). */
   private productError(weights: readonly Float64Array[]): number {
     let maxEntry = 0;
-    for (const W of weights) for (let i = 0; i < W.length; i++) maxEntry = Math.max(maxEntry, Math.abs(W[i]));
-    const eps = flowErrorBound({ tolerance: this.flow.tolerance, horizon: this.flow.horizon, scale: maxEntry });
+    for (const W of weights)
+      for (let i = 0; i < W.length; i++) {
+        const a = Math.abs(W[i]);
+        if (a > maxEntry) maxEntry = a;
+      }
+    // flowErrorBound is K·τ·(1 + scale)·max(1, T/1000): its value at scale 0, times 1 + max|w|
+    const eps = this.errorAtZero * (1 + maxEntry);
     let exact = 1;
     let perturbed = 1;
     for (const W of weights) {
