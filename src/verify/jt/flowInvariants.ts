@@ -39,7 +39,7 @@ export const EVALUATIONS_PER_ACCEPTED_STEP = 12;
  * multiplication add ≤ 2u|y_{n+1}|. With |y_{n+1} − y_n| ≤ 2ȳ, 512 covers it with a factor > 2 to spare; it is
  * ~10⁻³ of the tolerance term at τ = 1e-10 and is kept for completeness.
  */
-export const UPDATE_ROUNDING_UNITS = 512;
+const UPDATE_ROUNDING_UNITS = 512;
 
 /**
  * F2 along the flow. Derivation of the allowance. Let y_0, …, y_M be the accepted points of the integrator up to a
