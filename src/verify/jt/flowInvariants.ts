@@ -191,7 +191,7 @@ export class Lemma4RegionWatch {
     private readonly ubar: ArrayLike<number>,
     private readonly threshold: number,
     /** the flow's tolerance τ and horizon T, for its global error (flowErrorBound) */
-    private readonly flow: { readonly tolerance: number; readonly horizon: number },
+    flow: { readonly tolerance: number; readonly horizon: number },
   ) {
     if (dims[dims.length - 1] !== 1) throw new RangeError(`Lemma4RegionWatch: dims=${dims.join(',')} must end in a scalar output (1)`);
     if (ubar.length !== dims[0]) throw new RangeError(`Lemma4RegionWatch: ubar.length=${ubar.length} must equal the input dimension ${dims[0]}`);
