@@ -149,7 +149,8 @@ export const claims: readonly Claim[] = [
   {
     id: 'JT.Thm2-margin',
     paper: 'JT',
-    statement: "GF: w_prod/∏‖W_k‖_F → ū (γ ≤ γ̄; F8 along the flow: ‖W_1Π_⊥‖ non-increasing in Lemma 4's region; shrinking angle)",
+    statement:
+      "GF: w_prod/∏‖W_k‖_F → ū (γ ≤ γ̄; F2 along the flow: every D_k conserved; F8 along the flow: ‖W_1Π_⊥‖ non-increasing in Lemma 4's region; shrinking angle)",
     checks: ['INEQ', 'MONO', 'TREND'],
     hypotheses: ['JT.A1', 'JT.A5', 'separable'],
     property: 'properties/jt/thm2-margin.property.test.ts',
@@ -159,7 +160,16 @@ export const claims: readonly Claim[] = [
       'data with d ∈ {2, 3} support vectors clear of the other points (margin gap ≥ 1/4), of unequal norms (so ū is not their mean ' +
       'direction), a small init (σ = 1/5), L ∈ {2, 3}, and DOP853 flows to t = 2^24, whose cost grows like log t. ' +
       "sin∠ ≈ γ̄‖Π_⊥w̃‖/ln t, the theorem's rate: the fitted slope of ln sin∠ against ln ln t is ≈ −1.1 (theorem: −1). " +
-      "Lemma 4's region (‖Π_⊥w_prod‖ > τ) is never entered from a small init, so its MONO check starts inside it (w_prod = a·ū + fτξ, f ∈ (1, 3]).",
+      "Lemma 4's region (‖Π_⊥w_prod‖ > τ) is never entered from a small init, so its MONO check starts inside it (w_prod = a·ū + fτξ, f ∈ (1, 3]). " +
+      'MONO, what is checked and what is assumed: ‖W_1Π_⊥‖_F² must not grow between two checkpoints (2^{1/4} apart) when the region ' +
+      'holds at both and at every point DOP853 evaluated ∇R at in between (each accepted point and 11 stage points per attempted step), ' +
+      'each with slack min(⟨w_prod, ū⟩, ‖Π_⊥w_prod‖ − τ) above twice its distance to the next evaluated point plus the flow’s global ' +
+      'error in w_prod (flowErrorBound) and rounding; assumed: the exact w_prod between two consecutive evaluations travels at most twice ' +
+      'their distance (a smooth arc within one integrator step). ' +
+      'Power: a 1 % scaled G_k is the exact flow of a reparametrized net with the same limit ū, so the limit cannot see it; the main ' +
+      'property checks F2 along the flow instead: ‖D_k(t) − D_k(0)‖_F at every checkpoint against the drift the accepted local errors ' +
+      'allow (D_k is conserved by the exact flow, so its drift telescopes into local errors only; src/verify/jt/flowInvariants.ts). ' +
+      'Clean flows use ≤ 2.5e-4 of that allowance; a 1 % fault exceeds it 10⁴–10⁵× from t = 1 on.',
   },
   {
     id: 'JT.Thm4-margin',
