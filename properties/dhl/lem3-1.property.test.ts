@@ -12,7 +12,10 @@ import { brokenGradient } from '../../src/trainer/brokenGradient.js';
 import type { GradientFn } from '../../src/trainer/gradient.js';
 import type { ScheduleSpec } from '../../src/trainer/schedule.js';
 import { assertClaim, findCounterexample } from '../../src/verify/claimProperty.js';
-import { horizon, runs, testTimeout } from '../../src/verify/profile.js';
+import { currentProfile, horizon, runs, testTimeout } from '../../src/verify/profile.js';
+import { globalSeed } from '../../src/verify/seed.js';
+import { runTargetedCheck } from '../../src/verify/targetedCheck.js';
+import { LEM31_PARAMETERS, lem31Active, lem31Case } from '../../src/verify/dhl/lem31Family.js';
 import { seedArbitrary } from '../../src/verify/statistics.js';
 import { failCheck } from '../../src/verify/checkFailure.js';
 import { trainerGradient } from '../../src/verify/fault.js';
@@ -232,6 +235,62 @@ describe('DHL.Lem3.1: decaying steps', () => {
     timeout(10_000),
   );
 });
+
+/**
+ * The targeted searches (thorough profile only): each climbs lem31Family's parameters — the main property's shapes of
+ * M*, σ, c, δ and the target and init draws — to push one INEQ's worst observed/bound over a run up, with the main
+ * property's run (lemmaRun, every invariant checked at every step, horizon BUDGET_STEPS). The three searches share one
+ * cache (one run gives all three ratios).
+ */
+const SEARCH_BUDGET = 300;
+const SEARCH_SEEDS = 2;
+const searchRuns = new Map<string, BalanceRun>();
+
+function searchRun(p: readonly number[]): BalanceRun {
+  const key = p.join(',');
+  const known = searchRuns.get(key);
+  if (known) return known;
+  const run = lemmaRun(lem31Case(p), trainerGradient());
+  searchRuns.set(key, run);
+  return run;
+}
+
+const TARGETED: readonly { check: 'F2-sum' | 'drift-energy' | 'energy-budget'; of: (r: BalanceRun) => number; statement: string }[] = [
+  { check: 'F2-sum', of: (r) => r.worst.identity, statement: '‖D(t) − D(0) − Σ η²Q‖_F ≤ its rounding bound' },
+  { check: 'drift-energy', of: (r) => r.worst.drift, statement: '‖D(t) − D(0)‖_F ≤ S(t)' },
+  { check: 'energy-budget', of: (r) => r.worst.budget, statement: 'S(t) ≤ c²(1 + 1/(2δ))·sup‖∇f‖²' },
+];
+
+if (currentProfile().name === 'thorough')
+  describe('DHL.Lem3.1: targeted search of the INEQ checks (thorough profile)', () => {
+    for (const t of TARGETED) {
+      test(
+        claimTitle('DHL.Lem3.1', `INEQ ${t.check}: ${t.statement} at the cases a targeted search finds (thorough profile)`),
+        () => {
+          const found = runTargetedCheck({
+            claimId: 'DHL.Lem3.1',
+            check: t.check,
+            parameters: LEM31_PARAMETERS,
+            objective: (p) => t.of(searchRun(p)),
+            seeds: Array.from({ length: SEARCH_SEEDS }, (_, i) => globalSeed() + i),
+            budget: SEARCH_BUDGET,
+            patience: 24,
+            maxJump: 6,
+            active: lem31Active,
+            command: `DLNCHECK_PROFILE=thorough npx vitest run properties/dhl/lem3-1.property.test.ts -t '${t.check}: '`,
+            describeCase: (p) => {
+              const c = lem31Case(p);
+              return JSON.stringify(factorizationSpec(c.target, c.weights, { kind: 'decaying', eta0: c.c * c.target[0].length, delta: c.delta }, BUDGET_STEPS));
+            },
+          });
+          console.log(
+            `DHL.Lem3.1 targeted ${t.check}: best ratio ${found.best.value.toPrecision(6)} (1 − ratio = ${(1 - found.best.value).toExponential(2)}) over ${found.evaluations} evaluations`,
+          );
+        },
+        timeout(4000),
+      );
+    }
+  });
 
 describe('ablations (the ablations in docs/claims.md)', () => {
   // counterexamples must be inits the claimed schedule handles: (claimed schedule keeps balance) ⇒ (ablated schedule does)

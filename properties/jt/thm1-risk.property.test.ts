@@ -31,6 +31,9 @@ import { descend, requirePrecision, type DescentRun, type Evaluation } from '../
 import { failCheck } from '../../src/verify/checkFailure.js';
 import { trainerGradient } from '../../src/verify/fault.js';
 import { RegimeTracker, type RegimeSpec } from '../../src/verify/regime.js';
+import { globalSeed } from '../../src/verify/seed.js';
+import { runTargetedCheck } from '../../src/verify/targetedCheck.js';
+import { riskFamilyActive, riskFamilyCase, riskFamilyParameters, type RiskFamilyBounds } from '../../src/verify/jt/riskFamily.js';
 import {
   A4,
   ASCENT_G1,
@@ -369,6 +372,72 @@ describe('JT.Thm1-risk: R(W(t)) → 0 under the A4 step', () => {
     timeout(2000, false),
   );
 });
+
+/**
+ * The targeted searches (thorough profile only): each climbs riskFamily's parameters — the main property's shapes
+ * (L ≤ 3, widths and d ≤ 3, n ≤ 8), its three init kinds and the data and init draws — to push one INEQ's worst
+ * observed/bound over a run up. A run is checkRisk with the main property's stopping rule (two checkpoints inside
+ * R < ℓ(0)/n) at a shorter horizon, SEARCH_STEPS: the ratios peak early (F7's S(t)/2(R(0) − R(t)) ≈ η_t/2 and the
+ * β(R) inequality's 1/(2 − η_t·curvature) both fall as the norms, hence R_t, grow), and descent-2nd-order is checked at
+ * every step of every run regardless. The three searches share one cache (one run gives all three ratios).
+ */
+const SEARCH_BOUNDS: RiskFamilyBounds = { maxDepth: 3, maxWidth: 3, maxDim: 3, maxSamples: 8 };
+const SEARCH_PARAMETERS = riskFamilyParameters(SEARCH_BOUNDS);
+const SEARCH_MIN_MARGIN = currentProfile().name === 'thorough' ? 1 / 16 : 1 / 4;
+const SEARCH_STEPS = 1024;
+const SEARCH_BUDGET = 300;
+const SEARCH_SEEDS = 2;
+const searchRuns = new Map<string, RiskReport | null>();
+
+function searchRun(p: readonly number[]): RiskReport | null {
+  const key = p.join(',');
+  if (searchRuns.has(key)) return searchRuns.get(key)!;
+  const c = riskFamilyCase(p, SEARCH_BOUNDS, SEARCH_MIN_MARGIN, logistic);
+  const r = c === null ? null : checkRisk(c, SEARCH_STEPS, trainerGradient());
+  searchRuns.set(key, r);
+  return r;
+}
+
+const TARGETED: readonly { check: 'descent-2nd-order' | 'descent-beta' | 'F7'; of: (r: RiskReport) => number; statement: string }[] = [
+  { check: 'descent-2nd-order', of: (r) => r.worstSecondOrder, statement: "|R(t+1) − R(t) + η‖∇R‖²| ≤ ½ sup|φ''| + rounding" },
+  { check: 'descent-beta', of: (r) => r.worstBeta, statement: 'R(t+1) ≤ R(t) − (η_t/2)‖∇R‖² + rounding' },
+  { check: 'F7', of: (r) => r.worstF7, statement: 'S(t) ≤ 2(R(0) − R(t)) + allowances' },
+];
+
+if (currentProfile().name === 'thorough')
+  describe('JT.Thm1-risk: targeted search of the INEQ checks (thorough profile)', () => {
+    for (const t of TARGETED) {
+      const title = claimTitle('JT.Thm1-risk', `INEQ ${t.check}: ${t.statement} at the cases a targeted search finds (thorough profile)`);
+      test(
+        title,
+        () => {
+          const found = runTargetedCheck({
+            claimId: 'JT.Thm1-risk',
+            check: t.check,
+            parameters: SEARCH_PARAMETERS,
+            objective: (p) => {
+              const r = searchRun(p);
+              return r === null ? Number.NEGATIVE_INFINITY : t.of(r);
+            },
+            seeds: Array.from({ length: SEARCH_SEEDS }, (_, i) => globalSeed() + i),
+            budget: SEARCH_BUDGET,
+            patience: 24,
+            maxJump: 6,
+            active: (p) => riskFamilyActive(p, SEARCH_BOUNDS),
+            command: `DLNCHECK_PROFILE=thorough npx vitest run properties/jt/thm1-risk.property.test.ts -t '${t.check}: '`,
+            describeCase: (p) => {
+              const c = riskFamilyCase(p, SEARCH_BOUNDS, SEARCH_MIN_MARGIN, logistic);
+              return c === null ? 'fails JT.A2' : JSON.stringify(specOf(c, 'logistic', A4, SEARCH_STEPS));
+            },
+          });
+          console.log(
+            `JT.Thm1-risk targeted ${t.check}: best ratio ${found.best.value.toPrecision(6)} (1 − ratio = ${(1 - found.best.value).toExponential(2)}) over ${found.evaluations} evaluations`,
+          );
+        },
+        timeout(4000, false),
+      );
+    }
+  });
 
 /** The A1 ablation's loss: logistic + e^{−(u−2)²}, stalling at u* ≈ 0.56 (src/losses/logisticBump.ts). */
 const BUMP = logisticBump({ epsilon: 1, center: 2 });
