@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { failCheck } from './checkFailure.js';
 import { REGIME_META_KEY, regimeOf } from './regime.js';
-import { INFORMATIVE_RATIO, runTargetedCheck, targetedCheckName } from './targetedCheck.js';
+import { runTargetedCheck, targetedCheckName } from './targetedCheck.js';
 import { TARGET_ENV, type IntegerParameter } from './targetedSearch.js';
 
 const box: IntegerParameter[] = [
@@ -32,10 +32,13 @@ describe('runTargetedCheck', () => {
     expect(regimeOf({ [REGIME_META_KEY]: r.summary })?.tightness).toEqual({ 'targeted: my-check': r.best.value });
   });
 
-  test('a search whose best stays below the informative ratio is recorded as not reached (loose), not thrown', () => {
-    const r = runTargetedCheck({ ...base, objective: (p) => ratio(p) / 10, seeds: [3], budget: 200 });
-    expect(r.best.value).toBeLessThan(INFORMATIVE_RATIO);
-    expect(r.summary).toMatchObject({ runs: 1, reached: 0 });
+  test('a loose bound is recorded with its ratio; a search that cannot climb (flat ratio) is recorded as not reaching its regime', () => {
+    const loose = runTargetedCheck({ ...base, objective: (p) => ratio(p) / 100, seeds: [3], budget: 200 });
+    expect(loose.best.value).toBeCloseTo(0.008, 12);
+    expect(loose.summary).toMatchObject({ runs: 1, reached: 1, tightness: { 'targeted: my-check': loose.best.value } });
+    expect(loose.summary.closest?.best).toBeCloseTo(125, 9);
+    const flat = runTargetedCheck({ ...base, objective: () => 0.5, seeds: [3, 4], budget: 50 });
+    expect(flat.summary).toMatchObject({ runs: 2, reached: 0 });
   });
 
   test('a violation fails with the check, the seed, the point as a replay and the case', () => {
