@@ -375,18 +375,28 @@ describe('JT.Thm1-risk: R(W(t)) → 0 under the A4 step', () => {
 
 /**
  * The targeted searches (thorough profile only): each climbs riskFamily's parameters — the main property's shapes
- * (L ≤ 3, widths and d ≤ 3, n ≤ 8), its three init kinds and the data and init draws — to push one INEQ's worst
- * observed/bound over a run up. A run is checkRisk with the main property's stopping rule (two checkpoints inside
- * R < ℓ(0)/n) at a shorter horizon, SEARCH_STEPS: the ratios peak early (F7's S(t)/2(R(0) − R(t)) ≈ η_t/2 and the
- * β(R) inequality's 1/(2 − η_t·curvature) both fall as the norms, hence R_t, grow), and descent-2nd-order is checked at
- * every step of every run regardless. The three searches share one cache (one run gives all three ratios).
+ * (L ≤ 3, widths and d ≤ 3, n ≤ 8), its three init kinds, the data draw and the Gaussian init's entries — to push one
+ * INEQ's worst observed/bound over a run up. A run is checkRisk with the main property's stopping rule (two
+ * checkpoints inside R < ℓ(0)/n) at a shorter horizon, SEARCH_STEPS = 1,024 (the twin's): descent-beta's and F7's
+ * ratios peak in the first steps (both fall as the norms, hence R_t, grow: below), and descent-2nd-order is checked
+ * at every step of every run regardless. The three searches share one cache (one run gives all three ratios).
+ * Findings (seed 20190401, 3 searches × 300 cases each; the main property's 240 thorough draws in brackets):
+ * - descent-2nd-order: 0.99998 (drawn 0.9996 ≈ "1.00"): the bound is attained — R(t+1) − R(t) + η‖∇R‖² = ½φ''(s*)
+ *   for some s* ∈ [0, 1], which equals ½ sup|φ''| when the curvature along the step is constant.
+ * - descent-beta: 0.5041 (drawn 0.501). With φ'' = η²‖∇R‖²λ along the step, observed/bound = 1/(2 − η_tλ), and
+ *   η_tλ ≤ λ/β(R_t) ≤ 0.1124 (JT.Lem5's largest curvature ratio), so no correct run exceeds 1/(2 − 0.1124) = 0.530: a
+ *   correct step realises about twice the decrease the inequality guarantees.
+ * - F7: 0.0442 (drawn 0.0422), loose by 23×, and by construction: each step's η_t²‖∇R‖² is η_t/(2 − η_tλ) times
+ *   its 2(R(t) − R(t+1)), and η_t = 1/β(R_t) ≤ 1/β(1) = 1/10 (L = 2; 1/22.5 at L = 3), so S(t)/2(R(0) − R(t)) ≤
+ *   0.1/(2 − 0.1124) = 0.053 on every correct run; the search's best is at L = 2, width = d = n = 1, the smallest init.
  */
 const SEARCH_BOUNDS: RiskFamilyBounds = { maxDepth: 3, maxWidth: 3, maxDim: 3, maxSamples: 8 };
 const SEARCH_PARAMETERS = riskFamilyParameters(SEARCH_BOUNDS);
-const SEARCH_MIN_MARGIN = currentProfile().name === 'thorough' ? 1 / 16 : 1 / 4;
+/** the thorough profile's riskCase margin floor (the searches run only there) */
+const SEARCH_MIN_MARGIN = 1 / 16;
 const SEARCH_STEPS = 1024;
 const SEARCH_BUDGET = 300;
-const SEARCH_SEEDS = 2;
+const SEARCH_SEEDS = 3;
 const searchRuns = new Map<string, RiskReport | null>();
 
 function searchRun(p: readonly number[]): RiskReport | null {
