@@ -381,9 +381,9 @@ describe('JT.Thm1-risk: R(W(t)) → 0 under the A4 step', () => {
  * ratios peak in the first steps (both fall as the norms, hence R_t, grow: below), and descent-2nd-order is checked
  * at every step of every run regardless. The three searches share one cache (one run gives all three ratios).
  * Findings (seed 20190401, 3 searches × 300 cases each; the main property's 240 thorough draws in brackets):
- * - descent-2nd-order: 0.99998 (drawn 0.9996 ≈ "1.00"): the bound is attained — R(t+1) − R(t) + η‖∇R‖² = ½φ''(s*)
+ * - descent-2nd-order: 1 − 1.1e-6 (drawn "1.00"): the bound is attained — R(t+1) − R(t) + η‖∇R‖² = ½φ''(s*)
  *   for some s* ∈ [0, 1], which equals ½ sup|φ''| when the curvature along the step is constant.
- * - descent-beta: 0.5041 (drawn 0.501). With φ'' = η²‖∇R‖²λ along the step, observed/bound = 1/(2 − η_tλ), and
+ * - descent-beta: 0.5044 (drawn 0.501). With φ'' = η²‖∇R‖²λ along the step, observed/bound = 1/(2 − η_tλ), and
  *   η_tλ ≤ λ/β(R_t) ≤ 0.1124 (JT.Lem5's largest curvature ratio), so no correct run exceeds 1/(2 − 0.1124) = 0.530: a
  *   correct step realises about twice the decrease the inequality guarantees.
  * - F7: 0.0442 (drawn 0.0422), loose by 23×, and by construction: each step's η_t²‖∇R‖² is η_t/(2 − η_tλ) times
