@@ -12,7 +12,10 @@ import { brokenGradient } from '../../src/trainer/brokenGradient.js';
 import type { GradientFn } from '../../src/trainer/gradient.js';
 import type { ScheduleSpec } from '../../src/trainer/schedule.js';
 import { assertClaim, findCounterexample } from '../../src/verify/claimProperty.js';
-import { horizon, runs, testTimeout } from '../../src/verify/profile.js';
+import { currentProfile, horizon, runs, testTimeout } from '../../src/verify/profile.js';
+import { globalSeed } from '../../src/verify/seed.js';
+import { runTargetedCheck } from '../../src/verify/targetedCheck.js';
+import { LEM31_PARAMETERS, lem31Active, lem31Case } from '../../src/verify/dhl/lem31Family.js';
 import { seedArbitrary } from '../../src/verify/statistics.js';
 import { failCheck } from '../../src/verify/checkFailure.js';
 import { trainerGradient } from '../../src/verify/fault.js';
@@ -232,6 +235,72 @@ describe('DHL.Lem3.1: decaying steps', () => {
     timeout(10_000),
   );
 });
+
+/**
+ * The targeted searches (thorough profile only): each climbs lem31Family's parameters — the main property's shapes of
+ * M*, σ, c, δ, the target's draw and the init's entries — to push one INEQ's worst observed/bound over a run up, with
+ * the main property's run (lemmaRun, every invariant checked at every step, horizon BUDGET_STEPS). The three searches
+ * share one cache (one run gives all three ratios). Findings (seed 20190401, 3 searches × 300 cases each; the main
+ * property's 300 thorough draws in brackets):
+ * - F2-sum: 0.106 (drawn 0.093): a worst-case rounding bound (γ-analysis), about 10× above the rounding met.
+ * - drift-energy: 1 − 3.6e-15 (drawn "1.00"): the bound is attained. ‖Σ η²(G_1G_1ᵀ − G_2ᵀG_2)‖_F ≤ Σ η²(‖G_1‖² + ‖G_2‖²)
+ *   is an equality when one factor's gradient vanishes and the other's is rank one: at r = 1 with V(0) = 0 (an init
+ *   entry on the grid's 0), ∇_U f = (UVᵀ − M*)V = 0 at t = 0 and drift(1) = S(1) exactly; only the rounding
+ *   allowance separates them.
+ * - energy-budget: 0.589 (drawn 0.489), at m = n = r = 2, σ = 0.05, c = 51/64, δ = 1/4. Even a gradient at its sup
+ *   throughout gives S(T)/(c²(1 + 1/(2δ))sup‖∇f‖²) ≤ Σ_{t<T}(t+1)^{−(1+2δ)}/(1 + 1/(2δ)) = 0.86 (δ = 1/4) or 0.82
+ *   (δ = 1/8) at T = 4,000; ‖∇f‖ is small until the small init escapes the saddle and decays once GD converges, so
+ *   the steps with the largest η_t see a gradient below its sup.
+ */
+const SEARCH_BUDGET = 300;
+const SEARCH_SEEDS = 3;
+const searchRuns = new Map<string, BalanceRun>();
+
+function searchRun(p: readonly number[]): BalanceRun {
+  const key = p.join(',');
+  const known = searchRuns.get(key);
+  if (known) return known;
+  const run = lemmaRun(lem31Case(p), trainerGradient());
+  searchRuns.set(key, run);
+  return run;
+}
+
+const TARGETED: readonly { check: 'F2-sum' | 'drift-energy' | 'energy-budget'; of: (r: BalanceRun) => number; statement: string }[] = [
+  { check: 'F2-sum', of: (r) => r.worst.identity, statement: '‖D(t) − D(0) − Σ η²Q‖_F ≤ its rounding bound' },
+  { check: 'drift-energy', of: (r) => r.worst.drift, statement: '‖D(t) − D(0)‖_F ≤ S(t)' },
+  { check: 'energy-budget', of: (r) => r.worst.budget, statement: 'S(t) ≤ c²(1 + 1/(2δ))·sup‖∇f‖²' },
+];
+
+if (currentProfile().name === 'thorough')
+  describe('DHL.Lem3.1: targeted search of the INEQ checks (thorough profile)', () => {
+    for (const t of TARGETED) {
+      test(
+        claimTitle('DHL.Lem3.1', `INEQ ${t.check}: ${t.statement} at the cases a targeted search finds (thorough profile)`),
+        () => {
+          const found = runTargetedCheck({
+            claimId: 'DHL.Lem3.1',
+            check: t.check,
+            parameters: LEM31_PARAMETERS,
+            objective: (p) => t.of(searchRun(p)),
+            seeds: Array.from({ length: SEARCH_SEEDS }, (_, i) => globalSeed() + i),
+            budget: SEARCH_BUDGET,
+            patience: 24,
+            maxJump: 6,
+            active: lem31Active,
+            command: `DLNCHECK_PROFILE=thorough npx vitest run properties/dhl/lem3-1.property.test.ts -t '${t.check}: '`,
+            describeCase: (p) => {
+              const c = lem31Case(p);
+              return JSON.stringify(factorizationSpec(c.target, c.weights, { kind: 'decaying', eta0: c.c * c.target[0].length, delta: c.delta }, BUDGET_STEPS));
+            },
+          });
+          console.log(
+            `DHL.Lem3.1 targeted ${t.check}: best ratio ${found.best.value.toPrecision(6)} (1 − ratio = ${(1 - found.best.value).toExponential(2)}) over ${found.evaluations} evaluations`,
+          );
+        },
+        timeout(4000),
+      );
+    }
+  });
 
 describe('ablations (the ablations in docs/claims.md)', () => {
   // counterexamples must be inits the claimed schedule handles: (claimed schedule keeps balance) ⇒ (ablated schedule does)

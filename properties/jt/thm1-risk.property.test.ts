@@ -31,6 +31,9 @@ import { descend, requirePrecision, type DescentRun, type Evaluation } from '../
 import { failCheck } from '../../src/verify/checkFailure.js';
 import { trainerGradient } from '../../src/verify/fault.js';
 import { RegimeTracker, type RegimeSpec } from '../../src/verify/regime.js';
+import { globalSeed } from '../../src/verify/seed.js';
+import { runTargetedCheck } from '../../src/verify/targetedCheck.js';
+import { riskFamilyActive, riskFamilyCase, riskFamilyParameters, type RiskFamilyBounds } from '../../src/verify/jt/riskFamily.js';
 import {
   A4,
   ASCENT_G1,
@@ -369,6 +372,82 @@ describe('JT.Thm1-risk: R(W(t)) → 0 under the A4 step', () => {
     timeout(2000, false),
   );
 });
+
+/**
+ * The targeted searches (thorough profile only): each climbs riskFamily's parameters — the main property's shapes
+ * (L ≤ 3, widths and d ≤ 3, n ≤ 8), its three init kinds, the data draw and the Gaussian init's entries — to push one
+ * INEQ's worst observed/bound over a run up. A run is checkRisk with the main property's stopping rule (two
+ * checkpoints inside R < ℓ(0)/n) at a shorter horizon, SEARCH_STEPS = 1,024 (the twin's): descent-beta's and F7's
+ * ratios peak in the first steps (both fall as the norms, hence R_t, grow: below), and descent-2nd-order is checked
+ * at every step of every run regardless. The three searches share one cache (one run gives all three ratios).
+ * Findings (seed 20190401, 3 searches × 300 cases each; the main property's 240 thorough draws in brackets):
+ * - descent-2nd-order: 1 − 1.1e-6 (drawn "1.00"): the bound is attained — R(t+1) − R(t) + η‖∇R‖² = ½φ''(s*)
+ *   for some s* ∈ [0, 1], which equals ½ sup|φ''| when the curvature along the step is constant.
+ * - descent-beta: 0.5044 (drawn 0.501). With φ'' = η²‖∇R‖²λ along the step, observed/bound = 1/(2 − η_tλ), and
+ *   η_tλ ≤ λ/β(R_t) ≤ 0.1124 (JT.Lem5's largest curvature ratio), so no correct run exceeds 1/(2 − 0.1124) = 0.530: a
+ *   correct step realises about twice the decrease the inequality guarantees.
+ * - F7: 0.0442 (drawn 0.0422), loose by 23×, and by construction: each step's η_t²‖∇R‖² is η_t/(2 − η_tλ) times
+ *   its 2(R(t) − R(t+1)), and η_t = 1/β(R_t) ≤ 1/β(1) = 1/10 (L = 2; 1/22.5 at L = 3), so S(t)/2(R(0) − R(t)) ≤
+ *   0.1/(2 − 0.1124) = 0.053 on every correct run; the search's best is at L = 2, width = d = n = 1, the smallest init.
+ */
+const SEARCH_BOUNDS: RiskFamilyBounds = { maxDepth: 3, maxWidth: 3, maxDim: 3, maxSamples: 8 };
+const SEARCH_PARAMETERS = riskFamilyParameters(SEARCH_BOUNDS);
+/** the thorough profile's riskCase margin floor (the searches run only there) */
+const SEARCH_MIN_MARGIN = 1 / 16;
+const SEARCH_STEPS = 1024;
+const SEARCH_BUDGET = 300;
+const SEARCH_SEEDS = 3;
+const searchRuns = new Map<string, RiskReport | null>();
+
+function searchRun(p: readonly number[]): RiskReport | null {
+  const key = p.join(',');
+  if (searchRuns.has(key)) return searchRuns.get(key)!;
+  const c = riskFamilyCase(p, SEARCH_BOUNDS, SEARCH_MIN_MARGIN, logistic);
+  const r = c === null ? null : checkRisk(c, SEARCH_STEPS, trainerGradient());
+  searchRuns.set(key, r);
+  return r;
+}
+
+const TARGETED: readonly { check: 'descent-2nd-order' | 'descent-beta' | 'F7'; of: (r: RiskReport) => number; statement: string }[] = [
+  { check: 'descent-2nd-order', of: (r) => r.worstSecondOrder, statement: "|R(t+1) − R(t) + η‖∇R‖²| ≤ ½ sup|φ''| + rounding" },
+  { check: 'descent-beta', of: (r) => r.worstBeta, statement: 'R(t+1) ≤ R(t) − (η_t/2)‖∇R‖² + rounding' },
+  { check: 'F7', of: (r) => r.worstF7, statement: 'S(t) ≤ 2(R(0) − R(t)) + allowances' },
+];
+
+if (currentProfile().name === 'thorough')
+  describe('JT.Thm1-risk: targeted search of the INEQ checks (thorough profile)', () => {
+    for (const t of TARGETED) {
+      const title = claimTitle('JT.Thm1-risk', `INEQ ${t.check}: ${t.statement} at the cases a targeted search finds (thorough profile)`);
+      test(
+        title,
+        () => {
+          const found = runTargetedCheck({
+            claimId: 'JT.Thm1-risk',
+            check: t.check,
+            parameters: SEARCH_PARAMETERS,
+            objective: (p) => {
+              const r = searchRun(p);
+              return r === null ? Number.NEGATIVE_INFINITY : t.of(r);
+            },
+            seeds: Array.from({ length: SEARCH_SEEDS }, (_, i) => globalSeed() + i),
+            budget: SEARCH_BUDGET,
+            patience: 24,
+            maxJump: 6,
+            active: (p) => riskFamilyActive(p, SEARCH_BOUNDS),
+            command: `DLNCHECK_PROFILE=thorough npx vitest run properties/jt/thm1-risk.property.test.ts -t '${t.check}: '`,
+            describeCase: (p) => {
+              const c = riskFamilyCase(p, SEARCH_BOUNDS, SEARCH_MIN_MARGIN, logistic);
+              return c === null ? 'fails JT.A2' : JSON.stringify(specOf(c, 'logistic', A4, SEARCH_STEPS));
+            },
+          });
+          console.log(
+            `JT.Thm1-risk targeted ${t.check}: best ratio ${found.best.value.toPrecision(6)} (1 − ratio = ${(1 - found.best.value).toExponential(2)}) over ${found.evaluations} evaluations`,
+          );
+        },
+        timeout(4000, false),
+      );
+    }
+  });
 
 /** The A1 ablation's loss: logistic + e^{−(u−2)²}, stalling at u* ≈ 0.56 (src/losses/logisticBump.ts). */
 const BUMP = logisticBump({ epsilon: 1, center: 2 });

@@ -95,6 +95,44 @@ describe('targetedSearch', () => {
     expect(replayLine('peak', box, r, opts, 'npx vitest run f -t peak')).toMatch(new RegExp(`${TARGET_ENV}=[-\\d,]+ npx vitest run f -t peak$`));
   });
 
+  test('with active(), moves only the coordinates the point uses, and climbs them', () => {
+    // z selects which of x, y counts; the other is unused, so moving it is wasted
+    const params: IntegerParameter[] = [
+      { name: 'z', min: 0, max: 1 },
+      { name: 'x', min: -50, max: 50 },
+      { name: 'y', min: -50, max: 50 },
+    ];
+    const f = (p: readonly number[]) => (p[0] === 0 ? 0 - Math.abs(p[1] - 20) : -1 - Math.abs(p[2] + 30));
+    const active = (p: readonly number[]) => [true, p[0] === 0, p[0] === 1];
+    // a move is an evaluation one coordinate away from the climb's current point (the last point active() was asked about)
+    let current: readonly number[] | null = null;
+    const moves = { used: 0, unused: 0 };
+    const watch = (p: readonly number[]) => {
+      const diff = current ? current.flatMap((v, i) => (v !== p[i] ? [i] : [])) : [];
+      if (current && diff.length === 1) moves[active(current)[diff[0]] ? 'used' : 'unused']++;
+    };
+    const r = targetedSearch(
+      (p) => {
+        watch(p);
+        return f(p);
+      },
+      {
+        seed: 4,
+        parameters: params,
+        budget: 300,
+        active: (p) => {
+          current = p;
+          return active(p);
+        },
+      },
+    );
+    expect(r.value).toBe(0);
+    expect(r.best.slice(0, 2)).toEqual([0, 20]);
+    expect(moves.used).toBeGreaterThan(20);
+    expect(moves.unused).toBe(0);
+    expect(() => targetedSearch(f, { seed: 1, parameters: params, active: () => [true] })).toThrow('active() returned 1 flags');
+  });
+
   test('bad input names the field and the rule', () => {
     expect(() => targetedSearch(peak, { seed: 1.5, parameters: box })).toThrow('targetedSearch: seed=1.5 must be an integer');
     expect(() => targetedSearch(peak, { seed: 1, parameters: box, budget: 0 })).toThrow('budget=0 must be a positive integer');

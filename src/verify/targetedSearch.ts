@@ -5,7 +5,9 @@
  * a grid, …), each in a closed range — and the objective maps a vector to the check's ratio (the caller decodes the
  * vector into a case and evaluates the check). Seeded hill climbing with restarts:
  * - a restart starts at `start` (the first one, when given) or at a uniformly drawn point;
- * - a move changes one coordinate by ±1 or by ±k, k uniform in [2, maxJump], clamped to its range;
+ * - a move changes one coordinate by ±1 or by ±k, k uniform in [2, maxJump], clamped to its range; with `active`
+ *   given, only a coordinate the current point uses is moved (a family whose shape leaves some parameters unused —
+ *   entries of layers a shallow net does not have — would otherwise spend its budget on moves that change nothing);
  * - a move is accepted when the ratio rises strictly; after `patience` proposals in a row without a rise the climb
  *   restarts; the search stops after `budget` distinct evaluations (revisited points are not re-evaluated).
  * Everything is drawn from one xoroshiro128+ stream seeded by `seed`, so (seed, parameters, budget, patience, maxJump,
@@ -38,6 +40,8 @@ export interface TargetedSearchOptions extends SearchOptions {
   readonly maxJump?: number;
   /** where the first climb starts (e.g. a replayed or previously best point) */
   readonly start?: readonly number[];
+  /** which coordinates the case at a point depends on (default: all); a move changes only those */
+  readonly active?: (point: readonly number[]) => readonly boolean[];
 }
 
 export interface TargetedSearchResult {
@@ -126,6 +130,14 @@ export function targetedSearch(objective: (point: readonly number[]) => number, 
   if (opts.start) checkPoint(opts.start, parameters, 'targetedSearch: start');
   const rng = xoroshiro128plus(opts.seed);
   const ev = new Evaluator(objective, budget);
+  /** the indices a move may change at a point (null: any, the default) */
+  const movableOf = (point: readonly number[]): number[] | null => {
+    if (!opts.active) return null;
+    const mask = opts.active(point);
+    if (mask.length !== parameters.length)
+      throw new RangeError(`targetedSearch: active() returned ${mask.length} flags at [${point.join(',')}]; the search has ${parameters.length} parameters`);
+    return parameters.flatMap((p, i) => (mask[i] && p.min < p.max ? [i] : []));
+  };
   let climbs = 0;
   let accepted = 0;
   // a climb whose proposals all revisit cached points costs no budget: bound the proposals too
@@ -135,10 +147,12 @@ export function targetedSearch(objective: (point: readonly number[]) => number, 
     let current = climbs === 0 && opts.start ? [...opts.start] : randomPoint(rng, parameters);
     climbs++;
     let value = ev.at(current);
+    let movable = movableOf(current);
     let stale = 0;
     while (stale < patience && !ev.exhausted && proposals < maxProposals) {
       proposals++;
-      const i = uniformInt(rng, 0, parameters.length - 1);
+      if (movable !== null && movable.length === 0) break;
+      const i = movable === null ? uniformInt(rng, 0, parameters.length - 1) : movable[uniformInt(rng, 0, movable.length - 1)];
       const p = parameters[i];
       if (p.min === p.max) {
         stale++;
@@ -155,6 +169,7 @@ export function targetedSearch(objective: (point: readonly number[]) => number, 
       const v = ev.at(next);
       if (v > value) {
         current = next;
+        movable = movableOf(current);
         value = v;
         accepted++;
         stale = 0;
