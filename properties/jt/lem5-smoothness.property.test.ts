@@ -257,7 +257,8 @@ describe('JT.Lem5: the logistic risk is β(R)-smooth on B(R)', () => {
         const objective = (p: readonly number[]) => {
           try {
             const ratio = hessianRatio(curvatureCase(p, SEARCH_DEPTH));
-            tracker.tightness('Lem5-hessian', ratio);
+            // the report's tightness column names searched ratios "targeted: …", beside the drawn ones
+            tracker.tightness('targeted: Lem5-hessian', ratio);
             return ratio;
           } catch (e) {
             if (e instanceof Error) e.message += `\n  at ${describePoint(SEARCH, p)}; replay: ${TARGET_ENV}=${p.join(',')} ${SEARCH_COMMAND}`;
