@@ -233,7 +233,7 @@ export const claims: readonly Claim[] = [
     property: 'properties/dhl/thm2-2.property.test.ts',
     ablations: [{ breaks: 'linear', expect: 'tanh between layers: one-step residual O(η), not O(η²)' }],
     regime:
-      'flow: the budget from the flow’s delivered accuracy is ≤ 0.1 × the first-order drift a 1 % error in G_1 would add (75–100 % of runs reach it across seeds, as some drawn layers barely move; all runs at τ = 1e-12; the budget still sits 2e4–1e6× above the observed drift, which DOP853 keeps near rounding). Halving: D moves and the derived band around 1/2 is ≤ 1/4 at some h ≥ 2^−14; the band rests on worst-case smoothness and sits 4–5 orders above the observed |r − 1/2|, so only 40–55 % of cases reach it: out of reach in budget, its share is reported, not asserted; 80 % would need h ≈ 2^−22, ≈ 5·10⁵ steps a run at τ = 1/8',
+      'flow: the drift budget, summed over DOP853’s accepted steps from each step’s embedded local error estimate and rounding, is ≤ 0.1 × the first-order drift a 1 % error in G_1 would add (24/24 runs at τ = 1e-8 at the default seed and seeds 1–5). The budget sits 13–7,600× above the observed drift (median ≈ 400×; worst observed/budget 0.01–0.075 over those seeds): DOP853’s estimate is ~100× above the true 8th-order local error, and the per-step norm bound loses another 2–5×. Halving: D moves and the derived band around 1/2 is ≤ 1/4 at some h ≥ 2^−14; the band rests on worst-case smoothness and sits 4–5 orders above the observed |r − 1/2|, so only 40–55 % of cases reach it: out of reach in budget, its share is reported, not asserted; 80 % would need h ≈ 2^−22, ≈ 5·10⁵ steps a run at τ = 1/8',
   },
   {
     id: 'DHL.MF',
