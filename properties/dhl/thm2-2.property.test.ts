@@ -36,7 +36,6 @@ import {
   datasetOf,
   dyadicWeights,
   gridWeights,
-  losses,
   specOf,
   stepCase,
   stepOf,
