@@ -117,11 +117,13 @@ function driftNorms(now: readonly Float64Array[], initial: readonly Float64Array
 
 /**
  * The flow's tolerance. The budget (src/tolerances/dhlFlow.ts) sums, over DOP853's accepted steps, the drift of D that
- * each step's estimated local error and rounding can cause. At τ = 1e-8 the drift of D is mostly truncation (it is
- * 1e-14–2e-11 where D moves, above rounding) and the budget's truncation part dominates: observed/budget 3e-4–0.05
- * (median 2.4e-3) over 24 runs at the default seed and seeds 1–3, against 5e-7–5e-5 for the earlier budget from the
- * flow's global accuracy. At τ = 1e-12 the drift sits at rounding while the budget is still the estimator's, so the
- * check would be looser there, not tighter. A 1 % error in G_1 exceeds this budget by 4e5–1e7.
+ * each step's local error (bounded by ‖ŷ₈ − ŷ₅‖, the embedded 5th-order error) and rounding can cause. At τ = 1e-8 D
+ * moves by 1e-14–2e-11 (truncation, above rounding) where it moves at all. Observed/budget: median 1e-5–3e-5, worst
+ * 1e-4–0.07 over 24 runs at the default seed and seeds 1–5 (the worst are runs where D sits at rounding; where the
+ * truncation dominates, at most 3.6e-3 over 600 drawn cases) — against a median 4e-6 and worst 4.5e-5 for the
+ * earlier budget from the flow's global accuracy. The looseness is ‖ŷ₈ − ŷ₅‖ itself (O(h⁶) against an O(h⁹) error);
+ * DOP853's combined estimate is ~100× tighter but under-estimates the local error by up to 6.6× (dhlFlow.ts).
+ * A 1 % error in G_1 exceeds the budget by ≥ 5e3 on unshrunk cases, 3.4e8 on the shrunk one.
  */
 const FLOW_TOLERANCE = 1e-8;
 

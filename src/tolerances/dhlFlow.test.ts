@@ -60,7 +60,7 @@ describe('FlowDriftBudget', () => {
         const E = [E1.map((v) => v * scale), E2.map((v) => v * scale)];
         const Wt = [W1, W2];
         const budget = new FlowDriftBudget(dims, 1);
-        budget.addStep({ h: 0, weights: Wt, localError: E, increment: zeros(), magnitudes: [0] });
+        budget.addStep({ h: 0, weights: Wt, localError: E, errorShare: 1, increment: zeros(), magnitudes: [0] });
         const before = Wt.map((W, l) => W.map((v, i) => v - E[l][i]));
         const D0 = balanceMatrices(before, dims)[0];
         const change = plainFrobenius(balanceMatrices(Wt, dims)[0].map((v, i) => v - D0[i]));
@@ -74,7 +74,7 @@ describe('FlowDriftBudget', () => {
     const eps = 1e-3;
     const budget = new FlowDriftBudget(dims, 1);
     const Wt = [W1.map((v) => v * (1 + eps)), new Float64Array(4)];
-    budget.addStep({ h: 0, weights: Wt, localError: [W1.map((v) => v * eps), new Float64Array(4)], increment: zeros(), magnitudes: [0] });
+    budget.addStep({ h: 0, weights: Wt, localError: [W1.map((v) => v * eps), new Float64Array(4)], errorShare: 1, increment: zeros(), magnitudes: [0] });
     const D0 = balanceMatrices([W1, new Float64Array(4)], dims)[0];
     const change = plainFrobenius(balanceMatrices(Wt, dims)[0].map((v, i) => v - D0[i]));
     expect(change / budget.truncation[0]).toBeGreaterThan(0.999);
@@ -84,9 +84,9 @@ describe('FlowDriftBudget', () => {
   test('the rounding part grows with the increment, the step and the magnitudes; the budget adds the two D evaluations', () => {
     const W = [Float64Array.from([1, 0, 0, 0, 1, 0]), Float64Array.from([1, 0, 0, 1])];
     const base = new FlowDriftBudget(dims, 4);
-    base.addStep({ h: 0.5, weights: W, localError: zeros(), increment: zeros(), magnitudes: [0] });
+    base.addStep({ h: 0.5, weights: W, localError: zeros(), errorShare: 1, increment: zeros(), magnitudes: [0] });
     const more = new FlowDriftBudget(dims, 4);
-    more.addStep({ h: 0.5, weights: W, localError: zeros(), increment: [new Float64Array(6).fill(0.1), new Float64Array(4)], magnitudes: [1] });
+    more.addStep({ h: 0.5, weights: W, localError: zeros(), errorShare: 1, increment: [new Float64Array(6).fill(0.1), new Float64Array(4)], magnitudes: [1] });
     expect(base.truncation[0]).toBe(0);
     expect(base.rounding[0]).toBeGreaterThan(0);
     expect(more.rounding[0]).toBeGreaterThan(base.rounding[0]);
@@ -109,7 +109,7 @@ describe('FlowDriftBudget', () => {
     expect(() => new FlowDriftBudget([2, 1], 1)).toThrow('FlowDriftBudget: dims.length=2 must be ≥ 3');
     expect(() => new FlowDriftBudget([2, 1, 1], 0)).toThrow('FlowDriftBudget: samples=0 must be a positive integer');
     const b = new FlowDriftBudget(dims, 1);
-    expect(() => b.addStep({ h: 1, weights: zeros(), localError: zeros(), increment: zeros(), magnitudes: [] })).toThrow(
+    expect(() => b.addStep({ h: 1, weights: zeros(), localError: zeros(), errorShare: 1, increment: zeros(), magnitudes: [] })).toThrow(
       'FlowDriftBudget.addStep: 2 layers expected',
     );
   });

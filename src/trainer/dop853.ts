@@ -41,6 +41,11 @@ export interface AcceptedStep {
    * h·e5_i·√(err5/(err5 + 0.01·err3)) (Hairer's combined estimator; its scaled RMS norm is the step's err ≤ 1)
    */
   readonly localError: Float64Array;
+  /**
+   * √(err5/(err5 + 0.01·err3)) ≤ 1, the factor between localError and the 5th-order embedded error h·e5 (localError
+   * divided by it is h·e5, the local error of the embedded 5th-order solution)
+   */
+  readonly errorShare: number;
   /** per component, h·Σ_j |b_j|·|k_j,i|: what the rounding of the increment h·Σ b_j k_j is relative to */
   readonly increment: Float64Array;
 }
@@ -248,7 +253,7 @@ export class Dop853 implements SegmentIntegrator {
       localError[i] *= scale;
       increment[i] *= Math.abs(h);
     }
-    this.observer({ t: this.t, h, y: this.y, localError, increment });
+    this.observer({ t: this.t, h, y: this.y, localError, errorShare, increment });
   }
 
   /** The 8th-order solution into ynew and the scaled error of the step (Hairer's ERR), from stages k_1 … k_12. */

@@ -68,6 +68,8 @@ export interface FlowStep {
   readonly weights: readonly Float64Array[];
   /** per layer, the accepted step's embedded local error estimate (AcceptedStep.localError) */
   readonly localError: readonly Float64Array[];
+  /** AcceptedStep.errorShare: localError / errorShare is the embedded 5th-order solution's error h·e5 */
+  readonly errorShare: number;
   /** per layer, h·Σ_j |b_j||k_j| (AcceptedStep.increment) */
   readonly increment: readonly Float64Array[];
 }
@@ -161,7 +163,7 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
     let views: { y: Float64Array; weights: Float64Array[]; localError: Float64Array[]; increment: Float64Array[] } | null = null;
     main.observe((s: AcceptedStep) => {
       if (views?.y !== s.y) views = { y: s.y, weights: layers(s.y), localError: layers(s.localError), increment: layers(s.increment) };
-      watch({ t: s.t, h: s.h, weights: views.weights, localError: views.localError, increment: views.increment });
+      watch({ t: s.t, h: s.h, weights: views.weights, localError: views.localError, errorShare: s.errorShare, increment: views.increment });
     });
   }
   const companion = opts.errorEstimate ? make() : null;

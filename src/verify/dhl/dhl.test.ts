@@ -122,11 +122,11 @@ const fixed: StepCase = {
 };
 
 describe('flowDrift (DHL.Thm2.2 under gradient flow)', () => {
-  test('the exact flow stays within its budget, which the truncation dominates and which is within ~10³ of the drift', () => {
+  test('the exact flow stays within its budget, which the truncation dominates (loose by ~10⁴–10⁵: ‖ŷ₈ − ŷ₅‖ is far above the 8th-order error)', () => {
     const out = flowDrift(fixed, 1, 1e-8);
     expect(out.ratio).toBeLessThanOrEqual(1);
-    // measured: drift 3.1e-13 against a budget of 8.8e-11 (ratio 3.5e-3), 99.7 % of it truncation
-    expect(out.ratio).toBeGreaterThan(1e-3);
+    // measured: drift 1.5e-11 against a budget of 3.3e-7 (ratio 4.4e-5), all but 1e-6 of it truncation
+    expect(out.ratio).toBeGreaterThan(1e-5);
     expect(out.truncationShare).toBeGreaterThan(0.9);
     expect(out.steps).toBeGreaterThanOrEqual(4);
     expect(out.budget).toBeLessThan(1e-3 * out.onePercent);
@@ -143,7 +143,7 @@ describe('flowDrift (DHL.Thm2.2 under gradient flow)', () => {
     expect(() => flowDrift({ ...fixed, activation: { kind: 'tanh' } }, 1, 1e-8)).toThrow('flowDrift: activation=tanh must be linear');
   });
 
-  test("the budget's assumption: per layer, the accepted step's true local error is below DOP853's embedded estimate", () => {
+  test("the budget's assumption: per layer, the accepted step's true local error is below ‖ŷ₈ − ŷ₅‖, DOP853's 5th-order embedded error", () => {
     // the true local error: the same step from the previous accepted point by a reference solve at tolerance 1e-15
     let worst = 0;
     for (const c of [fixed, ...flowCases.slice(0, 2)]) {
@@ -176,7 +176,7 @@ describe('flowDrift (DHL.Thm2.2 under gradient flow)', () => {
           for (let l = 0; l < s.weights.length; l++) {
             let err = 0;
             for (let i = 0; i < s.weights[l].length; i++) err += (s.weights[l][i] - ref.y[o++]) ** 2;
-            const est = plainFrobenius(s.localError[l]);
+            const est = plainFrobenius(s.localError[l]) / s.errorShare;
             // errors at the reference's own accuracy (≈ 1e-15·|w|) say nothing about the estimate
             if (est > 1e-12) worst = Math.max(worst, Math.sqrt(err) / est);
           }
@@ -185,9 +185,11 @@ describe('flowDrift (DHL.Thm2.2 under gradient flow)', () => {
         },
       });
     }
-    // measured: 0.09 at most here (0.004–0.07 typical, median ≈ 0.01): the estimate is ~100× conservative
+    // ‖ŷ₈ − ŷ₅‖ bounds ‖ŷ₈ − φ_h(y)‖ when the 8th-order solution is ≥ 2× as accurate as the 5th-order one; measured
+    // here at most 0.013 of it (0.013 also over 600 drawn cases). The controller's combined estimate (localError) is
+    // no bound: it fell 6.6× short on steps of h ≈ 0.5 (5.7× with h ≤ 1/4)
     expect(worst).toBeGreaterThan(0);
-    expect(worst).toBeLessThan(0.5);
+    expect(worst).toBeLessThan(0.1);
   });
 });
 
