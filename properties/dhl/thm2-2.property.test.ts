@@ -230,8 +230,8 @@ describe('DHL.Thm2.2: gradient flow and small steps', () => {
 
   test(claimTitle('DHL.Thm2.2', 'twin: the flow of a gradient with G_1 scaled by 1.01 drifts beyond the budget'), () => {
     // measured: the shrunk case exceeds the step-by-step budget by 3.4e8, the largest seen by 7.5e9–2.4e10 over seeds
-    // default and 1–5 (τ = 1e-8; the
-    // earlier budget from the flow's global accuracy: 3.4e3 at τ = 1e-12); 1e6 leaves room for other seeds and shrinks
+    // default and 1–5 (τ = 1e-8; the earlier budget from the flow's global accuracy: 3.4e3 at τ = 1e-12); 1e6 leaves
+    // room for other seeds and shrinks
     findCounterexample(
       'DHL.Thm2.2',
       fc.property(flowCase, (c) => {
