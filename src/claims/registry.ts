@@ -243,7 +243,7 @@ export const claims: readonly Claim[] = [
     property: 'properties/dhl/thm2-2.property.test.ts',
     ablations: [{ breaks: 'linear', expect: 'tanh between layers: one-step residual O(η), not O(η²)' }],
     regime:
-      'flow: the budget from the flow’s delivered accuracy is ≤ 0.1 × the first-order drift a 1 % error in G_1 would add (75–100 % of runs reach it across seeds, as some drawn layers barely move; all runs at τ = 1e-12; the budget still sits 2e4–1e6× above the observed drift, which DOP853 keeps near rounding). Halving: D moves and the derived band around 1/2 is ≤ 1/4 at some h ≥ 2^−14; the band rests on worst-case smoothness and sits 4–5 orders above the observed |r − 1/2|, so only 40–55 % of cases reach it: out of reach in budget, its share is reported, not asserted; 80 % would need h ≈ 2^−22, ≈ 5·10⁵ steps a run at τ = 1/8',
+      'flow: the drift budget, summed over DOP853’s accepted steps from each step’s embedded 5th-order error ‖ŷ₈ − ŷ₅‖ and rounding, is ≤ 0.1 × the first-order drift a 1 % error in G_1 would add (24/24 runs at τ = 1e-8 at the default seed and seeds 1–5). The budget is sound but loose: budget/observed has median 3e4–1.2e5 and observed/budget worst 1e-4–0.07 across those seeds (the worst where D sits at rounding): ‖ŷ₈ − ŷ₅‖ is 10²–10⁵× the true 8th-order local error, and DOP853’s tighter combined estimate is no bound (it under-estimates the local error by up to 6.6×). Halving: D moves and the derived band around 1/2 is ≤ 1/4 at some h ≥ 2^−14; the band rests on worst-case smoothness and sits 4–5 orders above the observed |r − 1/2|, so only 40–55 % of cases reach it: out of reach in budget, its share is reported, not asserted; 80 % would need h ≈ 2^−22, ≈ 5·10⁵ steps a run at τ = 1/8',
   },
   {
     id: 'DHL.MF',

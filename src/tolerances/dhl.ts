@@ -1,56 +1,14 @@
 import { frobeniusSquared } from '../linalg/dense.js';
-import { flowBalanceDriftBound } from '../trainer/flowAccuracy.js';
 import { quotient } from './quotient.js';
 import { gamma } from './rounding.js';
 
 /**
- * Tolerances of the DHL balancedness claims over many steps (DHL.Thm2.2 under gradient flow and small steps,
+ * Tolerances of the DHL balancedness claims over many steps (DHL.Thm2.2 under small steps,
  * DHL.Lem3.1's energy budget). The one-step F2/F4 bounds are in dhlStep.ts. Each *Ratio function returns
  * |observed discrepancy| / (derived bound), ≤ 1 when the claim holds. Rounding model: rounding.ts.
  */
 
-// ---------------------------------------------------------------------------
-// DHL.Thm2.2, gradient flow: drift against the integrator tolerance
-// ---------------------------------------------------------------------------
-
-export interface FlowDrift {
-  /** max_k ‖D_k(T) − D_k(0)‖_F */
-  readonly drift: number;
-  /** the flow's tolerance τ (absolute = relative) */
-  readonly tolerance: number;
-  /** the flow's horizon T */
-  readonly horizon: number;
-  /** max over the sampled checkpoints of max_k ‖W_k‖_2 (bounded by ‖W_k‖_F) */
-  readonly maxLayerNorm: number;
-  /** max over the sampled checkpoints of max |w| over all entries */
-  readonly maxEntry: number;
-  /** the largest layer's entry count max_k d_k·d_{k−1} */
-  readonly maxLayerSize: number;
-  /** max over the checkpoints of Σ_k ‖W_k‖_F² at times 0 and T (for the final D evaluations) */
-  readonly maxSquaredNorm: number;
-  readonly maxDim: number;
-}
-
-/**
- * D_k is constant along exact gradient flow, so the drift D_k(W̃(T)) − D_k(W̃(0)) of the computed flow W̃ comes only
- * from its global error W̃(T) − W(T) (W̃(0) = W(0) exactly) and from rounding in the two D evaluations. The flow's
- * delivered accuracy (src/trainer/flowAccuracy.ts: every entry within ε = 10τ(1 + max|w|)·max(1, T/1000) of the exact
- * flow, measured against closed forms and an independent DOP853 reference) bounds the first by
- * flowBalanceDriftBound = 4w̄√N·ε + 2N·ε²; each D evaluation adds at most 2γ_{m+1}Σ‖W_k‖_F² (so 4γ_{m+4}Σ‖W_k‖_F²
- * for both, with slack for the subtraction). This replaces the earlier budget, which multiplied ODEX's per-step
- * tolerance by its number of evaluations (steps × local error), 10–40× looser and resting on an error estimate that
- * ODEX did not honour past convergence (issue 16).
- */
-export function flowDriftRatio(f: FlowDrift): number {
-  const integration = flowBalanceDriftBound({
-    tolerance: f.tolerance,
-    horizon: f.horizon,
-    scale: f.maxEntry,
-    maxLayerNorm: f.maxLayerNorm,
-    maxLayerSize: f.maxLayerSize,
-  });
-  return quotient(f.drift, integration + 4 * gamma(f.maxDim + 4) * f.maxSquaredNorm);
-}
+// DHL.Thm2.2 under gradient flow: src/tolerances/dhlFlow.ts (a budget from the integrator's accepted steps).
 
 // ---------------------------------------------------------------------------
 // DHL.Thm2.2, small steps: the drift halves when η halves at a fixed horizon

@@ -27,6 +27,29 @@ export type SegmentStatus =
   /** the step size fell below the resolution of t (0.1|h| ≤ |t|·u), Hairer's IDID = −3 */
   | 'stepTooSmall';
 
+/**
+ * What an observer (Dop853.observe) sees after each accepted step, in buffers the integrator owns and overwrites at
+ * the next step (copy what must be kept).
+ */
+export interface AcceptedStep {
+  /** the step's end time (y is the state there) and its length */
+  readonly t: number;
+  readonly h: number;
+  readonly y: Float64Array;
+  /**
+   * per component, the embedded estimate of the step's local error that the controller accepted, as a vector:
+   * h·e5_i·√(err5/(err5 + 0.01·err3)) (Hairer's combined estimator; its scaled RMS norm is the step's err ≤ 1)
+   */
+  readonly localError: Float64Array;
+  /**
+   * √(err5/(err5 + 0.01·err3)) ≤ 1, the factor between localError and the 5th-order embedded error h·e5 (localError
+   * divided by it is h·e5, the local error of the embedded 5th-order solution)
+   */
+  readonly errorShare: number;
+  /** per component, h·Σ_j |b_j|·|k_j,i|: what the rounding of the increment h·Σ b_j k_j is relative to */
+  readonly increment: Float64Array;
+}
+
 /** An integrator that goes from its current (t, y) to exactly tEnd, keeping the last accepted point on failure. */
 export interface SegmentIntegrator {
   readonly n: number;
@@ -81,6 +104,12 @@ export class Dop853 implements SegmentIntegrator {
   private readonly ynew: Float64Array;
   private fsal = false;
   private hNext = 0;
+  /** set by observe(): called after each accepted step with the step's local error estimate */
+  private observer: ((step: AcceptedStep) => void) | null = null;
+  private localError: Float64Array | null = null;
+  private increment: Float64Array | null = null;
+  /** √(err5/(err5 + 0.01·err3)) of the last step (observed runs only) */
+  private errorShare = 0;
 
   constructor(n: number) {
     if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`Dop853: n=${n} must be a positive integer`);
@@ -90,6 +119,18 @@ export class Dop853 implements SegmentIntegrator {
     this.ks = Array.from({ length: 12 }, (_, s) => this.k.subarray(s * n, (s + 1) * n));
     this.stage = new Float64Array(n);
     this.ynew = new Float64Array(n);
+  }
+
+  /**
+   * Calls fn after every accepted step (null: stop observing). Observing only fills two more buffers per step; the
+   * steps, the solution and the counts are the same bit for bit.
+   */
+  observe(fn: ((step: AcceptedStep) => void) | null): void {
+    this.observer = fn;
+    if (fn && !this.localError) {
+      this.localError = new Float64Array(this.n);
+      this.increment = new Float64Array(this.n);
+    }
   }
 
   /** start a new trajectory at (t0, y0) */
@@ -178,6 +219,7 @@ export class Dop853 implements SegmentIntegrator {
         this.lastError = err;
         y.set(ynew);
         this.t = last ? tEnd : t + h;
+        if (this.observer) this.report(h);
         f(this.t, y, k1);
         this.evaluations++;
         // f not finite at an accepted point: the flow itself left the representable range (y holds that point)
@@ -202,14 +244,31 @@ export class Dop853 implements SegmentIntegrator {
     }
   }
 
+  /** hands the accepted step to the observer: the error estimate scaled to a vector, the increment's magnitude × h */
+  private report(h: number): void {
+    const { n, localError, increment, errorShare } = this;
+    if (!this.observer || !localError || !increment) return;
+    const scale = h * errorShare;
+    for (let i = 0; i < n; i++) {
+      localError[i] *= scale;
+      increment[i] *= Math.abs(h);
+    }
+    this.observer({ t: this.t, h, y: this.y, localError, errorShare, increment });
+  }
+
   /** The 8th-order solution into ynew and the scaled error of the step (Hairer's ERR), from stages k_1 … k_12. */
   private solutionAndError(h: number, rtol: number, atol: number): number {
-    const { n, y, k, ynew } = this;
+    const { n, y, k, ynew, localError, increment } = this;
     let err5 = 0;
     let err3 = 0;
     for (let i = 0; i < n; i++) {
       let acc = 0;
       for (let j = 0; j < 12; j++) if (B[j] !== 0) acc += B[j] * k[j * n + i];
+      if (increment) {
+        let mag = 0;
+        for (let j = 0; j < 12; j++) if (B[j] !== 0) mag += Math.abs(B[j] * k[j * n + i]);
+        increment[i] = mag;
+      }
       ynew[i] = y[i] + h * acc;
       const sc = atol + rtol * Math.max(Math.abs(y[i]), Math.abs(ynew[i]));
       let e3 = acc;
@@ -218,9 +277,11 @@ export class Dop853 implements SegmentIntegrator {
       for (let r = 0; r < ER.length; r++) e5 += ER[r][1] * k[ER[r][0] * n + i];
       err3 += (e3 / sc) ** 2;
       err5 += (e5 / sc) ** 2;
+      if (localError) localError[i] = e5;
     }
     let deno = err5 + 0.01 * err3;
     if (deno <= 0) deno = 1;
+    if (localError) this.errorShare = Math.sqrt(err5 / deno);
     return (h * err5) / Math.sqrt(n * deno);
   }
 

@@ -1,4 +1,4 @@
-import { Dop853, type Rhs, type SegmentIntegrator, type SegmentStatus } from './dop853.js';
+import { type AcceptedStep, Dop853, type Rhs, type SegmentIntegrator, type SegmentStatus } from './dop853.js';
 import { FLOW_ERROR_MULTIPLE } from './flowAccuracy.js';
 import { OdexIntegrator } from './odexSolver.js';
 import type { Dataset } from '../data/dataset.js';
@@ -52,6 +52,26 @@ export interface FlowOptions {
    * estimate of the global error of the returned weights (FlowCheckpointInfo; costs about 1.8× the main solve).
    */
   readonly errorEstimate?: boolean;
+  /**
+   * DOP853 only: sees every accepted step of the main solve (not the companion's), with its embedded local error
+   * estimate per layer. The buffers are the integrator's, overwritten at the next step; observing changes no result.
+   */
+  readonly onAcceptedStep?: (step: FlowStep) => void;
+}
+
+/** One accepted step of the main solve, by layer (views into the integrator's buffers; valid during the call). */
+export interface FlowStep {
+  /** the step's end time and length */
+  readonly t: number;
+  readonly h: number;
+  /** W_k at t */
+  readonly weights: readonly Float64Array[];
+  /** per layer, the accepted step's embedded local error estimate (AcceptedStep.localError) */
+  readonly localError: readonly Float64Array[];
+  /** AcceptedStep.errorShare: localError / errorShare is the embedded 5th-order solution's error h·e5 */
+  readonly errorShare: number;
+  /** per layer, h·Σ_j |b_j||k_j| (AcceptedStep.increment) */
+  readonly increment: readonly Float64Array[];
 }
 
 export interface FlowCheckpointInfo {
@@ -124,6 +144,7 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
         dydt[o++] = -G[i];
       }
   };
+  if (opts.onAcceptedStep && kind !== 'dop853') throw new RangeError(`onAcceptedStep: integrator=${kind} has no embedded estimate; use 'dop853'`);
   const make = (): SegmentIntegrator => (kind === 'odex' ? new OdexIntegrator(total) : new Dop853(total));
   const y0 = new Float64Array(total);
   {
@@ -132,6 +153,19 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
   }
   const main = make();
   main.reset(0, y0);
+  const watch = opts.onAcceptedStep;
+  if (watch && main instanceof Dop853) {
+    // per-layer views, made once: the integrator's buffers keep their identity
+    const layers = (v: Float64Array): Float64Array[] => {
+      let o = 0;
+      return net.weights.map((W) => v.subarray(o, (o += W.length)));
+    };
+    let views: { y: Float64Array; weights: Float64Array[]; localError: Float64Array[]; increment: Float64Array[] } | null = null;
+    main.observe((s: AcceptedStep) => {
+      if (views?.y !== s.y) views = { y: s.y, weights: layers(s.y), localError: layers(s.localError), increment: layers(s.increment) };
+      watch({ t: s.t, h: s.h, weights: views.weights, localError: views.localError, errorShare: s.errorShare, increment: views.increment });
+    });
+  }
   const companion = opts.errorEstimate ? make() : null;
   companion?.reset(0, y0);
   let companionOk = true;
