@@ -1,7 +1,7 @@
 import type { Dataset } from '../data/dataset.js';
 import { applyActivation } from '../network/activation.js';
 import type { Network } from '../network/network.js';
-import type { Loss } from '../losses/loss.js';
+import type { Loss, MarginLoss } from '../losses/loss.js';
 import { simdBackpropRiskAndGradient, simdLinearRiskAndGradient } from './kernels/simd.js';
 
 /**
@@ -118,6 +118,7 @@ export function linearRiskAndGradient(ws: GradientWorkspace, net: Network, data:
   const d0 = dims[0];
   const dL = dims[L];
   const W = net.weights;
+  if (dL === 1 && loss.kind === 'margin' && grads) return marginVectorGradient(ws, W, dims, data, loss, grads, wantRisk);
   const outputSide = dL <= d0;
   const P = ws.P;
   if (outputSide) {
@@ -220,6 +221,96 @@ export function linearRiskAndGradient(ws: GradientWorkspace, net: Network, data:
     else backwardFromInput(ws, W, dims, grads);
   }
   return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
+}
+
+/**
+ * linearRiskAndGradient for one output and a margin loss (every classification net), with the loops of the general
+ * form written for d_L = 1: the suffixes are vectors, each G_k an outer product. The same operations in the same
+ * order (zero terms skipped alike), so the same bits; a small function, so the engine inlines the loss's derivative
+ * into the data pass, which the general form is too large for (tiny nets spend their step there).
+ */
+function marginVectorGradient(
+  ws: GradientWorkspace,
+  W: readonly Float64Array[],
+  dims: readonly number[],
+  data: Dataset,
+  loss: MarginLoss,
+  grads: Float64Array[],
+  wantRisk: boolean,
+): number {
+  const L = dims.length - 1;
+  const d0 = dims[0];
+  const suffix = ws.suffix;
+  const P = ws.P;
+  // suffix[k−1] = suffix[k] W_k (a row vector), suffix[L−1] = W_L, P = suffix[0]
+  copyInto(L === 1 ? P : suffix[L - 1], W[L - 1], dims[L - 1]);
+  for (let k = L - 1; k >= 1; k--) {
+    const rows = dims[k];
+    const cols = dims[k - 1];
+    const S = suffix[k];
+    const Wk = W[k - 1];
+    const out = k === 1 ? P : suffix[k - 1];
+    for (let c = 0; c < cols; c++) out[c] = 0;
+    for (let m = 0; m < rows; m++) {
+      const a = S[m];
+      if (a === 0) continue;
+      const wo = m * cols;
+      for (let c = 0; c < cols; c++) out[c] += a * Wk[wo + c];
+    }
+  }
+  const n = data.n;
+  const x = data.x;
+  const y = data.y;
+  const outputs = ws.outputs;
+  const margins = ws.margins;
+  const c = ws.delta[0];
+  const invN = 1 / n;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const xo = i * d0;
+    let f = 0;
+    for (let j = 0; j < d0; j++) f += P[j] * x[xo + j];
+    outputs[i] = f;
+    const m = y[i] * f;
+    margins[i] = m;
+    if (wantRisk) total += loss.value(m);
+    c[i] = loss.derivative(m) * y[i] * invN;
+  }
+  // C_1 = E = Σ_i c_i x_i, one register sum per column
+  let C = ws.h[0];
+  let Cn = ws.h[1];
+  const E = ws.E;
+  for (let j = 0; j < d0; j++) {
+    let e = 0;
+    for (let i = 0, xo = j; i < n; i++, xo += d0) e += c[i] * x[xo];
+    C[j] = e;
+    E[j] = e;
+  }
+  // G_k = suffix[k]ᵀ C_k, C_{k+1} = C_k W_kᵀ; G_L = C_L
+  for (let k = 1; k < L; k++) {
+    const rows = dims[k];
+    const cols = dims[k - 1];
+    const G = grads[k - 1];
+    const S = suffix[k];
+    for (let i = 0; i < rows; i++) {
+      const a = S[i];
+      const go = i * cols;
+      if (a === 0) for (let q = 0; q < cols; q++) G[go + q] = 0;
+      else for (let q = 0; q < cols; q++) G[go + q] = 0 + a * C[q];
+    }
+    const Wk = W[k - 1];
+    for (let i = 0; i < rows; i++) {
+      const wo = i * cols;
+      let acc = 0;
+      for (let q = 0; q < cols; q++) acc += C[q] * Wk[wo + q];
+      Cn[i] = acc;
+    }
+    const t = C;
+    C = Cn;
+    Cn = t;
+  }
+  copyInto(grads[L - 1], C, dims[L - 1]);
+  return wantRisk ? total * invN : NaN;
 }
 
 /** Output side: C_1 = E, G_k = suffix[k]ᵀ C_k (d_k × d_{k−1}), C_{k+1} = C_k W_kᵀ (d_L × d_k). */

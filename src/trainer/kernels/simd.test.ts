@@ -295,3 +295,30 @@ describe('the data pass f = X pᵀ keeps one summation order per entry', () => {
     );
   });
 });
+
+describe('what the SIMD kernel leaves in the workspace for observers', () => {
+  test('E = ∂R/∂P and P, as the reference kernel leaves them (to rounding), at a linear SIMD shape', () => {
+    const x = Array.from({ length: 9 }, (_, i) => Array.from({ length: 12 }, (_, j) => Math.sin(3 + i * 12 + j)));
+    const data = datasetFromArrays(
+      x,
+      x.map((_, i) => (i % 3 ? 1 : -1)),
+    );
+    const net = networkFromArrays(
+      [
+        Array.from({ length: 10 }, (_, r) => Array.from({ length: 12 }, (_, c) => Math.cos(r * 12 + c) / 3)),
+        [Array.from({ length: 10 }, (_, c) => Math.sin(c) / 2)],
+      ],
+      { kind: 'linear' },
+    );
+    const simd = createWorkspace(net.dims, data.n);
+    const ref = createWorkspace(net.dims, data.n);
+    simdLinearRiskAndGradient(simd, net, data, logistic, zerosLike(net));
+    linearRiskAndGradient(ref, net, data, logistic, zerosLike(net));
+    const scale = Math.max(...Array.from(ref.E, Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    for (let j = 0; j < 12; j++) {
+      expect(Math.abs(simd.E[j] - ref.E[j])).toBeLessThanOrEqual(1e-14 * scale);
+      expect(Math.abs(simd.P[j] - ref.P[j])).toBeLessThanOrEqual(1e-14 * Math.max(...Array.from(ref.P, Math.abs)));
+    }
+  });
+});

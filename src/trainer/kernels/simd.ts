@@ -235,6 +235,8 @@ export function simdLinearRiskAndGradient(
     if (grads) fn.gemmStrided(st.R.at, 1, dL, st.x.at, C.at, dL, n, d0);
   }
   if (grads) {
+    // E = ∂R/∂P for observers (the workspace's E, as the reference kernel leaves it)
+    copyPrefix(C.view, ws.E, dL * d0);
     if (outputSide) {
       // C_1 = E; G_k = suffix[k]ᵀ C_k; C_{k+1} = C_k W_kᵀ; G_L = C_L
       for (let k = 1; k <= L; k++) {
