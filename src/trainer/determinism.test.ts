@@ -34,9 +34,7 @@ describe('determinism', () => {
     const spec = JSON.parse(readFileSync(specPath, 'utf8'));
     const here = bits(JSON.parse(JSON.stringify(runSpec(parseSpec(spec)))));
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    // the command line as a user starts it from the checkout (bin/dlncheck.mjs runs the esbuild bundle of src/cli/main.ts,
-    // as plain JavaScript: no TypeScript loader to start), so the other process also runs another build of the same source
-    const res = spawnSync(process.execPath, ['bin/dlncheck.mjs', 'train', '--spec', specPath, '--out', '-'], { cwd: root, encoding: 'utf8' });
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', '--spec', specPath, '--out', '-'], { cwd: root, encoding: 'utf8' });
     expect(res.status).toBe(0);
     expect(bits(JSON.parse(res.stdout))).toBe(here);
   }, 30_000);
