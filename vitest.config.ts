@@ -18,6 +18,10 @@ export default defineConfig({
     // (worker threads copy it); no test writes a fixed path (temporary directories only), none times itself, and the
     // one test that starts bin/dlncheck.mjs (which rewrites its bundle in node_modules/.cache) is alone in doing so.
     maxWorkers: Math.max(2, availableParallelism()),
+    // transformed modules are kept in node_modules/.experimental-vitest-cache, keyed by file content, id, config and
+    // coverage, written atomically (temporary file, then rename), so a rerun transforms only changed files (≈ 10–15 %
+    // of a run's CPU measured on src/report + src/arbitraries); a fresh checkout or `npm ci` starts it empty
+    experimental: { fsModuleCache: true },
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], testTimeout: 5_000 * slow } },
       { extends: true, test: { name: 'claims', include: ['properties/**/*.property.test.ts'], testTimeout: 60_000 * slow } },
