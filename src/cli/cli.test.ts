@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { claims } from '../claims/registry.js';
 import type { TrainResult } from '../run/recordedRun.js';
 import { buildProgram, main } from './main.js';
@@ -16,6 +16,12 @@ interface CliRun {
   readonly exitCode: number | undefined;
   readonly error: Error | null;
 }
+
+// Every command's modules (vega, mathjs, the trainer) load here, once, under the hook's own time limit: the first test
+// to run a command would otherwise pay the load inside its 5 s, in a worker that has not loaded them yet.
+beforeAll(async () => {
+  await buildProgram();
+}, 60_000);
 
 let out: string[] = [];
 let err: string[] = [];
