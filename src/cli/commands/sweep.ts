@@ -23,6 +23,9 @@ export function registerSweep(program: Command): void {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`sweep --seeds=${opts.seeds} must be a positive integer`);
       if (!Number.isInteger(first)) throw new RangeError(`sweep --first=${opts.first} must be an integer`);
       if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`sweep --jobs=${opts.jobs} must be an integer ≥ 1; use 1 to run one seed at a time`);
+      // the seeds running at once share the cores: each vitest gets cores / jobs workers (at least one), so the
+      // machine runs about one worker per core, as a plain npm test does, and no time limit sees extra load
+      const workersPerRun = Math.max(1, Math.floor(availableParallelism() / jobs));
       type SeedRun = { status: number; tests: VitestTestResult[]; secs: string };
       const done: ((r: SeedRun) => void)[] = [];
       const runs = Array.from({ length: n }, (_, i) => new Promise<SeedRun>((resolve) => (done[i] = resolve)));
@@ -32,7 +35,7 @@ export function registerSweep(program: Command): void {
         while (next < n) {
           const i = next++;
           const started = Date.now();
-          const r = await runVitestAsync('', '', { DLNCHECK_SEED: String(first + i) });
+          const r = await runVitestAsync('', '', { DLNCHECK_SEED: String(first + i) }, workersPerRun);
           done[i]({ ...r, secs: ((Date.now() - started) / 1000).toFixed(1) });
         }
       });
