@@ -26,7 +26,7 @@ import { runs, testTimeout } from '../../src/verify/profile.js';
 import { failCheck } from '../../src/verify/checkFailure.js';
 import { currentFault, trainerGradient } from '../../src/verify/fault.js';
 import { RegimeTracker } from '../../src/verify/regime.js';
-import { flowDrift } from '../../src/verify/dhl/flowDrift.js';
+import { flowDrift, type FlowDriftOutcome } from '../../src/verify/dhl/flowDrift.js';
 import {
   LINEAR,
   type StepCase,
@@ -124,12 +124,26 @@ function driftNorms(now: readonly Float64Array[], initial: readonly Float64Array
  * earlier budget from the flow's global accuracy. The looseness is ‖ŷ₈ − ŷ₅‖ itself (O(h⁶) against an O(h⁹) error);
  * DOP853's combined estimate is ~100× tighter but under-estimates the local error by up to 6.6× (dhlFlow.ts).
  * A 1 % error in G_1 exceeds the budget by ≥ 5e3 on unshrunk cases, 3.4e8 on the shrunk one.
+ *
+ * Beside it, the near-binding check 'F2-rk-identity' (src/tolerances/dhlRkIdentity.ts, derivation there): D is
+ * quadratic, so each DOP853 step moves it by exactly 2hΣ_j b_jB(Y_j, k_j) + h²Σ_{j,l} m_jl B(k_j, k_l); the theorem
+ * makes the first sum vanish, so D(T) − D(0) − Σ_n h_n²Q_n, summed over the accepted steps, is pure rounding, checked
+ * against its floating-point allowance summed over the same steps. The truncation drops out exactly: where D moves
+ * by 1e-10 (truncation) the residual is ~1e-16 (rounding).
  */
 const FLOW_TOLERANCE = 1e-8;
 
 const FLOW_TIME = 1;
 
 const flowOf = (c: StepCase, gradient?: GradientFn) => flowDrift(c, FLOW_TIME, FLOW_TOLERANCE, gradient);
+
+/** 'F2-rk-identity': ‖D(T) − D(0) − Σ_n h_n²Q_n‖_F within its rounding allowance (src/tolerances/dhlRkIdentity.ts). */
+const rkIdentityHolds = (out: FlowDriftOutcome): true =>
+  withinBound(
+    'F2-rk-identity',
+    out.rkRatio,
+    `D(T) − D(0) − Σh²Q = ${out.rkResidual.toExponential(3)} against the rounding allowance ${out.rkAllowance.toExponential(3)}`,
+  );
 
 /** Small-step runs: squared loss, weights |w| ≤ 1/2, targets |y| ≤ 1/2, τ = 1/8. */
 const HALVING_HORIZON = 1 / 8;
@@ -196,7 +210,7 @@ describe('DHL.Thm2.2: gradient flow and small steps', () => {
   test(
     claimTitle(
       'DHL.Thm2.2',
-      `INEQ: under gradient flow (DOP853, tol ${FLOW_TOLERANCE}, T = ${FLOW_TIME}) the drift of D_k is within the budget from DOP853's accepted local error estimates, step by step`,
+      `INEQ: under gradient flow (DOP853, tol ${FLOW_TOLERANCE}, T = ${FLOW_TIME}) the drift of D_k is within the budget from DOP853's accepted local error estimates, step by step, and D(T) − D(0) − Σ_n h_n²Q_n (the Runge–Kutta identity, truncation removed exactly) is within its rounding allowance`,
     ),
     () => {
       // regime: the budget is small enough that a 1 % error in G_1 (first-order drift 0.01∫‖G_1W_1ᵀ + W_1G_1ᵀ‖) would
@@ -208,21 +222,26 @@ describe('DHL.Thm2.2: gradient flow and small steps', () => {
         closest: 'budget / (1 % first-order drift)',
       });
       const slack: number[] = [];
+      const identity: number[] = [];
       const gradient = trainerGradient();
       assertClaim(
         'DHL.Thm2.2',
         fc.property(flowCase, (c) => {
           const out = flowOf(c, gradient);
           tracker.tightness('flow-drift', out.ratio);
+          tracker.tightness('F2-rk-identity', out.rkRatio);
           tracker.run(out.budget <= 0.1 * out.onePercent, out.budget / out.onePercent);
           if (out.drift > 0) slack.push(out.budget / out.drift);
+          identity.push(out.rkRatio);
+          rkIdentityHolds(out);
           return withinBound('flow-drift', out.ratio, `flow drift ${out.drift.toExponential(3)} against the budget ${out.budget.toExponential(3)}`);
         }),
         { numRuns: runs(24) },
       );
       slack.sort((a, b) => a - b);
+      identity.sort((a, b) => a - b);
       console.log(
-        `${tracker.describe()}; budget/observed drift from ${slack[0]?.toExponential(1)} to ${slack[slack.length - 1]?.toExponential(1)} (median ${slack[slack.length >> 1]?.toExponential(1)})`,
+        `${tracker.describe()}; budget/observed drift from ${slack[0]?.toExponential(1)} to ${slack[slack.length - 1]?.toExponential(1)} (median ${slack[slack.length >> 1]?.toExponential(1)}); F2-rk-identity observed/allowance median ${identity[identity.length >> 1]?.toExponential(1)}, worst ${identity[identity.length - 1]?.toExponential(1)}`,
       );
       tracker.assertReached();
     },
@@ -239,6 +258,15 @@ describe('DHL.Thm2.2: gradient flow and small steps', () => {
         return withinBound('flow-drift', out.ratio, `flow drift ${out.drift.toExponential(3)} against the budget ${out.budget.toExponential(3)}`);
       }),
       { numRuns: runs(12), label: 'flow twin, G_1 scaled by 1.01', expectCheck: 'flow-drift', minRatio: 1e6 },
+    );
+  });
+
+  test(claimTitle('DHL.Thm2.2', 'twin: with G_1 scaled by 1.01 the Runge–Kutta D-increment identity fails by far more than rounding'), () => {
+    // measured: RATIO_PLACEHOLDER
+    findCounterexample(
+      'DHL.Thm2.2',
+      fc.property(flowCase, (c) => rkIdentityHolds(flowOf(c, brokenGradient(twinFaults[0])))),
+      { numRuns: runs(12), label: 'identity twin, G_1 scaled by 1.01', expectCheck: 'F2-rk-identity', minRatio: 1e6 },
     );
   });
 
