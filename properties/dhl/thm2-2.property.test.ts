@@ -129,7 +129,11 @@ function driftNorms(now: readonly Float64Array[], initial: readonly Float64Array
  * quadratic, so each DOP853 step moves it by exactly 2hΣ_j b_jB(Y_j, k_j) + h²Σ_{j,l} m_jl B(k_j, k_l); the theorem
  * makes the first sum vanish, so D(T) − D(0) − Σ_n h_n²Q_n, summed over the accepted steps, is pure rounding, checked
  * against its floating-point allowance summed over the same steps. The truncation drops out exactly: where D moves
- * by 1e-10 (truncation) the residual is ~1e-16 (rounding).
+ * by 1e-10 (truncation) the residual is ~1e-16 (rounding). Observed/allowance, 24 runs each: median 2.6e-3–3.6e-3,
+ * worst 9.9e-3 (default seed), 4.8e-2, 3.9e-2, 6.5e-2, 4.0e-2, 1.8e-2 (seeds 1–5); the slack left is the worst-case
+ * rounding of the gradient identity (γ_m·Mag, src/tolerances/dhlStep.ts) and the per-step sum of the update's
+ * rounding, whose signs vary. Every fault of `dlncheck power` (scale ±1 % on layer 1 or 2, drop, transpose, sign)
+ * fails it by ≥ 3e8 on the shrunk case.
  */
 const FLOW_TOLERANCE = 1e-8;
 
@@ -247,28 +251,29 @@ describe('DHL.Thm2.2: gradient flow and small steps', () => {
     },
   );
 
-  test(claimTitle('DHL.Thm2.2', 'twin: the flow of a gradient with G_1 scaled by 1.01 drifts beyond the budget'), () => {
-    // measured: the shrunk case exceeds the step-by-step budget by 3.4e8, the largest seen by 7.5e9–2.4e10 over seeds
-    // default and 1–5 (τ = 1e-8; the earlier budget from the flow's global accuracy: 3.4e3 at τ = 1e-12); 1e6 leaves
-    // room for other seeds and shrinks
-    findCounterexample(
+  test(
+    claimTitle(
       'DHL.Thm2.2',
-      fc.property(flowCase, (c) => {
-        const out = flowOf(c, brokenGradient(twinFaults[0]));
-        return withinBound('flow-drift', out.ratio, `flow drift ${out.drift.toExponential(3)} against the budget ${out.budget.toExponential(3)}`);
-      }),
-      { numRuns: runs(12), label: 'flow twin, G_1 scaled by 1.01', expectCheck: 'flow-drift', minRatio: 1e6 },
-    );
-  });
-
-  test(claimTitle('DHL.Thm2.2', 'twin: with G_1 scaled by 1.01 the Runge–Kutta D-increment identity fails by far more than rounding'), () => {
-    // measured: RATIO_PLACEHOLDER
-    findCounterexample(
-      'DHL.Thm2.2',
-      fc.property(flowCase, (c) => rkIdentityHolds(flowOf(c, brokenGradient(twinFaults[0])))),
-      { numRuns: runs(12), label: 'identity twin, G_1 scaled by 1.01', expectCheck: 'F2-rk-identity', minRatio: 1e6 },
-    );
-  });
+      'twin: with G_1 scaled by 1.01 the flow breaks the Runge–Kutta identity (F2-rk-identity) and drifts beyond the budget (flow-drift)',
+    ),
+    () => {
+      // One twin for both flow checks (one shrink, not two: no added test time). The fault makes B(Y_j, k_j) ≠ 0 at
+      // every stage, so the identity's residual is the fault's first-order drift against a rounding allowance.
+      // measured: F2-rk-identity 3.4e8 on the shrunk case, 1.6e10–3.1e10 at most over seeds default and 1–5; 1e6 leaves room for other seeds and shrinks.
+      const fault = brokenGradient(twinFaults[0]);
+      const found = findCounterexample(
+        'DHL.Thm2.2',
+        fc.property(flowCase, (c) => rkIdentityHolds(flowOf(c, fault))),
+        { numRuns: runs(12), label: 'flow twin, G_1 scaled by 1.01', expectCheck: 'F2-rk-identity', minRatio: 1e6 },
+      );
+      // the drift budget (flow-drift) misses it too, on the same shrunk case: measured 3.4e8 (before, with
+      // its own shrink: 3.4e8 shrunk, 7.5e9–2.4e10 at most over seeds default and 1–5); 1e6 as before
+      const [c] = found.counterexample;
+      const out = flowOf(c, fault);
+      console.log(`DHL.Thm2.2 flow twin: flow-drift observed/budget ${out.ratio.toExponential(2)} on the shrunk case`);
+      expect(out.ratio).toBeGreaterThan(1e6);
+    },
+  );
 
   test(
     claimTitle('DHL.Thm2.2', 'TREND (sharp): at horizon τ = 1/8 the GD drift halves when η halves, within the band derived from the O(η²) remainder'),

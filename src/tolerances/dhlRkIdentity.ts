@@ -180,10 +180,7 @@ export class RkIdentitySum {
     const D1 = balanceMatrices(end, this.dims).map(plainFrobenius);
     return rounding.map(
       (r, k) =>
-        r +
-        this.qRounding[k] +
-        g * (sq(start, k) + sq(start, k + 1) + sq(end, k) + sq(end, k + 1)) +
-        g2 * (D0[k] + D1[k] + plainFrobenius(this.sum[k])),
+        r + this.qRounding[k] + g * (sq(start, k) + sq(start, k + 1) + sq(end, k) + sq(end, k + 1)) + g2 * (D0[k] + D1[k] + plainFrobenius(this.sum[k])),
     );
   }
 }

@@ -184,7 +184,16 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
           stages: Array.from({ length: 12 }, (_, j) => layers(s.stages.subarray(j * total, (j + 1) * total))),
         };
       const v = views;
-      watch({ t: s.t, h: s.h, weights: v.weights, localError: v.localError, errorShare: s.errorShare, increment: v.increment, start: v.start, stages: v.stages });
+      watch({
+        t: s.t,
+        h: s.h,
+        weights: v.weights,
+        localError: v.localError,
+        errorShare: s.errorShare,
+        increment: v.increment,
+        start: v.start,
+        stages: v.stages,
+      });
     });
   }
   const companion = opts.errorEstimate ? make() : null;
