@@ -55,7 +55,7 @@ describe('RkIdentitySum', () => {
       for (let i = 0; i < 9; i++) first[i] += h * B[j] * (a[i] - b[i] - c[i]);
     }
     const sum = new RkIdentitySum(dims);
-    sum.addStep(h, stages);
+    sum.addStep(h, y0, stages);
     const [d1, d0] = [D(y1), D(y0)];
     const residual = plainFrobenius(d1.map((v, i) => v - d0[i] - first[i] - sum.sum[0][i]));
     expect(residual).toBeLessThan(1e-12);
@@ -96,13 +96,14 @@ describe('RkIdentitySum', () => {
   test('the allowance adds the (Q) and (E) terms to the given rounding, and the ratio is residual/allowance', () => {
     const sum = new RkIdentitySum(dims);
     const w = layers();
-    const base = sum.allowance(new Float64Array(1), w, w, 3)[0];
+    const zero = new Float64Array(1);
+    const base = sum.allowance({ updateRounding: zero, cancellation: zero }, w, w, 3)[0];
     expect(base).toBeGreaterThan(0);
-    expect(sum.allowance(Float64Array.of(1e-10), w, w, 3)[0]).toBeCloseTo(base + 1e-10, 20);
+    expect(sum.allowance({ updateRounding: Float64Array.of(1e-10), cancellation: Float64Array.of(2e-10) }, w, w, 3)[0]).toBeCloseTo(base + 3e-10, 20);
     expect(sum.residuals(w, w)).toEqual([0]);
     expect(rkIdentityRatio([2e-14], Float64Array.of(1e-14))).toBeCloseTo(2, 12);
     expect(() => rkIdentityRatio([1, 2], Float64Array.of(1))).toThrow(/residuals.length=2 must equal allowance.length=1/);
-    expect(() => sum.addStep(0.1, [])).toThrow(/stages must be 12 × 2 layers/);
+    expect(() => sum.addStep(0.1, w, [])).toThrow(/stages must be 12 × 2 layers/);
     expect(() => new RkIdentitySum([2, 3])).toThrow(/dims.length=2 must be ≥ 3/);
   });
 });

@@ -30,8 +30,14 @@ import { gamma } from './rounding.js';
  *   D(ŷ₁) − D(y₀) − h²Q(k̂) = [D(ŷ₁) − D(y₀ + hΣb_jk̂_j)]                          (R) the update's rounding
  *                            + 2hΣ_j b_j B(Ŷ_j, k̂_j)                              (S) the gradient identity in floats
  *                            + 2hΣ_j b_j B(Y_j − Ŷ_j, k̂_j)                         (S) the stage points' rounding
- * (R) and (S) are the rounding terms of FlowDriftBudget (src/tolerances/dhlFlow.ts, derivation there, with its two
- * stated approximations), summed over the steps: `rounding` below is FlowDriftBudget.rounding. Beside them:
+ * (R) and the first (S) are FlowDriftBudget's update and cancellation terms (src/tolerances/dhlFlow.ts, derivation
+ * there, with its stated approximation for Mag at the stage points), summed over the steps: `updateRounding` and
+ * `cancellation` below are FlowDriftBudget's. The second (S), the stage points' rounding, is bounded here from the
+ * step's own stages (tighter than FlowDriftBudget's √8-based form): the integrator forms Ŷ_j as y₀ plus, one by one,
+ * the R_j terms fl(h·a_jl)·k̂_l, so per component |Ŷ_j − Y_j| ≤ γ_{R_j+2}(|y₀| + Σ_l |h·a_jl||k̂_l|) (one rounding
+ * of h·a, one of the product, R_j additions), and with ‖B(u, v)‖_F ≤ Σ_{ℓ∈{k,k+1}} ‖U_ℓ‖_F‖V_ℓ‖_F,
+ *   ‖2hΣ_j b_jB(Y_j − Ŷ_j, k̂_j)‖_F ≤ 2|h|Σ_j |b_j| Σ_ℓ γ_{R_j+2}(‖y₀,ℓ‖_F + Σ_l |h·a_jl|‖k̂_{l,ℓ}‖_F)‖k̂_{j,ℓ}‖_F
+ * (× (1 + γ_16) for evaluating the bound itself). Beside them:
  *  (Q) computing h²Q: m_jl rounds by ≤ γ_3 M_jl, M_jl = |b_jb_l| + |b_ja_jl| + |b_la_lj|; P_j is a 12-term sum, each
  *      entry of K_jᵀP_j an inner product of ≤ d_max terms, then 12 of those summed and × h² (two roundings): with
  *      q = 3 + 12 + d_max + 12 + 3, |fl(h²Q) − h²Q| ≤ γ_q h² Σ_{j,l} M_jl |K_j|ᵀ|K_l| entrywise, whose Frobenius
@@ -77,6 +83,8 @@ export class RkIdentitySum {
   readonly sum: Float64Array[];
   /** per pair, Σ_n of the (Q) allowance */
   readonly qRounding: Float64Array;
+  /** per pair, Σ_n of the stage points' rounding term (the second (S)) */
+  readonly stageRounding: Float64Array;
   steps = 0;
   private readonly dims: readonly number[];
   private readonly p: Float64Array[][];
@@ -85,6 +93,7 @@ export class RkIdentitySum {
   private readonly left: Float64Array[];
   private readonly norms: Float64Array;
   private readonly gq: number;
+  private readonly layerStage: Float64Array;
 
   constructor(dims: readonly number[]) {
     if (dims.length < 3) throw new RangeError(`RkIdentitySum: dims.length=${dims.length} must be ≥ 3 (D_k needs two layers)`);
@@ -92,6 +101,8 @@ export class RkIdentitySum {
     const L = dims.length - 1;
     this.sum = Array.from({ length: L - 1 }, (_, k) => new Float64Array(dims[k + 1] ** 2));
     this.qRounding = new Float64Array(L - 1);
+    this.stageRounding = new Float64Array(L - 1);
+    this.layerStage = new Float64Array(L);
     this.p = Array.from({ length: L }, (_, l) => Array.from({ length: RK_STAGES }, () => new Float64Array(dims[l] * dims[l + 1])));
     this.right = Array.from({ length: L }, (_, l) => new Float64Array(dims[l] ** 2));
     this.left = Array.from({ length: L }, (_, l) => new Float64Array(dims[l + 1] ** 2));
@@ -99,9 +110,9 @@ export class RkIdentitySum {
     this.gq = gamma(30 + Math.max(...dims));
   }
 
-  /** one accepted step: its length h and stages[j][ℓ] = k_{j+1} on layer ℓ */
-  addStep(h: number, stages: readonly (readonly Float64Array[])[]): void {
-    const { dims, p, right, left, norms } = this;
+  /** one accepted step: its length h, its start y₀ by layer, and stages[j][ℓ] = k_{j+1} on layer ℓ */
+  addStep(h: number, start: readonly Float64Array[], stages: readonly (readonly Float64Array[])[]): void {
+    const { dims, p, right, left, norms, layerStage } = this;
     const { m, bound } = WEIGHTS;
     const L = dims.length - 1;
     if (stages.length !== RK_STAGES || stages.some((s) => s.length !== L))
@@ -148,6 +159,16 @@ export class RkIdentitySum {
       let s = 0;
       for (let j = 0; j < RK_STAGES; j++) for (let q = 0; q < RK_STAGES; q++) s += bound[j * RK_STAGES + q] * norms[j] * norms[q];
       layerQ[l] = this.gq * h2 * s;
+      // the stage points' rounding (second (S)); stage 1 is y₀ itself
+      const y0 = plainFrobenius(start[l]);
+      let st = 0;
+      for (let j = 1; j < RK_STAGES; j++) {
+        if (B[j] === 0) continue;
+        let reach = y0;
+        for (const [q, a] of A[j]) reach += Math.abs(h * a) * norms[q];
+        st += Math.abs(B[j]) * gamma(A[j].length + 2) * reach * norms[j];
+      }
+      layerStage[l] = 2 * Math.abs(h) * st * (1 + gamma(RK_STAGES + 4));
     }
     for (let k = 0; k < L - 1; k++) {
       // pair k in balanceMatrices' sign: W_kW_kᵀ − W_{k+1}ᵀW_{k+1} ↦ left(layer k) − right(layer k+1)
@@ -156,6 +177,7 @@ export class RkIdentitySum {
       const Rk = right[k + 1];
       for (let i = 0; i < S.length; i++) S[i] += h2 * (Lk[i] - Rk[i]);
       this.qRounding[k] += layerQ[k] + layerQ[k + 1] + gamma(1) * plainFrobenius(S);
+      this.stageRounding[k] += layerStage[k] + layerStage[k + 1];
     }
     this.steps++;
   }
@@ -168,19 +190,32 @@ export class RkIdentitySum {
   }
 
   /**
-   * per pair, the allowance for residuals(start, end): `rounding` (FlowDriftBudget.rounding of the same steps, (R) and
-   * (S)), plus (Q) and (E); `samples` the data's n (m = max(n, dims) + 3 as in FlowDriftBudget).
+   * per pair, the allowance for residuals(start, end): FlowDriftBudget's updateRounding (R) and cancellation (first
+   * (S)) over the same steps, plus the stage points' rounding, (Q) and (E); `samples` the data's n (m = max(n, dims) + 3
+   * as in FlowDriftBudget).
    */
-  allowance(rounding: Float64Array, start: readonly Float64Array[], end: readonly Float64Array[], samples: number): Float64Array {
-    if (rounding.length !== this.sum.length) throw new RangeError(`RkIdentitySum.allowance: rounding.length=${rounding.length} must be ${this.sum.length}`);
+  allowance(
+    parts: { readonly updateRounding: Float64Array; readonly cancellation: Float64Array },
+    start: readonly Float64Array[],
+    end: readonly Float64Array[],
+    samples: number,
+  ): Float64Array {
+    const { updateRounding, cancellation } = parts;
+    if (updateRounding.length !== this.sum.length || cancellation.length !== this.sum.length)
+      throw new RangeError(`RkIdentitySum.allowance: updateRounding and cancellation must have length ${this.sum.length}`);
     const g = gamma(Math.max(samples, ...this.dims) + 5);
     const g2 = gamma(2);
     const sq = (ws: readonly Float64Array[], l: number) => plainFrobenius(ws[l]) ** 2;
     const D0 = balanceMatrices(start, this.dims).map(plainFrobenius);
     const D1 = balanceMatrices(end, this.dims).map(plainFrobenius);
-    return rounding.map(
+    return updateRounding.map(
       (r, k) =>
-        r + this.qRounding[k] + g * (sq(start, k) + sq(start, k + 1) + sq(end, k) + sq(end, k + 1)) + g2 * (D0[k] + D1[k] + plainFrobenius(this.sum[k])),
+        r +
+        cancellation[k] +
+        this.stageRounding[k] +
+        this.qRounding[k] +
+        g * (sq(start, k) + sq(start, k + 1) + sq(end, k) + sq(end, k + 1)) +
+        g2 * (D0[k] + D1[k] + plainFrobenius(this.sum[k])),
     );
   }
 }

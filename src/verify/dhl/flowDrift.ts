@@ -87,7 +87,7 @@ export function flowDrift(c: StepCase, time: number, tolerance: number, gradient
       const after = magnitudeNorms([...s.weights]);
       budget.addStep({ ...s, magnitudes: after.map((m, k) => Math.max(m, before[k])) });
       before = after;
-      identity.addStep(s.h, s.stages);
+      identity.addStep(s.h, s.start, s.stages);
       // trapezoid over the accepted steps
       const r = rate(s.weights);
       integral += (s.h * (r + lastRate)) / 2;
@@ -101,7 +101,7 @@ export function flowDrift(c: StepCase, time: number, tolerance: number, gradient
   const perPair = budget.budget(net.weights, res.network.weights);
   const worst = perPair.reduce((w, b, k) => (b > perPair[w] ? k : w), 0);
   const residuals = identity.residuals(net.weights, res.network.weights);
-  const allowance = identity.allowance(budget.rounding, net.weights, res.network.weights, data.n);
+  const allowance = identity.allowance(budget, net.weights, res.network.weights, data.n);
   return {
     ratio: flowBudgetRatio(drifts, perPair),
     drift: Math.max(0, ...drifts),
