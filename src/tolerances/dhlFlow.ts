@@ -90,6 +90,9 @@ export class FlowDriftBudget {
   readonly truncation: Float64Array;
   /** Σ over steps of (R) and (S) */
   readonly rounding: Float64Array;
+  /** its parts: Σ of (R), the update's rounding, and of (S)'s gradient-identity (cancellation) term (the rest of it is the stage points' rounding) */
+  readonly updateRounding: Float64Array;
+  readonly cancellation: Float64Array;
   steps = 0;
   private readonly dims: readonly number[];
   private readonly m: number;
@@ -102,6 +105,8 @@ export class FlowDriftBudget {
     this.m = Math.max(samples, ...dims) + 3;
     this.truncation = new Float64Array(dims.length - 2);
     this.rounding = new Float64Array(dims.length - 2);
+    this.updateRounding = new Float64Array(dims.length - 2);
+    this.cancellation = new Float64Array(dims.length - 2);
   }
 
   addStep(s: FlowBudgetStep): void {
@@ -114,6 +119,7 @@ export class FlowDriftBudget {
     const gm = gamma(this.m);
     const layerT = new Array<number>(L);
     const layerR = new Array<number>(L);
+    const layerU = new Array<number>(L);
     for (let l = 0; l < L; l++) {
       const W = s.weights[l];
       const sigma = spectralNormBound(W, dims[l + 1], dims[l]);
@@ -124,12 +130,15 @@ export class FlowDriftBudget {
       const r = g1 * fro + g10 * inc;
       layerT[l] = 2 * sigma * e + e * e;
       // (R) the update, (S) the stage points' rounding: 2·γ_10·(2‖Ŵ‖_F)·√8‖increment‖
-      layerR[l] = 2 * sigma * r + r * r + 4 * g10 * fro * Math.SQRT2 * 2 * inc;
+      layerU[l] = 2 * sigma * r + r * r;
+      layerR[l] = layerU[l] + 4 * g10 * fro * Math.SQRT2 * 2 * inc;
     }
     const cancellation = Math.abs(s.h) * DOP853_WEIGHT_SUM * 10 * gm * (1 + gm) ** 2;
     for (let k = 0; k < L - 1; k++) {
       this.truncation[k] += layerT[k] + layerT[k + 1];
       this.rounding[k] += layerR[k] + layerR[k + 1] + cancellation * 2 * s.magnitudes[k];
+      this.updateRounding[k] += layerU[k] + layerU[k + 1];
+      this.cancellation[k] += cancellation * 2 * s.magnitudes[k];
     }
     this.steps++;
   }

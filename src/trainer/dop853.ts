@@ -48,6 +48,13 @@ export interface AcceptedStep {
   readonly errorShare: number;
   /** per component, h·Σ_j |b_j|·|k_j,i|: what the rounding of the increment h·Σ b_j k_j is relative to */
   readonly increment: Float64Array;
+  /** the state y₀ at the step's start (time t − h) */
+  readonly start: Float64Array;
+  /**
+   * the stage derivatives k_1 … k_12 of the step (k_j = f(Y_j), Y_j the computed stage points y₀ + Σ_l fl(h·a_jl)·k_l),
+   * stage j (0-based) at [j·n, (j + 1)·n); with A and B of dop853Tableau.ts, y = fl(y₀ + h·Σ_j b_j k_j)
+   */
+  readonly stages: Float64Array;
 }
 
 /** An integrator that goes from its current (t, y) to exactly tEnd, keeping the last accepted point on failure. */
@@ -108,6 +115,8 @@ export class Dop853 implements SegmentIntegrator {
   private observer: ((step: AcceptedStep) => void) | null = null;
   private localError: Float64Array | null = null;
   private increment: Float64Array | null = null;
+  /** the accepted step's start (observed runs only) */
+  private start: Float64Array | null = null;
   /** √(err5/(err5 + 0.01·err3)) of the last step (observed runs only) */
   private errorShare = 0;
 
@@ -122,7 +131,7 @@ export class Dop853 implements SegmentIntegrator {
   }
 
   /**
-   * Calls fn after every accepted step (null: stop observing). Observing only fills two more buffers per step; the
+   * Calls fn after every accepted step (null: stop observing). Observing only fills three more buffers per step; the
    * steps, the solution and the counts are the same bit for bit.
    */
   observe(fn: ((step: AcceptedStep) => void) | null): void {
@@ -130,6 +139,7 @@ export class Dop853 implements SegmentIntegrator {
     if (fn && !this.localError) {
       this.localError = new Float64Array(this.n);
       this.increment = new Float64Array(this.n);
+      this.start = new Float64Array(this.n);
     }
   }
 
@@ -217,6 +227,7 @@ export class Dop853 implements SegmentIntegrator {
       if (err <= 1) {
         this.accepted++;
         this.lastError = err;
+        if (this.observer && this.start) this.start.set(y);
         y.set(ynew);
         this.t = last ? tEnd : t + h;
         if (this.observer) this.report(h);
@@ -246,14 +257,15 @@ export class Dop853 implements SegmentIntegrator {
 
   /** hands the accepted step to the observer: the error estimate scaled to a vector, the increment's magnitude × h */
   private report(h: number): void {
-    const { n, localError, increment, errorShare } = this;
-    if (!this.observer || !localError || !increment) return;
+    const { n, localError, increment, errorShare, start } = this;
+    if (!this.observer || !localError || !increment || !start) return;
     const scale = h * errorShare;
     for (let i = 0; i < n; i++) {
       localError[i] *= scale;
       increment[i] *= Math.abs(h);
     }
-    this.observer({ t: this.t, h, y: this.y, localError, errorShare, increment });
+    // k_1 is still the step's first stage here: the next step's first stage is evaluated after the report
+    this.observer({ t: this.t, h, y: this.y, localError, errorShare, increment, start, stages: this.k });
   }
 
   /** The 8th-order solution into ynew and the scaled error of the step (Hairer's ERR), from stages k_1 … k_12. */

@@ -72,6 +72,10 @@ export interface FlowStep {
   readonly errorShare: number;
   /** per layer, h·Σ_j |b_j||k_j| (AcceptedStep.increment) */
   readonly increment: readonly Float64Array[];
+  /** per layer, W_k at the step's start (t − h) */
+  readonly start: readonly Float64Array[];
+  /** per stage j = 1 … 12 (index j − 1), per layer, the stage derivative k_j = −∇R(Y_j) (AcceptedStep.stages) */
+  readonly stages: readonly (readonly Float64Array[])[];
 }
 
 export interface FlowCheckpointInfo {
@@ -160,10 +164,36 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
       let o = 0;
       return net.weights.map((W) => v.subarray(o, (o += W.length)));
     };
-    let views: { y: Float64Array; weights: Float64Array[]; localError: Float64Array[]; increment: Float64Array[] } | null = null;
+    type Views = {
+      y: Float64Array;
+      weights: Float64Array[];
+      localError: Float64Array[];
+      increment: Float64Array[];
+      start: Float64Array[];
+      stages: Float64Array[][];
+    };
+    let views: Views | null = null;
     main.observe((s: AcceptedStep) => {
-      if (views?.y !== s.y) views = { y: s.y, weights: layers(s.y), localError: layers(s.localError), increment: layers(s.increment) };
-      watch({ t: s.t, h: s.h, weights: views.weights, localError: views.localError, errorShare: s.errorShare, increment: views.increment });
+      if (views?.y !== s.y)
+        views = {
+          y: s.y,
+          weights: layers(s.y),
+          localError: layers(s.localError),
+          increment: layers(s.increment),
+          start: layers(s.start),
+          stages: Array.from({ length: 12 }, (_, j) => layers(s.stages.subarray(j * total, (j + 1) * total))),
+        };
+      const v = views;
+      watch({
+        t: s.t,
+        h: s.h,
+        weights: v.weights,
+        localError: v.localError,
+        errorShare: s.errorShare,
+        increment: v.increment,
+        start: v.start,
+        stages: v.stages,
+      });
     });
   }
   const companion = opts.errorEstimate ? make() : null;

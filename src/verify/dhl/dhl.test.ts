@@ -139,6 +139,15 @@ describe('flowDrift (DHL.Thm2.2 under gradient flow)', () => {
     expect(frozen.onePercent).toBe(0);
   });
 
+  test('the Runge–Kutta identity removes the truncation: D(T) − D(0) − Σh²Q is at rounding where D itself drifts, and a 1 % fault breaks it', () => {
+    const out = flowDrift(fixed, 1, 1e-8);
+    expect(out.rkRatio).toBeLessThanOrEqual(1);
+    expect(out.rkResidual).toBeLessThan(1e-3 * out.drift);
+    expect(out.rkAllowance).toBeLessThan(1e-3 * out.budget);
+    expect(flowDrift(fixed, 1, 1e-8, brokenGradient({ kind: 'scale', layer: 1, factor: 1.01 })).rkRatio).toBeGreaterThan(1e6);
+    expect(flowDrift(fixed, 1, 1e-8, brokenGradient({ kind: 'frozen' })).rkResidual).toBe(0);
+  });
+
   test('only linear nets', () => {
     expect(() => flowDrift({ ...fixed, activation: { kind: 'tanh' } }, 1, 1e-8)).toThrow('flowDrift: activation=tanh must be linear');
   });

@@ -6,6 +6,7 @@ import { plainFrobenius } from '../../linalg/sumOfSquares.js';
 import { balanceMatrices } from '../../metrics/balancedness.js';
 import { networkFromArrays } from '../../network/network.js';
 import { FlowDriftBudget, flowBudgetRatio } from '../../tolerances/dhlFlow.js';
+import { RkIdentitySum, rkIdentityRatio } from '../../tolerances/dhlRkIdentity.js';
 import { cancellationMagnitudes, outputDeltaMagnitudes } from '../../tolerances/dhlStep.js';
 import { createWorkspace, riskAndGradient, zerosLike, type GradientFn } from '../../trainer/gradient.js';
 import { gradientFlow } from '../../trainer/gradientFlow.js';
@@ -27,6 +28,14 @@ export interface FlowDriftOutcome {
    * adds at first order. The check can see such an error only where this is well above the budget.
    */
   readonly onePercent: number;
+  /**
+   * The Runge–Kutta identity (src/tolerances/dhlRkIdentity.ts): max over pairs of ‖D(T) − D(0) − Σ_n h_n²Q_n‖_F over
+   * its floating-point allowance (≤ 1 when the gradient identity B(Y, −∇R(Y)) = 0 holds at every stage point)
+   */
+  readonly rkRatio: number;
+  /** max over pairs of the identity's residual ‖D(T) − D(0) − Σ_n h_n²Q_n‖_F, and of its allowance */
+  readonly rkResidual: number;
+  readonly rkAllowance: number;
 }
 
 function symmetricProductNorm(G: Float64Array, W: Float64Array, rows: number, cols: number): number {
@@ -64,6 +73,7 @@ export function flowDrift(c: StepCase, time: number, tolerance: number, gradient
     return symmetricProductNorm(grads[0], weights[0], net.dims[1], net.dims[0]);
   };
   const budget = new FlowDriftBudget(net.dims, data.n);
+  const identity = new RkIdentitySum(net.dims);
   let before = magnitudeNorms(net.weights);
   let lastRate = rate(net.weights);
   let integral = 0;
@@ -77,6 +87,7 @@ export function flowDrift(c: StepCase, time: number, tolerance: number, gradient
       const after = magnitudeNorms([...s.weights]);
       budget.addStep({ ...s, magnitudes: after.map((m, k) => Math.max(m, before[k])) });
       before = after;
+      identity.addStep(s.h, s.start, s.stages);
       // trapezoid over the accepted steps
       const r = rate(s.weights);
       integral += (s.h * (r + lastRate)) / 2;
@@ -89,6 +100,8 @@ export function flowDrift(c: StepCase, time: number, tolerance: number, gradient
   const drifts = balanceMatrices(res.network.weights, net.dims).map((D, k) => plainFrobenius(D.map((v, i) => v - D0[k][i])));
   const perPair = budget.budget(net.weights, res.network.weights);
   const worst = perPair.reduce((w, b, k) => (b > perPair[w] ? k : w), 0);
+  const residuals = identity.residuals(net.weights, res.network.weights);
+  const allowance = identity.allowance(budget, net.weights, res.network.weights, data.n);
   return {
     ratio: flowBudgetRatio(drifts, perPair),
     drift: Math.max(0, ...drifts),
@@ -96,5 +109,8 @@ export function flowDrift(c: StepCase, time: number, tolerance: number, gradient
     truncationShare: budget.truncation[worst] / perPair[worst],
     steps: budget.steps,
     onePercent: 0.01 * integral,
+    rkRatio: rkIdentityRatio(residuals, allowance),
+    rkResidual: Math.max(0, ...residuals),
+    rkAllowance: Math.max(0, ...allowance),
   };
 }
