@@ -30,7 +30,10 @@ beforeAll(async () => {
     (await import('./commands/ablate.js')).registerAblate,
     (await import('./commands/sweep.js')).registerSweep,
   ];
-});
+  // ablate reads the stored counterexamples; their first parse (specs included) is the slow part of this file, so it
+  // happens here, under the hook's limit, and not inside the first ablate test's 5 s (which it exceeded under load)
+  (await import('../verify/counterexampleStore.js')).loadCounterexamples();
+}, 60_000);
 afterAll(() => {
   vi.doUnmock('./vitestRun.js');
   vi.resetModules();
