@@ -229,91 +229,10 @@ export function gemmStrided(a: usize, si: i32, sp: i32, b: usize, c: usize, m: i
     }
   }
   if (i < m) {
-    const ai0 = a + ((<usize>i * <usize>si) << 3);
+    // one row (a matrix–vector product, e.g. E = cᵀX): the row from +0, then every column summed over p in order
     const c0 = c + <usize>i * rowB;
-    let j = 0;
-    // one row (a matrix–vector product, e.g. E = cᵀX): sixteen columns at a time, eight independent addition chains
-    // so the adder does not wait on its own latency; each column is still summed over p in order, as below
-    for (; j + 16 <= n; j += 16) {
-      const bj = b + (<usize>j << 3);
-      let u0 = f64x2.splat(0);
-      let u1 = f64x2.splat(0);
-      let u2 = f64x2.splat(0);
-      let u3 = f64x2.splat(0);
-      let u4 = f64x2.splat(0);
-      let u5 = f64x2.splat(0);
-      let u6 = f64x2.splat(0);
-      let u7 = f64x2.splat(0);
-      let pa = <usize>0;
-      let pb = bj;
-      for (let p = 0; p < k; p++) {
-        const x0 = f64x2.splat(load<f64>(ai0 + pa));
-        u0 = f64x2.add(u0, f64x2.mul(x0, v128.load(pb)));
-        u1 = f64x2.add(u1, f64x2.mul(x0, v128.load(pb, 16)));
-        u2 = f64x2.add(u2, f64x2.mul(x0, v128.load(pb, 32)));
-        u3 = f64x2.add(u3, f64x2.mul(x0, v128.load(pb, 48)));
-        u4 = f64x2.add(u4, f64x2.mul(x0, v128.load(pb, 64)));
-        u5 = f64x2.add(u5, f64x2.mul(x0, v128.load(pb, 80)));
-        u6 = f64x2.add(u6, f64x2.mul(x0, v128.load(pb, 96)));
-        u7 = f64x2.add(u7, f64x2.mul(x0, v128.load(pb, 112)));
-        pa += stepP;
-        pb += rowB;
-      }
-      const o = <usize>j << 3;
-      v128.store(c0 + o, u0);
-      v128.store(c0 + o, u1, 16);
-      v128.store(c0 + o, u2, 32);
-      v128.store(c0 + o, u3, 48);
-      v128.store(c0 + o, u4, 64);
-      v128.store(c0 + o, u5, 80);
-      v128.store(c0 + o, u6, 96);
-      v128.store(c0 + o, u7, 112);
-    }
-    for (; j + 8 <= n; j += 8) {
-      const bj = b + (<usize>j << 3);
-      let u0 = f64x2.splat(0);
-      let u1 = f64x2.splat(0);
-      let u2 = f64x2.splat(0);
-      let u3 = f64x2.splat(0);
-      let pa = <usize>0;
-      let pb = bj;
-      for (let p = 0; p < k; p++) {
-        const x0 = f64x2.splat(load<f64>(ai0 + pa));
-        u0 = f64x2.add(u0, f64x2.mul(x0, v128.load(pb)));
-        u1 = f64x2.add(u1, f64x2.mul(x0, v128.load(pb, 16)));
-        u2 = f64x2.add(u2, f64x2.mul(x0, v128.load(pb, 32)));
-        u3 = f64x2.add(u3, f64x2.mul(x0, v128.load(pb, 48)));
-        pa += stepP;
-        pb += rowB;
-      }
-      const o = <usize>j << 3;
-      v128.store(c0 + o, u0);
-      v128.store(c0 + o, u1, 16);
-      v128.store(c0 + o, u2, 32);
-      v128.store(c0 + o, u3, 48);
-    }
-    for (; j + 2 <= n; j += 2) {
-      let u = f64x2.splat(0);
-      let pa = <usize>0;
-      let pb = b + (<usize>j << 3);
-      for (let p = 0; p < k; p++) {
-        u = f64x2.add(u, f64x2.mul(f64x2.splat(load<f64>(ai0 + pa)), v128.load(pb)));
-        pa += stepP;
-        pb += rowB;
-      }
-      v128.store(c0 + (<usize>j << 3), u);
-    }
-    if (j < n) {
-      let u: f64 = 0;
-      let pa = <usize>0;
-      let pb = b + (<usize>j << 3);
-      for (let p = 0; p < k; p++) {
-        u += load<f64>(ai0 + pa) * load<f64>(pb);
-        pa += stepP;
-        pb += rowB;
-      }
-      store<f64>(c0 + (<usize>j << 3), u);
-    }
+    for (let j = 0; j < n; j++) store<f64>(c0 + (<usize>j << 3), 0);
+    accumulateRows(a + ((<usize>i * <usize>si) << 3), sp, b, c0, k, n);
   }
 }
 
@@ -407,11 +326,13 @@ export function stepAndSumOfSquares(w: usize, g: usize, eta: f64, len: i32): f64
   return s;
 }
 
-// e[j] += Σ_p c[p]·x[p, j] for p = 0 … k−1 in order (x is k×n, row-major): one block of rows of E = cᵀX, continued
-// from e's current values, so E summed block by block has the bits of one pass over all rows (gemmStrided's
-// one-row path adds the same products to each column in the same order, from +0).
-export function accumulateRows(c: usize, x: usize, e: usize, k: i32, n: i32): void {
+// e[j] += Σ_p c[p]·x[p, j] for p = 0 … k−1 in order, c[p] at c + p·sc·8 (x is k×n, row-major), continued from e's
+// current values: a block of rows of E = cᵀX (the fused data pass), and gemmStrided's one-row case from a zeroed row.
+// Each column's sum runs over p in order whatever the blocking, so E summed block by block has the bits of one pass.
+// Sixteen columns at a time: eight independent addition chains, so the adder does not wait on its own latency.
+export function accumulateRows(c: usize, sc: i32, x: usize, e: usize, k: i32, n: i32): void {
   const rowX = <usize>n << 3;
+  const stepC = <usize>sc << 3;
   let j = 0;
   for (; j + 16 <= n; j += 16) {
     const ej = e + (<usize>j << 3);
@@ -425,7 +346,7 @@ export function accumulateRows(c: usize, x: usize, e: usize, k: i32, n: i32): vo
     let u7 = v128.load(ej, 112);
     let pb = x + (<usize>j << 3);
     for (let p = 0; p < k; p++) {
-      const cp = f64x2.splat(load<f64>(c + (<usize>p << 3)));
+      const cp = f64x2.splat(load<f64>(c + <usize>p * stepC));
       u0 = f64x2.add(u0, f64x2.mul(cp, v128.load(pb)));
       u1 = f64x2.add(u1, f64x2.mul(cp, v128.load(pb, 16)));
       u2 = f64x2.add(u2, f64x2.mul(cp, v128.load(pb, 32)));
@@ -450,7 +371,7 @@ export function accumulateRows(c: usize, x: usize, e: usize, k: i32, n: i32): vo
     let u = v128.load(ej);
     let pb = x + (<usize>j << 3);
     for (let p = 0; p < k; p++) {
-      u = f64x2.add(u, f64x2.mul(f64x2.splat(load<f64>(c + (<usize>p << 3))), v128.load(pb)));
+      u = f64x2.add(u, f64x2.mul(f64x2.splat(load<f64>(c + <usize>p * stepC)), v128.load(pb)));
       pb += rowX;
     }
     v128.store(ej, u);
@@ -460,7 +381,7 @@ export function accumulateRows(c: usize, x: usize, e: usize, k: i32, n: i32): vo
     let u = load<f64>(ej);
     let pb = x + (<usize>j << 3);
     for (let p = 0; p < k; p++) {
-      u += load<f64>(c + (<usize>p << 3)) * load<f64>(pb);
+      u += load<f64>(c + <usize>p * stepC) * load<f64>(pb);
       pb += rowX;
     }
     store<f64>(ej, u);

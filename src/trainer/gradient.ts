@@ -118,7 +118,8 @@ export function linearRiskAndGradient(ws: GradientWorkspace, net: Network, data:
   const d0 = dims[0];
   const dL = dims[L];
   const W = net.weights;
-  if (dL === 1 && loss.kind === 'margin' && grads) return marginVectorGradient(ws, W, dims, data, loss, grads, wantRisk);
+  // a margin loss needs ±1 labels (checkCompatible), so d_L = 1 there: the vector form
+  if (loss.kind === 'margin') return marginVectorGradient(ws, W, dims, data, loss, grads, wantRisk);
   const outputSide = dL <= d0;
   const P = ws.P;
   if (outputSide) {
@@ -177,42 +178,19 @@ export function linearRiskAndGradient(ws: GradientWorkspace, net: Network, data:
   const invN = 1 / n;
   let total = 0;
   for (let j = 0; j < E.length; j++) E[j] = 0;
-  if (loss.kind === 'margin') {
-    // pass 1: f_i, m_i and c_i = ℓ'(m_i) y_i / n; pass 2: E_j = Σ_i c_i x_ij, one register sum per j (E_j in memory
-    // would chain a load and a store per sample). Same order of summation as a single pass, so the same bits.
-    const outputs = ws.outputs;
-    const margins = ws.margins;
-    const c = ws.delta[0];
-    for (let i = 0; i < n; i++) {
-      const xo = i * d0;
+  // squared loss (margin losses returned above)
+  for (let i = 0; i < n; i++) {
+    const xo = i * d0;
+    for (let r = 0; r < dL; r++) {
       let f = 0;
-      for (let j = 0; j < d0; j++) f += P[j] * x[xo + j];
-      outputs[i] = f;
-      const m = y[i] * f;
-      margins[i] = m;
-      if (wantRisk) total += loss.value(m);
-      if (grads) c[i] = loss.derivative(m) * y[i] * invN;
-    }
-    if (grads)
-      for (let j = 0; j < d0; j++) {
-        let e = 0;
-        for (let i = 0, xo = j; i < n; i++, xo += d0) e += c[i] * x[xo];
-        E[j] = e;
-      }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const xo = i * d0;
-      for (let r = 0; r < dL; r++) {
-        let f = 0;
-        const po = r * d0;
-        for (let j = 0; j < d0; j++) f += P[po + j] * x[xo + j];
-        ws.outputs[i * dL + r] = f;
-        const res = f - y[i * dL + r];
-        total += 0.5 * res * res;
-        if (grads) {
-          const c = res * invN;
-          for (let j = 0; j < d0; j++) E[po + j] += c * x[xo + j];
-        }
+      const po = r * d0;
+      for (let j = 0; j < d0; j++) f += P[po + j] * x[xo + j];
+      ws.outputs[i * dL + r] = f;
+      const res = f - y[i * dL + r];
+      total += 0.5 * res * res;
+      if (grads) {
+        const c = res * invN;
+        for (let j = 0; j < d0; j++) E[po + j] += c * x[xo + j];
       }
     }
   }
@@ -220,7 +198,7 @@ export function linearRiskAndGradient(ws: GradientWorkspace, net: Network, data:
     if (outputSide) backwardFromOutput(ws, W, dims, grads);
     else backwardFromInput(ws, W, dims, grads);
   }
-  return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
+  return total * invN;
 }
 
 /**
@@ -235,7 +213,7 @@ function marginVectorGradient(
   dims: readonly number[],
   data: Dataset,
   loss: MarginLoss,
-  grads: Float64Array[],
+  grads: Float64Array[] | null,
   wantRisk: boolean,
 ): number {
   const L = dims.length - 1;
@@ -274,12 +252,16 @@ function marginVectorGradient(
     const m = y[i] * f;
     margins[i] = m;
     if (wantRisk) total += loss.value(m);
-    c[i] = loss.derivative(m) * y[i] * invN;
+    if (grads) c[i] = loss.derivative(m) * y[i] * invN;
+  }
+  const E = ws.E;
+  if (!grads) {
+    E.fill(0);
+    return wantRisk ? total * invN : NaN;
   }
   // C_1 = E = Σ_i c_i x_i, one register sum per column
   let C = ws.h[0];
   let Cn = ws.h[1];
-  const E = ws.E;
   for (let j = 0; j < d0; j++) {
     let e = 0;
     for (let i = 0, xo = j; i < n; i++, xo += d0) e += c[i] * x[xo];

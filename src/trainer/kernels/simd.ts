@@ -24,8 +24,8 @@ interface DenseExports {
   gemmStrided(a: number, si: number, sp: number, b: number, c: number, m: number, k: number, n: number): void;
   /** x ⊙= y over len entries */
   mulInPlace(x: number, y: number, len: number): void;
-  /** e[j] += Σ_p c[p]·x[p, j] (x k×n), continued from e's values */
-  accumulateRows(c: number, x: number, e: number, k: number, n: number): void;
+  /** e[j] += Σ_p c[p·sc]·x[p, j] (x k×n), continued from e's values */
+  accumulateRows(c: number, sc: number, x: number, e: number, k: number, n: number): void;
   /** leaky ReLU with slope m (0: ReLU) in place on x, its derivative into d */
   leakyInPlace(x: number, d: number, len: number, m: number): void;
   /** Σ a[i]², associated as stepSums.ts's sumOfSquares */
@@ -217,7 +217,7 @@ export function simdLinearRiskAndGradient(
       const xAt = st.x.at + i0 * d0 * 8;
       fn.gemmNT(xAt, P.at, st.F.at + i0 * 8, rows, d0, 1);
       total += marginTerms(loss, F, y, outputs, ws.margins, Rv, i0, i0 + rows, invN, wantRisk, true);
-      fn.accumulateRows(st.R.at + i0 * 8, xAt, C.at, rows, d0);
+      fn.accumulateRows(st.R.at + i0 * 8, 1, xAt, C.at, rows, d0);
     }
   } else {
     // data pass: F = X Pᵀ (n × d_L)
