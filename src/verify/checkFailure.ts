@@ -32,3 +32,14 @@ export function failedCheckOf(error: unknown): { check: string; ratio: number } 
   if (error instanceof CheckFailure) return { check: error.check, ratio: error.ratio };
   return null;
 }
+
+/** The name of the check f fails (f throws a CheckFailure), or null when f passes; any other error is rethrown. */
+export function failingCheck(f: () => void): string | null {
+  try {
+    f();
+    return null;
+  } catch (e) {
+    if (e instanceof CheckFailure) return e.check;
+    throw e;
+  }
+}

@@ -1,19 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { CheckFailure } from '../checkFailure.js';
+import { failingCheck as failing } from '../checkFailure.js';
 import { checkDhlFig1, checkDhlFig2, type DhlFig2Summary, growthSpreadBound } from './dhlChecks.js';
 import { checkRnbuS6, type RnbuS6Summary } from './rnbuChecks.js';
 import { checkSrFig3, checkSrFig4, checkSrR41, checkSrR42, checkSrR43, type SrFig3Summary, type SrR41Summary, type SrR43Summary } from './srChecks.js';
-
-/** The name of the check f fails, or null when it passes. */
-function failing(f: () => void): string | null {
-  try {
-    f();
-    return null;
-  } catch (e) {
-    if (e instanceof CheckFailure) return e.check;
-    throw e;
-  }
-}
 
 // Summaries shaped like the measured runs (numbers from the property files' comments), then each criterion broken alone.
 describe('the figures’ checks judge their summaries', () => {

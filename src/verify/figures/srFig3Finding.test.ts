@@ -1,18 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { logistic } from '../../losses/logistic.js';
 import type { CheckpointRecord } from '../../metrics/checkpoint.js';
-import { CheckFailure } from '../checkFailure.js';
+import { failingCheck as failing } from '../checkFailure.js';
 import { checkRho3Plateau, rho3Plateau } from './srFig3Finding.js';
-
-function failing(f: () => void): string | null {
-  try {
-    f();
-    return null;
-  } catch (e) {
-    if (e instanceof CheckFailure) return e.check;
-    throw e;
-  }
-}
 
 const N = 20;
 const IN = (logistic.value(0) / N) * 0.01;
