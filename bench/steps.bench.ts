@@ -5,7 +5,7 @@
  * bench/README.md says how to read the output.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +128,18 @@ function runNumpy(input: string): NumpyReport {
 }
 
 /** Is numpy importable? Without it the bench reports the TS rates alone (pip cannot reach PyPI on every machine). */
+/** The clock os.cpus() reports, or /proc/cpuinfo's "cpu MHz" where that is 0 (some virtual machines); 0 if neither says. */
+function clockMHz(): number {
+  const speed = cpus()[0]?.speed ?? 0;
+  if (speed > 0) return speed;
+  try {
+    const m = /^cpu MHz\s*:\s*([\d.]+)/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    return m ? Math.round(Number(m[1])) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function numpyAvailable(): boolean {
   return spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 }
@@ -210,7 +222,7 @@ function main(): void {
 
     // the ceiling of one core for the module's arithmetic: two 128-bit vector operations (a multiply and an add, or
     // two of either) per cycle, two doubles each; NumPy's OpenBLAS has wider vectors and fused multiply–adds
-    const mhz = cpus()[0]?.speed ?? 0;
+    const mhz = clockMHz();
     const ceiling = (4 * mhz) / 1000;
     console.log(
       `\nArithmetic rate, GFLOP/s (operations of the TS association, bench/flops.ts; a multiply–add counts 2), against one core's ceiling for 128-bit SIMD without fused multiply–add: 4 × ${mhz} MHz = ${ceiling.toFixed(1)} GFLOP/s`,
