@@ -410,8 +410,10 @@ describe('RNBU.1D ablation: generic init', () => {
           },
         ),
         // measured: largest distance/ALIGNED 5.5e5–7.0e5 (distance ≈ 0.55–0.7) at the default seed and seeds 1–5 with the
-        // stored case set aside, 5.5e5 on the stored case; 1e4 asks for a distance ≥ 1e-2, 10⁶ above the measure's floor
-        { numRuns: runs(50), label: ABLATION.oneDGenericInit.label, expectCheck: '1d-aligned', minRatio: 1e4 },
+        // stored case set aside, 5.5e5 on the stored case (20 steps); the thorough horizon (200 steps) gives 7.4e3 on the
+        // stored case: a generic init approaches alignment asymptotically, so the distance shrinks with the horizon.
+        // 1e3 asks for a distance ≥ 1e-3 at either horizon, 10³ above the measure's floor
+        { numRuns: runs(50), label: ABLATION.oneDGenericInit.label, expectCheck: '1d-aligned', minRatio: 1e3 },
       );
     },
     timeout(3_000),
