@@ -1,6 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { timeoutScale } from './src/verify/profile.js';
+import { timeoutScale, vitestWorkers } from './src/verify/profile.js';
 
 // 1 normally; larger when the code under test is deliberately slowed (mutation testing)
 const slow = timeoutScale();
@@ -17,7 +16,8 @@ export default defineConfig({
     // start), so a worker per core. Safe with isolate: false: each worker has its own module cache and process.env
     // (worker threads copy it); no test writes a fixed path (temporary directories only), none times itself, and the
     // one test that starts bin/dlncheck.mjs (which rewrites its bundle in node_modules/.cache) is alone in doing so.
-    maxWorkers: Math.max(2, availableParallelism()),
+    // DLNCHECK_WORKERS=n sets another count: the CLI's --maxWorkers does not reach the projects below, which inherit this.
+    maxWorkers: vitestWorkers(),
     // transformed modules are kept in node_modules/.experimental-vitest-cache, keyed by file content, id, config and
     // coverage, written atomically (temporary file, then rename), so a rerun transforms only changed files (≈ 10–15 %
     // of a run's CPU measured on src/report + src/arbitraries); a fresh checkout or `npm ci` starts it empty

@@ -12,7 +12,7 @@ import type { VitestTestResult } from './vitestRun.js';
 // and the cache is reset again afterwards.
 
 type Run = (file: string, pattern: string, env: Record<string, string>, opts?: { quiet?: boolean }) => { status: number; tests: VitestTestResult[] };
-const stand = vi.hoisted(() => ({ calls: [] as Parameters<Run>[], workers: [] as (number | undefined)[], reply: (() => ({ status: 0, tests: [] })) as Run }));
+const stand = vi.hoisted(() => ({ calls: [] as Parameters<Run>[], reply: (() => ({ status: 0, tests: [] })) as Run }));
 
 // only the three commands, not main.js: its other commands would load vega and the figures again
 let register: ((program: Command) => void)[] = [];
@@ -21,8 +21,8 @@ beforeAll(async () => {
   vi.doMock('./vitestRun.js', async (importOriginal) => ({
     ...(await importOriginal<typeof import('./vitestRun.js')>()),
     runVitest: (...args: Parameters<Run>) => (stand.calls.push(args), stand.reply(...args)),
-    runVitestAsync: async (file: string, pattern: string, env: Record<string, string>, workers?: number) => (
-      stand.calls.push([file, pattern, env, { quiet: true }]), stand.workers.push(workers), stand.reply(file, pattern, env)
+    runVitestAsync: async (file: string, pattern: string, env: Record<string, string>) => (
+      stand.calls.push([file, pattern, env, { quiet: true }]), stand.reply(file, pattern, env)
     ),
   }));
   register = [
@@ -195,11 +195,10 @@ describe('sweep', () => {
   });
 
   test('the seeds running at once share the cores: each vitest gets cores / jobs workers, at least one', async () => {
-    stand.workers = [];
     await cli('sweep', '--seeds', '2', '--jobs', '1');
     await cli('sweep', '--seeds', '2', '--jobs', '64');
-    const cores = availableParallelism();
-    expect(stand.workers).toEqual([cores, cores, 1, 1]);
+    const cores = String(availableParallelism());
+    expect(stand.calls.map(([, , env]) => env.DLNCHECK_WORKERS)).toEqual([cores, cores, '1', '1']);
   });
 
   test('--jobs must be a positive integer', async () => {

@@ -19,7 +19,7 @@ export interface VitestTestResult {
 
 export { escapeRegExp } from '../verify/escapeRegExp.js';
 
-function vitestInvocation(file: string, namePattern: string, workers?: number): { args: string[]; out: string } {
+function vitestInvocation(file: string, namePattern: string): { args: string[]; out: string } {
   const out = join(mkdtempSync(join(tmpdir(), 'dlncheck-')), 'vitest.json');
   const bin = join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs');
   const args = [
@@ -30,7 +30,6 @@ function vitestInvocation(file: string, namePattern: string, workers?: number): 
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${out}`,
-    ...(workers ? [`--maxWorkers=${workers}`] : []),
   ];
   return { args, out };
 }
@@ -66,17 +65,9 @@ export function runVitest(
   return { status: res.status ?? 1, tests: readResults(out) };
 }
 
-/**
- * runVitest without blocking, so several runs can go at once (sweep --jobs); its output is discarded (quiet).
- * workers caps this run's vitest workers (the config's default is one per core), so runs side by side share the cores.
- */
-export function runVitestAsync(
-  file: string,
-  namePattern: string,
-  env: Record<string, string>,
-  workers?: number,
-): Promise<{ status: number; tests: VitestTestResult[] }> {
-  const { args, out } = vitestInvocation(file, namePattern, workers);
+/** runVitest without blocking, so several runs can go at once (sweep --jobs); its output is discarded (quiet). */
+export function runVitestAsync(file: string, namePattern: string, env: Record<string, string>): Promise<{ status: number; tests: VitestTestResult[] }> {
+  const { args, out } = vitestInvocation(file, namePattern);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: 'ignore' });
     child.on('error', () => resolve({ status: 1, tests: readResults(out) }));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { currentProfile, horizon, runs, testTimeout, timeoutScale } from './profile.js';
+import { currentProfile, horizon, runs, testTimeout, timeoutScale, vitestWorkers } from './profile.js';
 import { DEFAULT_SEED, globalSeed } from './seed.js';
 
 describe('test profiles (DLNCHECK_PROFILE, DLNCHECK_RUNS)', () => {
@@ -54,5 +54,17 @@ describe('global seed (DLNCHECK_SEED)', () => {
 
   test.each(['1.5', 'abc', String(2 ** 31 + 1)])('DLNCHECK_SEED=%s is rejected', (v) => {
     expect(() => globalSeed({ DLNCHECK_SEED: v })).toThrow(`DLNCHECK_SEED=${v} must be a 32-bit integer`);
+  });
+});
+
+describe('vitestWorkers', () => {
+  test('one per core and at least 2 by default; DLNCHECK_WORKERS sets it; anything but a positive integer is refused', () => {
+    expect(vitestWorkers({}, 2)).toBe(2);
+    expect(vitestWorkers({}, 1)).toBe(2);
+    expect(vitestWorkers({}, 8)).toBe(8);
+    expect(vitestWorkers({ DLNCHECK_WORKERS: '1' }, 8)).toBe(1);
+    expect(vitestWorkers({ DLNCHECK_WORKERS: '' }, 4)).toBe(4);
+    for (const bad of ['0', '-1', '1.5', 'two'])
+      expect(() => vitestWorkers({ DLNCHECK_WORKERS: bad }, 2)).toThrow(/^DLNCHECK_WORKERS=.* must be a positive integer/);
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 /**
  * Test profiles, chosen by the environment variable DLNCHECK_PROFILE:
  * - default: every claim, runs sized so `npm test` stays within a minute on 2 cores;
@@ -57,6 +58,19 @@ export function timeoutScale(env: NodeJS.ProcessEnv = process.env): number {
   const slow = Number(raw);
   if (!Number.isFinite(slow) || slow < 1) throw new RangeError(`DLNCHECK_TIMEOUT_SCALE=${raw} must be a finite number ≥ 1`);
   return slow;
+}
+
+/**
+ * vitest's worker count for this run: DLNCHECK_WORKERS when set (a positive integer), else one per core and at least 2
+ * (vitest's own run-mode default is cores − 1, a single worker on a 2-core machine). It is read by vitest.config.ts
+ * because vitest's --maxWorkers flag does not reach the config's projects (unit, claims): they inherit the config's value.
+ */
+export function vitestWorkers(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+  const raw = env.DLNCHECK_WORKERS;
+  if (raw === undefined || raw === '') return Math.max(2, cores);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`DLNCHECK_WORKERS=${raw} must be a positive integer (vitest workers for this run)`);
+  return n;
 }
 
 /**

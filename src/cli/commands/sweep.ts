@@ -35,7 +35,7 @@ export function registerSweep(program: Command): void {
         while (next < n) {
           const i = next++;
           const started = Date.now();
-          const r = await runVitestAsync('', '', { DLNCHECK_SEED: String(first + i) }, workersPerRun);
+          const r = await runVitestAsync('', '', { DLNCHECK_SEED: String(first + i), DLNCHECK_WORKERS: String(workersPerRun) });
           done[i]({ ...r, secs: ((Date.now() - started) / 1000).toFixed(1) });
         }
       });
