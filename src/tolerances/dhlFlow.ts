@@ -1,5 +1,6 @@
 import { plainFrobenius } from '../linalg/sumOfSquares.js';
 import { B } from '../trainer/dop853Tableau.js';
+import type { FlowStep } from '../trainer/gradientFlow.js';
 import { quotient } from './quotient.js';
 import { gamma } from './rounding.js';
 
@@ -69,20 +70,12 @@ export function spectralNormBound(W: Float64Array, rows: number, cols: number): 
   return Math.sqrt(Math.min(fro, left, right) * (1 + gamma(rows + cols + 2)));
 }
 
-/** One accepted DOP853 step as the budget needs it (gradientFlow's FlowStep, plus Mag norms). */
-export interface FlowBudgetStep {
-  readonly h: number;
-  /** W_k after the step */
-  readonly weights: readonly Float64Array[];
-  /** per layer, the embedded local error estimate (vector, AcceptedStep.localError) */
-  readonly localError: readonly Float64Array[];
-  /** AcceptedStep.errorShare: localError/errorShare = h·e5 = ŷ₈ − ŷ₅, the embedded 5th-order solution's distance */
-  readonly errorShare: number;
-  /** per layer, h·Σ_j|b_j||k_j| */
-  readonly increment: readonly Float64Array[];
-  /** per hidden layer k (pair k−1, k), max of ‖Mag_k‖_F at the step's start and end (cancellationMagnitudes) */
-  readonly magnitudes: readonly number[];
-}
+/**
+ * One accepted DOP853 step as the budget needs it: gradientFlow's FlowStep (h, W_k after the step, the embedded local
+ * error estimate and its share — localError/errorShare = h·e5 = ŷ₈ − ŷ₅ —, and h·Σ_j|b_j||k_j| per layer), plus, per
+ * hidden layer k (pair k−1, k), the max of ‖Mag_k‖_F at the step's start and end (cancellationMagnitudes).
+ */
+export type FlowBudgetStep = Pick<FlowStep, 'h' | 'weights' | 'localError' | 'errorShare' | 'increment'> & { readonly magnitudes: readonly number[] };
 
 /** Per pair of adjacent layers, the two parts of the drift budget, summed over the steps added. */
 export class FlowDriftBudget {
