@@ -12,7 +12,7 @@ import { brokenGradient } from '../../src/trainer/brokenGradient.js';
 import type { GradientFn } from '../../src/trainer/gradient.js';
 import { assertClaim, findCounterexample } from '../../src/verify/claimProperty.js';
 import { horizon, runs, testTimeout } from '../../src/verify/profile.js';
-import { fallingTrend, seedArbitrary, type TrendResult } from '../../src/verify/statistics.js';
+import { fallingTrend, seedArbitrary, TREND_LEVEL, type TrendResult } from '../../src/verify/statistics.js';
 import { failCheck } from '../../src/verify/checkFailure.js';
 import { trainerGradient } from '../../src/verify/fault.js';
 import { balanceRun } from '../../src/verify/dhl/balanceRun.js';
@@ -163,8 +163,6 @@ function assertFalls(series: readonly (readonly number[])[]): TrendResult {
     failCheck('falls', trend.pValue, TREND_LEVEL, `pooled Mann–Kendall: z = ${trend.z.toFixed(2)}, p = ${trend.pValue.toPrecision(3)} over ${trend.runs} runs`);
   return trend;
 }
-
-const TREND_LEVEL = 0.01;
 
 /** Whether the init has a component along u* or v* (W_1 = vᵀ, W_2 = u); without one GD stays on the saddle's stable set. */
 function offSaddle(w: Weights): boolean {

@@ -63,7 +63,7 @@ import {
 } from '../../src/verify/jt/alignmentRegime.js';
 import { type DriftSnapshot, DriftLedger, checkDrift } from '../../src/verify/jt/driftCheck.js';
 import { A4, SCALE_G1, TRANSPOSE_G1, type TrainCase, dataOf, networkOf, specOf, timeout } from '../../src/verify/jt/trainCase.js';
-import { fallingTrend } from '../../src/verify/statistics.js';
+import { fallingTrend, TREND_LEVEL } from '../../src/verify/statistics.js';
 import { currentFault, faultSpec, trainerGradient } from '../../src/verify/fault.js';
 import { RegimeTracker } from '../../src/verify/regime.js';
 
@@ -356,7 +356,6 @@ function checkRunDrift(traj: readonly AlignmentContext[], tracker: RegimeTracker
 const specFor = ([c]: [TrainCase]) => specOf(c, 'logistic', A4, ALIGN_STEPS);
 
 /** Level of the pooled Mann–Kendall TRENDs (one-sided; level and power unit-tested in statistics.test.ts). */
-const TREND_LEVEL = 0.01;
 
 const RANK1_REGIME_TEXT = '(D + 4S(t))/‖W_k(t)‖_F² ≤ 0.1 at the horizon for every layer with both dims ≥ 2';
 const ALIGN_REGIME_TEXT = "F6's right side ≥ 0.9 at the horizon for every pair (k, k+1) with d_k ≥ 2";

@@ -100,6 +100,9 @@ export function statExperiment<T>(init: fc.Arbitrary<T>, draws: number, claimed:
 
 export const seedArbitrary = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
+/** Level of the suite's one-sided TREND tests (pooled Mann–Kendall, fallingTrend): a trend is asserted at p ≤ 1 %. */
+export const TREND_LEVEL = 0.01;
+
 /**
  * TREND over all in-regime checkpoints of many runs: a pooled one-sided Mann–Kendall test.
  *

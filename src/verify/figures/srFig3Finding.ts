@@ -1,7 +1,7 @@
 import { logistic } from '../../losses/logistic.js';
 import type { CheckpointRecord } from '../../metrics/checkpoint.js';
 import { failCheck } from '../checkFailure.js';
-import { fallingTrend, type TrendResult } from '../statistics.js';
+import { fallingTrend, TREND_LEVEL, type TrendResult } from '../statistics.js';
 import { atLeast } from './figureCheck.js';
 import { RANK_ONE_GAP, STALL_KEEP } from './srChecks.js';
 
@@ -37,8 +37,6 @@ import { RANK_ONE_GAP, STALL_KEEP } from './srChecks.js';
 
 /** The slope of the figure's six at which ρ_3 plateaus below 1 for the figure's draw. */
 export const FINDING_SLOPE = 0.2;
-/** Level of the Mann–Kendall falling test in 'rho3-not-rising' (the suite's TREND level). */
-export const TREND_LEVEL = 0.01;
 
 export interface Rho3Plateau {
   readonly m: number;

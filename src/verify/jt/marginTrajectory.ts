@@ -6,7 +6,7 @@
  */
 import { failCheck } from '../checkFailure.js';
 import { RegimeTracker } from '../regime.js';
-import { fallingTrend, type TrendResult } from '../statistics.js';
+import { fallingTrend, TREND_LEVEL, type TrendResult } from '../statistics.js';
 import { REGIME_MARGIN_RATIO, REGIME_SIN } from './marginRegime.js';
 
 export interface MarginPoint {
@@ -72,9 +72,6 @@ export function assertMarginRegime(tracker: RegimeTracker, record = true): void 
     failCheck('regime', s.minShare, s.share, `${tracker.describe()}: too few runs reached the regime, so the limit was not tested where it shows`);
   if (record) tracker.assertReached();
 }
-
-/** Level of the one-sided pooled Mann–Kendall TRENDs. */
-export const TREND_LEVEL = 0.01;
 
 /**
  * TREND over all in-regime checkpoints of all runs (pooled Mann–Kendall, src/verify/statistics.ts): sin∠(w_prod, ū)
