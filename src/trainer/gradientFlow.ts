@@ -164,36 +164,23 @@ export function gradientFlow(opts: FlowOptions): FlowResult {
       let o = 0;
       return net.weights.map((W) => v.subarray(o, (o += W.length)));
     };
-    type Views = {
-      y: Float64Array;
-      weights: Float64Array[];
-      localError: Float64Array[];
-      increment: Float64Array[];
-      start: Float64Array[];
-      stages: Float64Array[][];
-    };
-    let views: Views | null = null;
+    // one record, refilled at every accepted step (its per-layer views change only if the integrator's buffers do)
+    type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+    let y: Float64Array | null = null;
+    const step: Mutable<FlowStep> = { t: 0, h: 0, weights: [], localError: [], errorShare: 0, increment: [], start: [], stages: [] };
     main.observe((s: AcceptedStep) => {
-      if (views?.y !== s.y)
-        views = {
-          y: s.y,
-          weights: layers(s.y),
-          localError: layers(s.localError),
-          increment: layers(s.increment),
-          start: layers(s.start),
-          stages: Array.from({ length: 12 }, (_, j) => layers(s.stages.subarray(j * total, (j + 1) * total))),
-        };
-      const v = views;
-      watch({
-        t: s.t,
-        h: s.h,
-        weights: v.weights,
-        localError: v.localError,
-        errorShare: s.errorShare,
-        increment: v.increment,
-        start: v.start,
-        stages: v.stages,
-      });
+      if (y !== s.y) {
+        y = s.y;
+        step.weights = layers(s.y);
+        step.localError = layers(s.localError);
+        step.increment = layers(s.increment);
+        step.start = layers(s.start);
+        step.stages = Array.from({ length: 12 }, (_, j) => layers(s.stages.subarray(j * total, (j + 1) * total)));
+      }
+      step.t = s.t;
+      step.h = s.h;
+      step.errorShare = s.errorShare;
+      watch(step);
     });
   }
   const companion = opts.errorEstimate ? make() : null;
