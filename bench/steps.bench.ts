@@ -71,7 +71,7 @@ function maxRelDiff(a: readonly (readonly (readonly number[])[])[], b: readonly 
 interface TsResult {
   rate: Rate;
   finalWeights: number[][][];
-  /** kernelFor(dims): which implementation ran */
+  /** stepKernelChoice: which implementation ran (margin-vector, simd or reference) */
   kernel: string;
   /** one step's Math.exp calls (expCalls of them) per second, in the same process */
   expRate: Rate;

@@ -12,7 +12,7 @@ import { datasetFromArrays } from '../src/data/dataset.js';
 import { logistic } from '../src/losses/logistic.js';
 import { linear, type Activation } from '../src/network/activation.js';
 import { networkFromArrays, weightsToArrays } from '../src/network/network.js';
-import { kernelFor } from '../src/trainer/gradient.js';
+import { stepKernelChoice } from '../src/trainer/stepKernel.js';
 import { gradientDescent } from '../src/trainer/gradientDescent.js';
 import { measureRate } from './measureRate.js';
 
@@ -47,4 +47,4 @@ const expRate = measureRate(
   { seconds: input.seconds, repetitions: input.repetitions },
 );
 if (!(sink > 0)) throw new Error('tsStepsProbe: exp sum not positive');
-process.stdout.write(JSON.stringify({ rate, finalWeights, kernel: kernelFor(network.dims), expRate, expCalls: args.length }));
+process.stdout.write(JSON.stringify({ rate, finalWeights, kernel: stepKernelChoice(network, logistic), expRate, expCalls: args.length }));

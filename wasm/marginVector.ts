@@ -1,0 +1,183 @@
+// The reference kernel for a linear net with one output and a margin loss (marginVectorGradient in
+// src/trainer/gradient.ts) as one call, for nets too narrow for the SIMD products: the suffix chain, the data pass
+// with the loss derivative (e^x by fdlibmExp, the bits of Math.exp), E = Σ_i c_i x_i and the backward sweep, every
+// operation in the JavaScript kernel's order, so the same bits; plus the descent update of every layer. A tiny net's
+// step is a few hundred operations, so what it saves is the JavaScript around them (calls, bounds checks, a closure
+// per loss evaluation), not arithmetic.
+//
+// Arguments live in a table of i32 words at `t` (byte offsets into memory, shapes): see marginVectorTable in
+// src/trainer/kernels/marginVectorWasm.ts, which lays it out.
+
+import { expPair, K_MINUS_ONE, kc } from './exp';
+import { stepAndSumOfSquares, sumOfSquares } from './stepSums';
+
+/** loss codes of the table's word 3 */
+const LOGISTIC = 1;
+const EXPONENTIAL = 2;
+
+/** layer tables start here; word indices below it are fixed fields */
+const DIMS = 16;
+
+@inline function word(t: usize, i: i32): i32 {
+  return load<i32>(t + (<usize>i << 2));
+}
+
+@inline function f64At(base: usize, i: i32): f64 {
+  return load<f64>(base + (<usize>i << 3));
+}
+
+@inline function setF64(base: usize, i: i32, v: f64): void {
+  store<f64>(base + (<usize>i << 3), v);
+}
+
+// c_i = ℓ'(m_i)·y_i/n for two samples (two lanes), ℓ' as src/losses/logistic.ts and exponential.ts write it: logistic
+// −1/(1 + e^u) for u < 0, else −e^{−u}/(1 + e^{−u}) (both from e^{−|u|}, the numerator chosen per lane); exponential
+// −e^{−u}. No branches: the sign of the margin varies from sample to sample. K: expPair's constant table.
+@inline function derivativeTimes(kind: i32, m: v128, y: v128, invN: v128, K: usize): v128 {
+  if (kind == LOGISTIC) {
+    const negative = f64x2.lt(m, f64x2.splat(0));
+    const e = expPair(v128.bitselect(m, f64x2.neg(m), negative), K);
+    const minusNumerator = v128.bitselect(kc(K, K_MINUS_ONE), f64x2.neg(e), negative);
+    return f64x2.mul(f64x2.mul(f64x2.div(minusNumerator, f64x2.add(f64x2.splat(1), e)), y), invN);
+  }
+  return f64x2.mul(f64x2.mul(f64x2.neg(expPair(f64x2.neg(m), K)), y), invN);
+}
+
+/** f = Σ_j P[j]·x[j] in order from +0 */
+@inline function dot(P: usize, x: usize, d0: i32): f64 {
+  let f: f64 = 0;
+  for (let j = 0; j < d0; j++) f += f64At(P, j) * f64At(x, j);
+  return f;
+}
+
+/** E[j] += c·x[j] for j < d0 (two columns per vector operation; each column's sum continues in order) */
+@inline function accumulate(E: usize, c: f64, x: usize, d0: i32): void {
+  const cv = f64x2.splat(c);
+  let j = 0;
+  for (; j + 2 <= d0; j += 2) {
+    const o = <usize>j << 3;
+    v128.store(E + o, f64x2.add(v128.load(E + o), f64x2.mul(cv, v128.load(x + o))));
+  }
+  if (j < d0) setF64(E, j, f64At(E, j) + c * f64At(x, j));
+}
+
+// Table: 0 L, 1 n, 2 d_0, 3 loss code, 4 x (n × d_0), 5 y (n), 6 outputs f_i, 7 margins y_i f_i, 8 c_i, 9 P (d_0),
+// 10 E (d_0), 11 and 12 two row buffers (max d_k), 13 expPair's constant table (storeExpConstants), then dims[0..L] from word DIMS, the offsets of W_1..W_L, of
+// G_1..G_L, and of suffix[0..L] (suffix[k] = W_L⋯W_{k+1}, a row of d_k).
+//
+// Writes margins, outputs, P, E, the suffixes and G_k = ∂R/∂W_k; returns Σ_k ‖G_k‖²_F summed as the trainer sums it.
+export function marginVectorGradient(t: usize): f64 {
+  const L = word(t, 0);
+  const n = word(t, 1);
+  const d0 = word(t, 2);
+  const kind = word(t, 3);
+  const x = <usize>word(t, 4);
+  const y = <usize>word(t, 5);
+  const outputs = <usize>word(t, 6);
+  const margins = <usize>word(t, 7);
+  const c = <usize>word(t, 8);
+  const P = <usize>word(t, 9);
+  const E = <usize>word(t, 10);
+  let C = <usize>word(t, 11);
+  let Cn = <usize>word(t, 12);
+  const wAt = DIMS + L + 1;
+  const gAt = wAt + L;
+  const sAt = gAt + L;
+  // suffix[k−1] = suffix[k] W_k (a row vector), suffix[L−1] = W_L, P = suffix[0]
+  const top = L == 1 ? P : <usize>word(t, sAt + L - 1);
+  const wL = <usize>word(t, wAt + L - 1);
+  const dTop = word(t, DIMS + L - 1);
+  for (let q = 0; q < dTop; q++) setF64(top, q, f64At(wL, q));
+  for (let k = L - 1; k >= 1; k--) {
+    const rows = word(t, DIMS + k);
+    const cols = word(t, DIMS + k - 1);
+    const S = <usize>word(t, sAt + k);
+    const Wk = <usize>word(t, wAt + k - 1);
+    const out = k == 1 ? P : <usize>word(t, sAt + k - 1);
+    for (let q = 0; q < cols; q++) setF64(out, q, 0);
+    for (let m = 0; m < rows; m++) {
+      const a = f64At(S, m);
+      if (a == 0) continue;
+      const wo = Wk + ((<usize>m * <usize>cols) << 3);
+      for (let q = 0; q < cols; q++) setF64(out, q, f64At(out, q) + a * f64At(wo, q));
+    }
+  }
+  // one pass over the data, two samples at a time: f_i = P x_i, m_i = y_i f_i, c_i = ℓ'(m_i) y_i / n, then
+  // E = Σ_i c_i x_i continued in sample order (the reference sums each column over i in order from +0), so E's
+  // additions overlap the next pair's exponentials instead of waiting for all of them
+  const K = <usize>word(t, 13);
+  const invN = f64x2.splat(1 / <f64>n);
+  for (let j = 0; j < d0; j++) setF64(E, j, 0);
+  const rowX = <usize>d0 << 3;
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const x0 = x + <usize>i * rowX;
+    const x1 = x0 + rowX;
+    const f0 = dot(P, x0, d0);
+    const f1 = dot(P, x1, d0);
+    const o = <usize>i << 3;
+    v128.store(outputs + o, f64x2.replace_lane(f64x2.splat(f0), 1, f1));
+    const yv = v128.load(y + o);
+    const m = f64x2.mul(yv, v128.load(outputs + o));
+    v128.store(margins + o, m);
+    const cv = derivativeTimes(kind, m, yv, invN, K);
+    v128.store(c + o, cv);
+    accumulate(E, f64x2.extract_lane(cv, 0), x0, d0);
+    accumulate(E, f64x2.extract_lane(cv, 1), x1, d0);
+  }
+  if (i < n) {
+    const x0 = x + <usize>i * rowX;
+    const f = dot(P, x0, d0);
+    setF64(outputs, i, f);
+    const yi = f64At(y, i);
+    const m = yi * f;
+    setF64(margins, i, m);
+    const ci = f64x2.extract_lane(derivativeTimes(kind, f64x2.splat(m), f64x2.splat(yi), invN, K), 0);
+    setF64(c, i, ci);
+    accumulate(E, ci, x0, d0);
+  }
+  // C_1 = E
+  for (let j = 0; j < d0; j++) setF64(C, j, f64At(E, j));
+  // G_k = suffix[k]ᵀ C_k, C_{k+1} = C_k W_kᵀ; G_L = C_L
+  for (let k = 1; k < L; k++) {
+    const rows = word(t, DIMS + k);
+    const cols = word(t, DIMS + k - 1);
+    const G = <usize>word(t, gAt + k - 1);
+    const S = <usize>word(t, sAt + k);
+    for (let i = 0; i < rows; i++) {
+      const a = f64At(S, i);
+      const go = G + ((<usize>i * <usize>cols) << 3);
+      if (a == 0) for (let q = 0; q < cols; q++) setF64(go, q, 0);
+      else for (let q = 0; q < cols; q++) setF64(go, q, 0 + a * f64At(C, q));
+    }
+    const Wk = <usize>word(t, wAt + k - 1);
+    for (let i = 0; i < rows; i++) {
+      const wo = Wk + ((<usize>i * <usize>cols) << 3);
+      let acc: f64 = 0;
+      for (let q = 0; q < cols; q++) acc += f64At(C, q) * f64At(wo, q);
+      setF64(Cn, i, acc);
+    }
+    const swap = C;
+    C = Cn;
+    Cn = swap;
+  }
+  const gL = <usize>word(t, gAt + L - 1);
+  for (let q = 0; q < dTop; q++) setF64(gL, q, f64At(C, q));
+  let g2: f64 = 0;
+  for (let k = 0; k < L; k++) g2 += sumOfSquares(<usize>word(t, gAt + k), word(t, DIMS + k + 1) * word(t, DIMS + k));
+  return g2;
+}
+
+// W_k ← W_k − η G_k for every layer (stepAndSumOfSquares); returns the largest ‖W_k‖²_F, compared as the trainer
+// compares (a NaN sum never counts as larger).
+export function marginVectorStep(t: usize, eta: f64): f64 {
+  const L = word(t, 0);
+  const wAt = DIMS + L + 1;
+  const gAt = wAt + L;
+  let most: f64 = 0;
+  for (let k = 0; k < L; k++) {
+    const s = stepAndSumOfSquares(<usize>word(t, wAt + k), <usize>word(t, gAt + k), eta, word(t, DIMS + k + 1) * word(t, DIMS + k));
+    if (s > most) most = s;
+  }
+  return most;
+}
