@@ -9,7 +9,7 @@
 // The descent update with its sums of squares, and the small nets' whole gradient (with its own exp), live in files
 // of their own; the module exports them from here.
 export { stepAndSumOfSquares, sumOfSquares } from './stepSums';
-export { marginVectorGradient, marginVectorStep } from './marginVector';
+export { marginVectorDescend, marginVectorGradient, marginVectorStep } from './marginVector';
 export { expInto, fdlibmExp, storeExpConstants } from './exp';
 
 // C = A·Bᵀ: A is m×k, B is n×k, C is m×n. Blocks of 2×2 entries of C; each entry is a dot product

@@ -63,17 +63,15 @@ export function fdlibmExp(x: f64): f64 {
   return y * reinterpret<f64>(<u64>(0x3ff + k + 1000) << 52) * TWO_M1000;
 }
 
-// The same function on two lanes at once, with no branches: a tiny net's margins fall in different ranges of the
-// reduction (k = 0, k = ±1, larger k) from one sample to the next, so the scalar form's branches mispredict about
-// once per call, which costs more than the arithmetic. Every lane takes the general path with k forced to 0 where
-// fdlibm does not reduce, and selects replace the early returns. Same bits as fdlibmExp, lane by lane:
+// The same function on two lanes at once, with no data-dependent branch on the common path: a tiny net's margins fall
+// in different ranges of the reduction (k = 0, k = ±1, larger k) from one sample to the next, so the scalar form's
+// branches mispredict about once per call, which costs more than the arithmetic. Every lane takes the general path
+// with k forced to 0 where fdlibm does not reduce. Same bits as fdlibmExp, lane by lane:
 // - fdlibm's shortcut for ln2/2 < |x| < 1.5·ln2 (k = ±1, hi = x ∓ ln2_hi, lo = ±ln2_lo) is what the general formula
 //   gives there: trunc(x/ln2 ± 1/2) = ±1 on that whole range, and x − (−1)·ln2_hi = x + ln2_hi exactly;
 // - with k = 0 the general path has hi = x, lo = +0, r = x, and 1 − ((0 − q) − x) with q = rc/(2 − c) equals fdlibm's
 //   1 − (rc/(c − 2) − x): c − 2 = −(2 − c) and rc/(−d) = −(rc/d) exactly, and 0 − q = −q as q ≠ 0 for |x| ≥ 2^−28;
-// - the scale 2^k is two factors s1·s2: (2^k, 1) normally, (2^(k+1000), 2^−1000) below k = −1021, (2, 2^1023) at
-//   k = 1024, as fdlibm multiplies them; y·2^k·1 = y·2^k.
-// Lanes outside the reduction's range (|x| ≥ 709.78…, NaN) compute garbage that the selects then replace.
+// - for |x| ≤ 707, −1021 ≤ k ≤ 1020, so the scale is the single factor 2^k fdlibm uses there.
 //
 // The two-lane constants are read from a table in memory (storeExpConstants): V8 builds a v128 constant in registers
 // with three instructions each time it is used, a load is one, and the table saves about a fifth of the time.
@@ -92,22 +90,14 @@ const K_P4 = 9;
 const K_P5 = 10;
 const K_TWO = 11;
 const K_ONE = 12;
-const K_KMIN = 13; // −1021 (i64 lanes)
-const K_KTOP = 14; // 1024
-const K_BIAS_LOW = 15; // exponent bias + 1000
-const K_BIAS = 16; // exponent bias 0x3ff
-const K_TWO_M1000 = 17;
-const K_TWO_1023 = 18;
-const K_ABS_TINY = 19; // 2^−28
-const K_ZERO = 20;
-const K_U_THRESHOLD = 21;
-const K_INF = 22;
-const K_O_THRESHOLD = 23;
-const K_E = 24;
+const K_BIAS = 13; // exponent bias 0x3ff (i64 lanes)
+const K_ABS_TINY = 14; // 2^−28
+const K_ZERO = 15;
+const K_ABS_RARE = 16; // 707: beyond, k < −1021 or k = 1024 or the result overflows or underflows
 /** −1 (for the logistic derivative's numerator) */
-export const K_MINUS_ONE = 25;
+export const K_MINUS_ONE = 17;
 /** bytes the table takes */
-export const EXP_CONSTANTS_BYTES = 26 * 16;
+export const EXP_CONSTANTS_BYTES = 18 * 16;
 
 // Writes the table at `at` (EXP_CONSTANTS_BYTES bytes, 16-byte aligned).
 export function storeExpConstants(at: usize): void {
@@ -124,18 +114,10 @@ export function storeExpConstants(at: usize): void {
   v128.store(at + K_P5 * 16, f64x2.splat(P5));
   v128.store(at + K_TWO * 16, f64x2.splat(2.0));
   v128.store(at + K_ONE * 16, f64x2.splat(1.0));
-  v128.store(at + K_KMIN * 16, i64x2.splat(-1021));
-  v128.store(at + K_KTOP * 16, i64x2.splat(1024));
-  v128.store(at + K_BIAS_LOW * 16, i64x2.splat(0x3ff + 1000));
   v128.store(at + K_BIAS * 16, i64x2.splat(0x3ff));
-  v128.store(at + K_TWO_M1000 * 16, f64x2.splat(TWO_M1000));
-  v128.store(at + K_TWO_1023 * 16, f64x2.splat(TWO_1023));
   v128.store(at + K_ABS_TINY * 16, i64x2.splat(0x3e30000000000000));
   v128.store(at + K_ZERO * 16, f64x2.splat(0));
-  v128.store(at + K_U_THRESHOLD * 16, f64x2.splat(U_THRESHOLD));
-  v128.store(at + K_INF * 16, f64x2.splat(Infinity));
-  v128.store(at + K_O_THRESHOLD * 16, f64x2.splat(O_THRESHOLD));
-  v128.store(at + K_E * 16, f64x2.splat(2.718281828459045));
+  v128.store(at + K_ABS_RARE * 16, f64x2.splat(707));
   v128.store(at + K_MINUS_ONE * 16, f64x2.splat(-1.0));
 }
 
@@ -144,10 +126,15 @@ export function storeExpConstants(at: usize): void {
   return v128.load(K + (<usize>s << 4));
 }
 
-// e^x in both lanes of x, bit for bit fdlibmExp (and Math.exp); K: the constant table.
+// e^x in both lanes of x, bit for bit fdlibmExp (and Math.exp); K: the constant table. Lanes that need one of fdlibm's
+// special cases (x = 1, |x| < 2^−28, |x| > 707 where the scale leaves the normal range or the result overflows or
+// underflows, NaN) are rare in a loss, so a pair holding one goes to the scalar form instead (a branch that is almost
+// never taken, so almost never mispredicted); the common path is the general formula alone.
 @inline export function expPair(x: v128, K: usize): v128 {
   const signBit = kc(K, K_SIGN);
   const ax = v128.andnot(x, signBit); // |x|
+  const rare = v128.or(v128.or(f64x2.eq(x, kc(K, K_ONE)), f64x2.lt(ax, kc(K, K_ABS_TINY))), v128.or(f64x2.gt(ax, kc(K, K_ABS_RARE)), f64x2.ne(x, x)));
+  if (v128.any_true(rare)) return f64x2.replace_lane(f64x2.splat(fdlibmExp(f64x2.extract_lane(x, 0))), 1, fdlibmExp(f64x2.extract_lane(x, 1)));
   const reduce = f64x2.ge(ax, kc(K, K_ABS_REDUCE));
   const half = v128.or(v128.and(x, signBit), kc(K, K_HALF)); // ±1/2 with x's sign
   const kRaw = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(kc(K, K_INV_LN2), x), half));
@@ -165,20 +152,8 @@ export function storeExpConstants(at: usize): void {
   const c = f64x2.sub(r, f64x2.mul(t, poly));
   const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(kc(K, K_TWO), c));
   const y = f64x2.sub(kc(K, K_ONE), f64x2.sub(f64x2.sub(lo, q), hi));
-  // the scale: k in two i64 lanes, exponent fields built by shifting
-  const k64 = i64x2.extend_low_i32x4_s(k);
-  const low = i64x2.lt_s(k64, kc(K, K_KMIN));
-  const top = i64x2.eq(k64, kc(K, K_KTOP));
-  const e1 = v128.bitselect(i64x2.add(k64, kc(K, K_BIAS_LOW)), i64x2.add(k64, kc(K, K_BIAS)), low);
-  const s1 = v128.bitselect(kc(K, K_TWO), i64x2.shl(e1, 52), top);
-  const s2 = v128.bitselect(kc(K, K_TWO_M1000), v128.bitselect(kc(K, K_TWO_1023), kc(K, K_ONE), top), low);
-  let out = f64x2.mul(f64x2.mul(y, s1), s2);
-  // the scalar form's early returns, last one first so the earliest wins
-  out = v128.bitselect(f64x2.add(kc(K, K_ONE), x), out, f64x2.lt(ax, kc(K, K_ABS_TINY)));
-  out = v128.bitselect(kc(K, K_ZERO), out, f64x2.lt(x, kc(K, K_U_THRESHOLD)));
-  out = v128.bitselect(kc(K, K_INF), out, f64x2.gt(x, kc(K, K_O_THRESHOLD)));
-  out = v128.bitselect(f64x2.add(x, x), out, f64x2.ne(x, x));
-  return v128.bitselect(kc(K, K_E), out, f64x2.eq(x, kc(K, K_ONE)));
+  // 2^k for −1021 ≤ k ≤ 1023 (|x| ≤ 707): the exponent field k + 0x3ff shifted into place
+  return f64x2.mul(y, i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(k), kc(K, K_BIAS)), 52));
 }
 
 // out[i] = e^{src[i]} for i < len through expPair (the odd last element in both lanes of one pair), with the constant

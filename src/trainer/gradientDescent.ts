@@ -84,7 +84,25 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
   let r = NaN;
   // the risk (one loss evaluation per sample) is needed only where someone looks at it
   const everyStep = opts.onStep !== undefined || opts.stopWhen !== undefined;
+  // unobserved stretches under a constant step run inside the module when the kernel can (StepKernel.descend): the
+  // same evaluations, checks and updates in the same order, without a call out of the module per step
+  const inModuleStretches = kernel.descend !== undefined && !everyStep && opts.schedule.kind === 'constant';
   for (let t = 0; t <= steps; t++) {
+    if (inModuleStretches && kernel.descend) {
+      const until = nextMark < marks.length && marks[nextMark] < steps ? marks[nextMark] : steps;
+      if (until > t) {
+        const d = kernel.descend(rule.eta(t, maxFro), until - t, energy);
+        energy = d.energy;
+        if (d.stopped) {
+          // as the loop below reports it: a non-finite gradient at W(s), or a non-finite weight in W(s + 1)
+          const s = t + d.done + (d.stopped === 'weight' ? 1 : 0);
+          const reason = d.stopped === 'weight' ? `non-finite weight in W(${s})` : `non-finite gradient at W(${s})`;
+          return { network: detached(net, kernel.inModule), diverged: { step: s, reason }, stepsTaken: s, finalRisk: NaN, energy };
+        }
+        maxFro = Math.sqrt(d.most);
+        t = until;
+      }
+    }
     const isMark = nextMark < marks.length && marks[nextMark] === t;
     if (isMark) nextMark++;
     const wantRisk = everyStep || t === steps || isMark;

@@ -2,7 +2,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { Loss } from '../losses/loss.js';
 import { cloneNetwork, type Network } from '../network/network.js';
 import { kernelFor, riskAndGradient, zerosLike, type GradientFn, type GradientWorkspace } from './gradient.js';
-import { marginVectorApplies, marginVectorRun } from './kernels/marginVectorWasm.js';
+import { marginVectorApplies, marginVectorRun, type Descended } from './kernels/marginVectorWasm.js';
 import { residentLayers } from './kernels/simd.js';
 import { stepAndSumOfSquares, sumOfSquares } from './kernels/stepSums.js';
 
@@ -26,6 +26,8 @@ export interface StepKernel {
   gradSquared(): number;
   /** W_k ← W_k − η G_k for every k; returns max_k ‖W_k‖²_F (a NaN sum never counts as the largest) */
   step(eta: number): number;
+  /** the margin-vector module only: `steps` unobserved steps with constant η in one call (marginVectorWasm.ts) */
+  descend?(eta: number, steps: number, energy: number): Descended;
 }
 
 /** Which code a descent run uses (see StepKernel): 'margin-vector' (the module), or kernelFor's choice for the shape. */

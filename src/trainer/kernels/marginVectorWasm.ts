@@ -20,6 +20,7 @@ import { instantiate } from './simd.js';
 interface MarginVectorExports {
   marginVectorGradient(table: number): number;
   marginVectorStep(table: number, eta: number): number;
+  marginVectorDescend(table: number, eta: number, steps: number): number;
   storeExpConstants(at: number): void;
 }
 
@@ -47,6 +48,18 @@ export interface MarginVectorRun {
   gradSquared(): number;
   /** W_k ← W_k − η G_k for every k; returns max_k ‖W_k‖²_F */
   step(eta: number): number;
+  /** `steps` unobserved steps with constant η (see Descended), the energy S continued from `energy` */
+  descend(eta: number, steps: number, energy: number): Descended;
+}
+
+/** What a run of unobserved steps did: steps completed, S after them, and why it stopped early if it did. */
+export interface Descended {
+  readonly done: number;
+  readonly energy: number;
+  /** max_k ‖W_k‖²_F after the last update */
+  readonly most: number;
+  /** 'gradient': Σ‖G_k‖² was not finite at the step after the last completed one; 'weight': that step's update made a weight non-finite */
+  readonly stopped: null | 'gradient' | 'weight';
 }
 
 /** Lays out the module's memory for one run (net's shape, data) and copies in x, y and net's weights. */
@@ -63,7 +76,7 @@ export function marginVectorRun(ws: GradientWorkspace, net: Network, data: Datas
   const maxD = Math.max(...dims);
   // the table (i32 words, layout in wasm/marginVector.ts), e^x's constants, then the f64 regions (16-byte aligned
   // where the module reads pairs: x rows, y, outputs, margins, c)
-  const DIMS = 16;
+  const DIMS = 20;
   const words = DIMS + (L + 1) + L + L + (L + 1);
   const constantsAt = Math.ceil(words / 4) * 16;
   const sizes = [n * d0, n, n, n, n, d0, d0, maxD, maxD];
@@ -100,6 +113,8 @@ export function marginVectorRun(ws: GradientWorkspace, net: Network, data: Datas
   const E = view(6);
   const suffix = dims.map((_, k) => view(9 + 2 * L + k));
   const invN = 1 / n;
+  const results = new Float64Array(memory.buffer, 56, 3);
+  const status = new Int32Array(memory.buffer, 64, 1);
   let g2 = NaN;
   return {
     weights,
@@ -119,6 +134,11 @@ export function marginVectorRun(ws: GradientWorkspace, net: Network, data: Datas
     },
     gradSquared: () => g2,
     step: (eta) => fn.marginVectorStep(0, eta),
+    descend(eta, steps, energy) {
+      results[0] = energy;
+      const done = fn.marginVectorDescend(0, eta, steps);
+      return { done, energy: results[0], most: results[2], stopped: status[0] === 0 ? null : status[0] === 1 ? 'gradient' : 'weight' };
+    },
   };
 }
 
