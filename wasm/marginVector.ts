@@ -50,15 +50,24 @@ const DIMS = 20;
   return f;
 }
 
-/** E[j] += c·x[j] for j < d0 (two columns per vector operation; each column's sum continues in order) */
-@inline function accumulate(E: usize, c: f64, x: usize, d0: i32): void {
-  const cv = f64x2.splat(c);
+/** E[j] = Σ_i c[i]·x[i, j] over i < n in order from +0, two columns per vector register (x is n × d0) */
+@inline function columnSums(E: usize, c: usize, x: usize, n: i32, d0: i32): void {
+  const rowX = <usize>d0 << 3;
   let j = 0;
   for (; j + 2 <= d0; j += 2) {
-    const o = <usize>j << 3;
-    v128.store(E + o, f64x2.add(v128.load(E + o), f64x2.mul(cv, v128.load(x + o))));
+    let acc = f64x2.splat(0);
+    let xj = x + (<usize>j << 3);
+    for (let i = 0; i < n; i++) {
+      acc = f64x2.add(acc, f64x2.mul(f64x2.splat(f64At(c, i)), v128.load(xj)));
+      xj += rowX;
+    }
+    v128.store(E + (<usize>j << 3), acc);
   }
-  if (j < d0) setF64(E, j, f64At(E, j) + c * f64At(x, j));
+  if (j < d0) {
+    let acc: f64 = 0;
+    for (let i = 0; i < n; i++) acc += f64At(c, i) * f64At(x, i * d0 + j);
+    setF64(E, j, acc);
+  }
 }
 
 // Table: 0 L, 1 n, 2 d_0, 3 loss code, 4 x (n × d_0), 5 y (n), 6 outputs f_i, 7 margins y_i f_i, 8 c_i, 9 P (d_0),
@@ -95,12 +104,15 @@ export function marginVectorGradient(t: usize): f64 {
     const S = <usize>word(t, sAt + k);
     const Wk = <usize>word(t, wAt + k - 1);
     const out = k == 1 ? P : <usize>word(t, sAt + k - 1);
-    for (let q = 0; q < cols; q++) setF64(out, q, 0);
-    for (let m = 0; m < rows; m++) {
-      const a = f64At(S, m);
-      if (a == 0) continue;
-      const wo = Wk + ((<usize>m * <usize>cols) << 3);
-      for (let q = 0; q < cols; q++) setF64(out, q, f64At(out, q) + a * f64At(wo, q));
+    // each entry's sum over m in a register (the reference adds into out[q] in memory, in the same order)
+    for (let q = 0; q < cols; q++) {
+      let acc: f64 = 0;
+      for (let m = 0; m < rows; m++) {
+        const a = f64At(S, m);
+        if (a == 0) continue;
+        acc += a * f64At(Wk, m * cols + q);
+      }
+      setF64(out, q, acc);
     }
   }
   // the data pass in three loops, each a run of independent work: f_i = P x_i and m_i = y_i f_i; c_i = ℓ'(m_i) y_i / n
@@ -121,8 +133,7 @@ export function marginVectorGradient(t: usize): f64 {
     v128.store(c + o, derivativeTimes(kind, v128.load(margins + o), v128.load(y + o), invN, K));
   }
   if (i < n) setF64(c, i, f64x2.extract_lane(derivativeTimes(kind, f64x2.splat(f64At(margins, i)), f64x2.splat(f64At(y, i)), invN, K), 0));
-  for (let j = 0; j < d0; j++) setF64(E, j, 0);
-  for (let i = 0; i < n; i++) accumulate(E, f64At(c, i), x + <usize>i * rowX, d0);
+  columnSums(E, c, x, n, d0);
   // C_1 = E
   for (let j = 0; j < d0; j++) setF64(C, j, f64At(E, j));
   // G_k = suffix[k]ᵀ C_k, C_{k+1} = C_k W_kᵀ; G_L = C_L
