@@ -65,4 +65,6 @@ const moduleExpRate = !timeExp
       { seconds: input.seconds, repetitions: input.repetitions },
     );
 if (timeExp && !(sink > 0)) throw new Error('tsStepsProbe: exp sum not positive');
-process.stdout.write(JSON.stringify({ rate, finalWeights, kernel: stepKernelChoice(network, logistic), expRate, moduleExpRate, expCalls: args.length }));
+process.stdout.write(
+  JSON.stringify({ rate, finalWeights, kernel: stepKernelChoice(network, logistic, data.n), expRate, moduleExpRate, expCalls: args.length }),
+);

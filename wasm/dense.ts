@@ -11,6 +11,7 @@
 export { stepAndSumOfSquares, sumOfSquares } from './stepSums';
 export { marginVectorDescend, marginVectorGradient, marginVectorStep } from './marginVector';
 export { expInto, fdlibmExp, storeExpConstants } from './exp';
+export { rowHalfGradient } from './rowHalf';
 
 // C = A·Bᵀ: A is m×k, B is n×k, C is m×n. Blocks of 2×2 entries of C; each entry is a dot product
 // over p in two-lane vectors, reduced as lane 0 + lane 1, then the odd tail element added.

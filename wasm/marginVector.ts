@@ -8,12 +8,8 @@
 // Arguments live in a table of i32 words at `t` (byte offsets into memory, shapes): see marginVectorTable in
 // src/trainer/kernels/marginVectorWasm.ts, which lays it out.
 
-import { expPair, K_MINUS_ONE, kc } from './exp';
+import { marginDerivativeTimes } from './marginLoss';
 import { stepAndSumOfSquares, sumOfSquares } from './stepSums';
-
-/** loss codes of the table's word 3 */
-const LOGISTIC = 1;
-const EXPONENTIAL = 2;
 
 /** layer tables start here; word indices below it are fixed fields */
 const DIMS = 20;
@@ -28,19 +24,6 @@ const DIMS = 20;
 
 @inline function setF64(base: usize, i: i32, v: f64): void {
   store<f64>(base + (<usize>i << 3), v);
-}
-
-// c_i = ℓ'(m_i)·y_i/n for two samples (two lanes), ℓ' as src/losses/logistic.ts and exponential.ts write it: logistic
-// −1/(1 + e^u) for u < 0, else −e^{−u}/(1 + e^{−u}) (both from e^{−|u|}, the numerator chosen per lane); exponential
-// −e^{−u}. No branches: the sign of the margin varies from sample to sample. K: expPair's constant table.
-@inline function derivativeTimes(kind: i32, m: v128, y: v128, invN: v128, K: usize): v128 {
-  if (kind == LOGISTIC) {
-    const negative = f64x2.lt(m, f64x2.splat(0));
-    const e = expPair(v128.bitselect(m, f64x2.neg(m), negative), K);
-    const minusNumerator = v128.bitselect(kc(K, K_MINUS_ONE), f64x2.neg(e), negative);
-    return f64x2.mul(f64x2.mul(f64x2.div(minusNumerator, f64x2.add(f64x2.splat(1), e)), y), invN);
-  }
-  return f64x2.mul(f64x2.mul(f64x2.neg(expPair(f64x2.neg(m), K)), y), invN);
 }
 
 /** f = Σ_j P[j]·x[j] in order from +0 */
@@ -130,9 +113,9 @@ export function marginVectorGradient(t: usize): f64 {
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const o = <usize>i << 3;
-    v128.store(c + o, derivativeTimes(kind, v128.load(margins + o), v128.load(y + o), invN, K));
+    v128.store(c + o, marginDerivativeTimes(kind, v128.load(margins + o), v128.load(y + o), invN, K));
   }
-  if (i < n) setF64(c, i, f64x2.extract_lane(derivativeTimes(kind, f64x2.splat(f64At(margins, i)), f64x2.splat(f64At(y, i)), invN, K), 0));
+  if (i < n) setF64(c, i, f64x2.extract_lane(marginDerivativeTimes(kind, f64x2.splat(f64At(margins, i)), f64x2.splat(f64At(y, i)), invN, K), 0));
   columnSums(E, c, x, n, d0);
   // C_1 = E
   for (let j = 0; j < d0; j++) setF64(C, j, f64At(E, j));

@@ -29,18 +29,18 @@ const data = datasetFromArrays(
 
 describe('stepKernelChoice', () => {
   test('the module for narrow linear nets with one output and a built-in margin loss, and only with the exact gradient', () => {
-    expect(stepKernelChoice(tiny, logistic)).toBe('margin-vector');
-    expect(stepKernelChoice(tiny, exponential)).toBe('margin-vector');
-    expect(stepKernelChoice(tiny, logistic, riskAndGradient)).toBe('reference');
-    expect(stepKernelChoice({ ...tiny, activation: { kind: 'relu' } }, logistic)).toBe('reference');
+    expect(stepKernelChoice(tiny, logistic, 3)).toBe('margin-vector');
+    expect(stepKernelChoice(tiny, exponential, 3)).toBe('margin-vector');
+    expect(stepKernelChoice(tiny, logistic, 3, riskAndGradient)).toBe('reference');
+    expect(stepKernelChoice({ ...tiny, activation: { kind: 'relu' } }, logistic, 3)).toBe('reference');
     // a margin loss that is not one of the built-in objects (same formulas) has no module twin
-    expect(stepKernelChoice(tiny, { ...logistic })).toBe('reference');
-    expect(stepKernelChoice(wide, logistic)).toBe('simd');
+    expect(stepKernelChoice(tiny, { ...logistic }, 3)).toBe('reference');
+    expect(stepKernelChoice(wide, logistic, 3)).toBe('simd');
   });
 
   test('the squared loss on a narrow net stays in JavaScript', () => {
     const reg = networkFromArrays([[[0.5, 0.1]], [[0.4], [0.2]]], { kind: 'linear' });
-    expect(stepKernelChoice(reg, squared)).toBe('reference');
+    expect(stepKernelChoice(reg, squared, 3)).toBe('reference');
   });
 });
 

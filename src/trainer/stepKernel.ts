@@ -3,6 +3,7 @@ import type { Loss } from '../losses/loss.js';
 import { cloneNetwork, type Network } from '../network/network.js';
 import { kernelFor, riskAndGradient, zerosLike, type GradientFn, type GradientWorkspace } from './gradient.js';
 import { marginVectorApplies, marginVectorRun, type Descended } from './kernels/marginVectorWasm.js';
+import { rowSplitApplies, rowSplitRun } from './kernels/rowSplit.js';
 import { residentLayers } from './kernels/simd.js';
 import { stepAndSumOfSquares, sumOfSquares } from './kernels/stepSums.js';
 
@@ -31,15 +32,19 @@ export interface StepKernel {
 }
 
 /** Which code a descent run uses (see StepKernel): 'margin-vector' (the module), or kernelFor's choice for the shape. */
-export function stepKernelChoice(network: Network, loss: Loss, gradient?: GradientFn): 'margin-vector' | 'simd' | 'reference' {
+export function stepKernelChoice(network: Network, loss: Loss, n: number, gradient?: GradientFn): 'margin-vector' | 'split-rows' | 'simd' | 'reference' {
   const byShape = kernelFor(network.dims);
-  return !gradient && byShape === 'reference' && marginVectorApplies(network, loss) ? 'margin-vector' : byShape;
+  if (gradient) return byShape;
+  if (byShape === 'reference' && marginVectorApplies(network, loss)) return 'margin-vector';
+  if (byShape === 'simd' && rowSplitApplies(network, n, loss)) return 'split-rows';
+  return byShape;
 }
 
 export function stepKernelFor(ws: GradientWorkspace, network: Network, data: Dataset, loss: Loss, gradient?: GradientFn): StepKernel {
   const L = network.dims.length - 1;
-  const choice = stepKernelChoice(network, loss, gradient);
+  const choice = stepKernelChoice(network, loss, data.n, gradient);
   if (choice === 'margin-vector') return { ...marginVectorRun(ws, network, data, loss), inModule: true };
+  if (choice === 'split-rows') return { ...rowSplitRun(ws, network, data, loss), inModule: true };
   const resident = choice === 'simd' ? residentLayers(ws, network, data) : null;
   const net: Network = resident ? { ...network, weights: resident.weights } : cloneNetwork(network);
   const grads = resident ? resident.grads : zerosLike(net);

@@ -36,7 +36,7 @@ interface DenseExports {
 
 let compiled: WebAssembly.Module | null = null;
 
-function denseModule(): WebAssembly.Module {
+export function denseModule(): WebAssembly.Module {
   if (!compiled) {
     try {
       compiled = new WebAssembly.Module(Buffer.from(DENSE_WASM_BASE64, 'base64'));

@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { datasetFromArrays, type Dataset } from '../../data/dataset.js';
+import { exponential } from '../../losses/exponential.js';
+import { logistic } from '../../losses/logistic.js';
+import { squared, type Loss } from '../../losses/loss.js';
+import type { Activation } from '../../network/activation.js';
+import { networkFromArrays, type Network } from '../../network/network.js';
+import { backpropRiskAndGradient, createWorkspace, zerosLike } from '../gradient.js';
+import { gradientDescent } from '../gradientDescent.js';
+import { stepKernelChoice } from '../stepKernel.js';
+import { kernelThreads, rowSplitApplies, rowSplitRun } from './rowSplit.js';
+
+const unit = fc.noBias(fc.integer({ min: -(2 ** 30), max: 2 ** 30 })).map((k) => k / 2 ** 30);
+const matrix = (r: number, c: number) => fc.array(fc.array(unit, { minLength: c, maxLength: c }), { minLength: r, maxLength: r });
+
+/** Random data and weights for a shape that takes the split-rows kernel (widths and n odd on purpose). */
+function caseFor(dims: number[], n: number, act: Activation, loss: Loss) {
+  const dL = dims[dims.length - 1];
+  return fc
+    .record({
+      x: matrix(n, dims[0]),
+      y: loss.kind === 'squared' ? matrix(n, dL) : fc.array(fc.constantFrom(-1, 1), { minLength: n, maxLength: n }),
+      w: fc.tuple(...dims.slice(1).map((d, k) => matrix(d, dims[k]))),
+    })
+    .map(({ x, y, w }) => {
+      const data = datasetFromArrays(x, y, loss.kind === 'squared' ? 'regression' : 'classification');
+      const net = networkFromArrays(w, act);
+      expect(rowSplitApplies(net, n, loss)).toBe(true);
+      return { data, net };
+    });
+}
+
+const shapes: { dims: number[]; n: number; act: Activation; loss: Loss }[] = [
+  { dims: [32, 32, 32, 1], n: 256, act: { kind: 'relu' }, loss: logistic },
+  { dims: [33, 41, 27, 1], n: 131, act: { kind: 'leaky', slope: 0.1 }, loss: exponential },
+  { dims: [29, 45, 3], n: 201, act: { kind: 'relu' }, loss: squared },
+];
+
+function relDiff(a: Float64Array, b: Float64Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return scale === 0 ? (diff === 0 ? 0 : Infinity) : diff / scale;
+}
+
+const saved = process.env.DLNCHECK_KERNEL_THREADS;
+afterEach(() => {
+  if (saved === undefined) delete process.env.DLNCHECK_KERNEL_THREADS;
+  else process.env.DLNCHECK_KERNEL_THREADS = saved;
+});
+
+describe('split-rows kernel', () => {
+  test('applies to ReLU and leaky-ReLU nets with built-in losses and enough work per step, and only there', () => {
+    const net = (act: Activation) => networkFromArrays([Array.from({ length: 32 }, () => new Array(32).fill(0.1)), [new Array(32).fill(0.1)]], act);
+    expect(rowSplitApplies(net({ kind: 'relu' }), 256, logistic)).toBe(true);
+    expect(rowSplitApplies(net({ kind: 'leaky', slope: 0.2 }), 256, squared)).toBe(true);
+    expect(rowSplitApplies(net({ kind: 'tanh' }), 256, logistic)).toBe(false);
+    expect(rowSplitApplies(net({ kind: 'linear' }), 256, logistic)).toBe(false);
+    expect(rowSplitApplies(net({ kind: 'relu' }), 63, logistic)).toBe(false);
+    // 1056 multiply–adds per sample: 248 samples are below 2^18 per step
+    expect(rowSplitApplies(net({ kind: 'relu' }), 248, logistic)).toBe(false);
+    expect(rowSplitApplies(net({ kind: 'relu' }), 256, { ...logistic })).toBe(false);
+    expect(stepKernelChoice(net({ kind: 'relu' }), logistic, 256)).toBe('split-rows');
+  });
+
+  test('DLNCHECK_KERNEL_THREADS: 1 or 2, anything else is an error naming it', () => {
+    expect(kernelThreads({ DLNCHECK_KERNEL_THREADS: '1' })).toBe(1);
+    expect(kernelThreads({ DLNCHECK_KERNEL_THREADS: '2' })).toBe(2);
+    expect(() => kernelThreads({ DLNCHECK_KERNEL_THREADS: '3' })).toThrow(/DLNCHECK_KERNEL_THREADS=3: must be 1 or 2/);
+  });
+
+  test.each(shapes)('agrees with the reference kernel to 1e-12 relative: $act.kind, $loss.name, dims $dims, n=$n', ({ dims, n, act, loss }) => {
+    // the bound of kernels.test.ts (sums of ≤ n terms in another order; the split adds one more addition per entry)
+    fc.assert(
+      fc.property(caseFor(dims, n, act, loss), ({ data, net }) => {
+        const ws = createWorkspace(net.dims, data.n);
+        const run = rowSplitRun(ws, net, data, loss, 1);
+        const r = run.evaluate(true);
+        const ref = zerosLike(net);
+        const wr = createWorkspace(net.dims, data.n);
+        const rr = backpropRiskAndGradient(wr, net, data, loss, ref, true);
+        let seen = relDiff(Float64Array.of(r), Float64Array.of(rr));
+        for (let k = 0; k < ref.length; k++) seen = Math.max(seen, relDiff(run.grads[k], ref[k]));
+        seen = Math.max(seen, relDiff(ws.outputs, wr.outputs));
+        expect(seen).toBeLessThanOrEqual(1e-12);
+      }),
+      { numRuns: 5 },
+    );
+  });
+
+  test.each(shapes)('gives the same bits with one thread and with two: $act.kind, $loss.name, dims $dims, n=$n', ({ dims, n, act, loss }) => {
+    fc.assert(
+      fc.property(caseFor(dims, n, act, loss), ({ data, net }) => {
+        const one = rowSplitRun(createWorkspace(net.dims, data.n), net, data, loss, 1);
+        const two = rowSplitRun(createWorkspace(net.dims, data.n), net, data, loss, 2);
+        expect([one.usesWorker, two.usesWorker]).toEqual([false, true]);
+        for (let t = 0; t < 6; t++) {
+          const want = t % 3 === 0;
+          expect(Object.is(one.evaluate(want), two.evaluate(want))).toBe(true);
+          one.grads.forEach((g, k) => expect(Array.from(two.grads[k])).toEqual(Array.from(g)));
+          expect(Object.is(one.step(0.05), two.step(0.05))).toBe(true);
+        }
+      }),
+      { numRuns: 3 },
+    );
+  });
+
+  test('a descent run gives the same result with DLNCHECK_KERNEL_THREADS 1 and 2, interleaved with another split run (the worker changes hands)', () => {
+    const [a, b] = fc.sample(caseFor(shapes[0].dims, shapes[0].n, shapes[0].act, shapes[0].loss), { numRuns: 2, seed: 7 }) as { data: Dataset; net: Network }[];
+    const descend = (c: { data: Dataset; net: Network }, onCheckpoint?: () => void) =>
+      gradientDescent({
+        network: c.net,
+        data: c.data,
+        loss: logistic,
+        schedule: { kind: 'constant', eta: 0.5 },
+        steps: 30,
+        checkpoints: [10, 20],
+        onCheckpoint,
+      });
+    process.env.DLNCHECK_KERNEL_THREADS = '1';
+    const alone = descend(a);
+    process.env.DLNCHECK_KERNEL_THREADS = '2';
+    // a second run at each checkpoint of the first takes the worker; the first must hand it its own block again
+    const together = descend(a, () => void descend(b));
+    expect(together.finalRisk).toBe(alone.finalRisk);
+    together.network.weights.forEach((w, k) => expect(Array.from(w)).toEqual(Array.from(alone.network.weights[k])));
+  });
+});

@@ -1,0 +1,354 @@
+import { availableParallelism } from 'node:os';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import type { Dataset } from '../../data/dataset.js';
+import { exponential } from '../../losses/exponential.js';
+import { logistic } from '../../losses/logistic.js';
+import type { Loss } from '../../losses/loss.js';
+import type { Network } from '../../network/network.js';
+import type { GradientWorkspace } from '../gradient.js';
+import { stepAndSumOfSquares, sumOfSquares } from './stepSums.js';
+import { denseModule, instantiate } from './simd.js';
+
+/**
+ * Back-propagation over two blocks of rows, one per core: a ReLU or leaky-ReLU net with many samples spends its step
+ * in products whose work is proportional to n, and one core's 128-bit arithmetic is already nearly saturated
+ * (bench/README.md), so the second core is the way to go faster. The sample is cut at a fixed row h (even, about n/2),
+ * each block runs rowHalfGradient (wasm/rowHalf.ts: the SIMD kernel's products on its rows) on a module instance of
+ * its own, and G_k = G_k(first block) + G_k(second block).
+ *
+ * The cut and the sum depend on the shape alone, never on whether a second thread is there: with one thread
+ * (DLNCHECK_KERNEL_THREADS=1, or no worker threads) the main thread runs both blocks, and the bits are the same.
+ * They differ from the single-block SIMD kernel's in rounding only (the unit test bounds the difference against the
+ * reference kernel as kernels.test.ts does).
+ *
+ * The second block lives in a worker thread that owns a copy of the block's memory. Per step the main thread writes
+ * W_k into a shared buffer and raises a flag; the worker copies them in, runs its block and writes its G_k, outputs and
+ * margins back; both spin on the flag (a step is ~100 µs, a futex wake-up costs tens), and the worker sleeps after
+ * ~1 ms without work.
+ */
+
+/** Smallest per-step work (multiply–adds n·Σ d_k d_{k−1}) worth splitting: below it the hand-off costs more than it saves. */
+export const SPLIT_MIN_WORK = 1 << 18;
+/** Smallest sample split (each block gets at least half of it). */
+export const SPLIT_MIN_ROWS = 64;
+
+function lossCode(loss: Loss): number {
+  if (loss === logistic) return 1;
+  if (loss === exponential) return 2;
+  return loss.kind === 'squared' ? 3 : 0;
+}
+
+/** Whether a shape, activation and loss take the split-rows kernel (chosen from these alone, so the bits never depend on the machine). */
+export function rowSplitApplies(net: Network, n: number, loss: Loss): boolean {
+  const act = net.activation.kind;
+  if ((act !== 'relu' && act !== 'leaky') || lossCode(loss) === 0 || n < SPLIT_MIN_ROWS) return false;
+  let work = 0;
+  for (let k = 1; k < net.dims.length; k++) work += net.dims[k] * net.dims[k - 1];
+  return work * n >= SPLIT_MIN_WORK;
+}
+
+/** Threads the kernel may use: DLNCHECK_KERNEL_THREADS (1 or 2), else 2 where there are two cores. */
+export function kernelThreads(env: NodeJS.ProcessEnv = process.env): 1 | 2 {
+  const raw = env.DLNCHECK_KERNEL_THREADS;
+  if (raw !== undefined && raw !== '') {
+    if (raw !== '1' && raw !== '2') throw new RangeError(`DLNCHECK_KERNEL_THREADS=${raw}: must be 1 or 2`);
+    return raw === '1' ? 1 : 2;
+  }
+  return availableParallelism() >= 2 ? 2 : 1;
+}
+
+interface RowHalfExports {
+  rowHalfGradient(table: number): void;
+  storeExpConstants(at: number): void;
+}
+
+/** One block's memory: the table, its rows of x and y, and every buffer rowHalfGradient reads or writes. */
+interface Block {
+  readonly memory: WebAssembly.Memory;
+  readonly fn: RowHalfExports;
+  readonly rows: number;
+  /** byte offsets and lengths (in doubles) of the contiguous spans W_1..W_L, G_1..G_L, the outputs a_L and the margins */
+  readonly wAt: number;
+  readonly wLen: number;
+  readonly gAt: number;
+  readonly gLen: number;
+  readonly outAt: number;
+  readonly outLen: number;
+  readonly marginsAt: number;
+  readonly bytes: number;
+  /** offsets of W_k and G_k within their spans (doubles) */
+  readonly layerAt: number[];
+}
+
+const DIMS = 16;
+const EXP_CONSTANTS_BYTES = 18 * 16;
+
+function layoutBlock(net: Network, data: Dataset, from: number, to: number, loss: Loss, invN: number): Block {
+  const dims = net.dims;
+  const L = dims.length - 1;
+  const d0 = dims[0];
+  const dL = dims[L];
+  const rows = to - from;
+  const maxD = Math.max(...dims);
+  const words = DIMS + (L + 1) + 4 * L;
+  let bytes = Math.ceil(words / 4) * 16;
+  const take = (doubles: number) => {
+    const at = bytes;
+    bytes += Math.ceil(doubles / 2) * 16;
+    return at;
+  };
+  const K = take(EXP_CONSTANTS_BYTES / 8);
+  const xAt = take(rows * d0);
+  const yAt = take(rows * dL);
+  const marginsAt = take(rows);
+  const d0At = take(rows * maxD);
+  const d1At = take(rows * maxD);
+  // W and G spans: each layer 16-byte aligned inside its span
+  const layerAt: number[] = [];
+  let span = 0;
+  for (let k = 1; k <= L; k++) {
+    layerAt.push(span);
+    span += Math.ceil((dims[k] * dims[k - 1]) / 2) * 2;
+  }
+  const wAt = take(span);
+  const gAt = take(span);
+  const aAt: number[] = [];
+  for (let k = 1; k <= L; k++) aAt.push(take(rows * dims[k]));
+  const pAt: number[] = [];
+  for (let k = 1; k < L; k++) pAt.push(take(rows * dims[k]));
+  const { memory, fn: exports } = instantiate(bytes);
+  const fn = exports as unknown as RowHalfExports;
+  const table = new Int32Array(memory.buffer, 0, words);
+  table.set([L, rows, lossCode(loss), xAt, yAt, marginsAt, K, d0At, d1At]);
+  const f64 = new Float64Array(memory.buffer);
+  f64[5] = net.activation.kind === 'leaky' ? net.activation.slope : 0;
+  f64[6] = invN;
+  for (let k = 0; k <= L; k++) table[DIMS + k] = dims[k];
+  const wWord = DIMS + L + 1;
+  for (let k = 0; k < L; k++) {
+    table[wWord + k] = wAt + layerAt[k] * 8;
+    table[wWord + L + k] = gAt + layerAt[k] * 8;
+    table[wWord + 2 * L + k] = aAt[k];
+  }
+  for (let k = 0; k < L - 1; k++) table[wWord + 3 * L + k] = pAt[k];
+  fn.storeExpConstants(K);
+  f64.set(data.x.subarray(from * d0, to * d0), xAt / 8);
+  f64.set(data.y.subarray(from * dL, to * dL), yAt / 8);
+  return { memory, fn, rows, wAt, wLen: span, gAt, gLen: span, outAt: aAt[L - 1], outLen: rows * dL, marginsAt, bytes, layerAt };
+}
+
+/** The worker's program: wait for a command, run the block, hand back G, outputs and margins. Plain JavaScript, no imports of ours. */
+const WORKER_SOURCE = `
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const flag = new Int32Array(workerData.flag);
+const port = workerData.port;
+let fn = null, f64 = null, stage = null, lay = null;
+for (;;) {
+  let cmd, spins = 0;
+  while ((cmd = Atomics.load(flag, 0)) === 0) if (++spins > 20000) { Atomics.wait(flag, 0, 0); spins = 0; }
+  if (cmd === 3) break;
+  if (cmd === 1) {
+    const m = receiveMessageOnPort(port).message;
+    const memory = new WebAssembly.Memory({ initial: m.pages });
+    new Uint8Array(memory.buffer).set(new Uint8Array(m.image));
+    fn = new WebAssembly.Instance(m.module, { env: { memory } }).exports;
+    f64 = new Float64Array(memory.buffer);
+    stage = new Float64Array(m.stage);
+    lay = m.layout;
+    lay.w = f64.subarray(lay.wAt / 8, lay.wAt / 8 + lay.wLen);
+    lay.sw = stage.subarray(0, lay.wLen);
+    lay.g = f64.subarray(lay.gAt / 8, lay.gAt / 8 + lay.gLen);
+    lay.out = f64.subarray(lay.outAt / 8, lay.outAt / 8 + lay.outLen);
+    lay.margins = f64.subarray(lay.marginsAt / 8, lay.marginsAt / 8 + lay.rows);
+  } else {
+    lay.w.set(lay.sw);
+    fn.rowHalfGradient(0);
+    stage.set(lay.g, lay.wLen);
+    stage.set(lay.out, lay.wLen + lay.gLen);
+    stage.set(lay.margins, lay.wLen + lay.gLen + lay.outLen);
+  }
+  Atomics.store(flag, 0, 0);
+  Atomics.notify(flag, 0);
+}
+`;
+
+const SETUP = 1;
+const RUN = 2;
+
+interface Helper {
+  readonly worker: Worker;
+  readonly flag: Int32Array;
+  readonly port: MessagePort;
+  /** the block the worker holds now (a run re-sends its own when another run took the worker) */
+  owner: object | null;
+}
+
+let helper: Helper | null | undefined;
+
+/** The process's worker thread, started on first use; null when worker threads cannot start. */
+function helperThread(): Helper | null {
+  if (helper !== undefined) return helper;
+  try {
+    const flag = new Int32Array(new SharedArrayBuffer(16));
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { flag: flag.buffer, port: port2 }, transferList: [port2] });
+    // the process may exit while the worker waits; errors would leave the flag raised, so the wait below checks for them
+    worker.unref();
+    worker.on('error', () => {
+      helper = null;
+    });
+    helper = { worker, flag, port: port1, owner: null };
+  } catch {
+    helper = null;
+  }
+  return helper;
+}
+
+/**
+ * Wait until the worker lowers the flag: spin a little (the two blocks take about the same time, so the worker is
+ * usually done within microseconds of the main thread), then sleep on the flag, so that a machine busy with other work
+ * costs a wake-up per step rather than a spinning core.
+ */
+function awaitWorker(h: Helper): void {
+  let spins = 0;
+  for (let state = Atomics.load(h.flag, 0); state !== 0; state = Atomics.load(h.flag, 0)) {
+    if (++spins < 20000) continue;
+    if (Atomics.wait(h.flag, 0, state, 1000) === 'timed-out' && helper !== h)
+      throw new Error('split-rows kernel: the worker thread stopped (see its error above)');
+  }
+}
+
+/** Where a block's G span, outputs, margins and W span are read or written. */
+type BlockResults = Record<'g' | 'out' | 'margins' | 'w', Float64Array>;
+
+/** One descent run on the split-rows kernel: W_k live in the first block's memory; G_k are the two blocks' sum. */
+export interface RowSplitRun {
+  /** whether a worker thread runs the second block (else this thread runs both) */
+  readonly usesWorker: boolean;
+  readonly weights: Float64Array[];
+  readonly grads: Float64Array[];
+  evaluate(wantRisk: boolean): number;
+  gradSquared(): number;
+  step(eta: number): number;
+}
+
+export function rowSplitRun(ws: GradientWorkspace, net: Network, data: Dataset, loss: Loss, threads: 1 | 2 = kernelThreads()): RowSplitRun {
+  if (!rowSplitApplies(net, data.n, loss))
+    throw new RangeError(`rowSplitRun: dims [${net.dims.join(',')}], n=${data.n}, ${net.activation.kind}, loss ${loss.name} do not take the split-rows kernel`);
+  const dims = net.dims;
+  const L = dims.length - 1;
+  const n = data.n;
+  const dL = dims[L];
+  const invN = 1 / n;
+  const cut = (n >> 2) << 1;
+  const a = layoutBlock(net, data, 0, cut, loss, invN);
+  const b = layoutBlock(net, data, cut, n, loss, invN);
+  const view = (blk: Block, at: number, len: number) => new Float64Array(blk.memory.buffer, at, len);
+  const weights = dims.slice(1).map((_, k) => view(a, a.wAt + a.layerAt[k] * 8, dims[k + 1] * dims[k]));
+  for (let k = 0; k < L; k++) weights[k].set(net.weights[k]);
+  const gA = dims.slice(1).map((_, k) => view(a, a.gAt + a.layerAt[k] * 8, dims[k + 1] * dims[k]));
+  const grads = dims.slice(1).map((_, k) => new Float64Array(dims[k + 1] * dims[k]));
+  const wSpanA = view(a, a.wAt, a.wLen);
+  const outA = view(a, a.outAt, a.outLen);
+  const marginsA = view(a, a.marginsAt, a.rows);
+  // the second block: in the worker (its G, outputs and margins come back through `stage`), or here
+  const h = threads === 2 ? helperThread() : null;
+  const stage = h ? new Float64Array(new SharedArrayBuffer(8 * (b.wLen + b.gLen + b.outLen + b.rows))) : null;
+  // the second block's results: in `stage` when the worker ran it, in its own memory when this thread did
+  const local: BlockResults = { g: view(b, b.gAt, b.gLen), out: view(b, b.outAt, b.outLen), margins: view(b, b.marginsAt, b.rows), w: view(b, b.wAt, b.wLen) };
+  const remote: BlockResults = stage
+    ? {
+        g: stage.subarray(b.wLen, b.wLen + b.gLen),
+        out: stage.subarray(b.wLen + b.gLen, b.wLen + b.gLen + b.outLen),
+        margins: stage.subarray(b.wLen + b.gLen + b.outLen),
+        w: stage.subarray(0, b.wLen),
+      }
+    : local;
+  const owner = {};
+  const image = h ? b.memory.buffer.slice(0, b.bytes) : null;
+  // when the worker is late (the machine is busy with other work, so it waits for a core), this thread runs both
+  // blocks for a while: a late worker costs a scheduler time slice per step. The bits do not depend on who runs a block.
+  let late = 0;
+  let alone = 0;
+  let g2 = NaN;
+  return {
+    usesWorker: h !== null,
+    weights,
+    grads,
+    evaluate(wantRisk) {
+      let B = local;
+      if (h && stage && image && alone === 0) {
+        B = remote;
+        B.w.set(wSpanA);
+        if (h.owner !== owner) {
+          h.port.postMessage({
+            image,
+            pages: Math.ceil(b.bytes / 65536),
+            module: denseModule(),
+            stage: stage.buffer,
+            layout: { wAt: b.wAt, wLen: b.wLen, gAt: b.gAt, gLen: b.gLen, outAt: b.outAt, outLen: b.outLen, marginsAt: b.marginsAt, rows: b.rows },
+          });
+          Atomics.store(h.flag, 0, SETUP);
+          Atomics.notify(h.flag, 0);
+          awaitWorker(h);
+          h.owner = owner;
+        }
+        Atomics.store(h.flag, 0, RUN);
+        Atomics.notify(h.flag, 0);
+        const start = performance.now();
+        a.fn.rowHalfGradient(0);
+        const ownBlock = performance.now() - start;
+        awaitWorker(h);
+        // late: waited longer than this thread's own block took; eight late steps in a row hand both blocks to this thread for 1,024 steps
+        late = performance.now() - start > 2 * ownBlock ? late + 1 : 0;
+        if (late >= 8) {
+          alone = 1024;
+          late = 0;
+        }
+      } else {
+        if (alone > 0) alone--;
+        B.w.set(wSpanA);
+        a.fn.rowHalfGradient(0);
+        b.fn.rowHalfGradient(0);
+      }
+      const gSpanB = B.g;
+      // G_k = the first block's + the second's
+      for (let k = 0; k < L; k++) {
+        const G = grads[k];
+        const A = gA[k];
+        const off = b.layerAt[k];
+        for (let i = 0; i < G.length; i++) G[i] = A[i] + gSpanB[off + i];
+      }
+      g2 = 0;
+      for (let k = 0; k < L; k++) g2 += sumOfSquares(grads[k]);
+      if (!wantRisk && loss.kind !== 'squared') return NaN;
+      // outputs and margins in sample order, and the risk summed over them in that order (as the SIMD kernel sums it)
+      const outputs = ws.outputs;
+      outputs.set(outA, 0);
+      outputs.set(B.out, cut * dL);
+      let total = 0;
+      if (loss.kind === 'squared') {
+        const y = data.y;
+        for (let i = 0; i < n * dL; i++) {
+          const res = outputs[i] - y[i];
+          total += 0.5 * res * res;
+        }
+      } else {
+        const margins = ws.margins;
+        margins.set(marginsA, 0);
+        margins.set(B.margins, cut);
+        for (let i = 0; i < n; i++) total += loss.value(margins[i]);
+      }
+      return total * invN;
+    },
+    gradSquared: () => g2,
+    step(eta) {
+      let most = 0;
+      for (let k = 0; k < L; k++) {
+        const s = stepAndSumOfSquares(weights[k], grads[k], eta);
+        if (s > most) most = s;
+      }
+      return most;
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// Back-propagation for ReLU and leaky-ReLU nets over one block of rows, as one call: the forward products with the
+// activation, the loss's c_i (built-in margin losses through expPair, or the squared loss), and the backward products,
+// leaving this block's share of every G_k. The split-rows kernel (src/trainer/kernels/rowSplit.ts) runs two blocks,
+// one per thread, and adds their G_k; each block's arithmetic is that of simdBackpropRiskAndGradient on its rows (same
+// products, same order).
+//
+// Table of i32 words at t: 0 L, 1 rows, 2 loss code (1 logistic, 2 exponential, 3 squared), 3 x (rows × d_0),
+// 4 y (rows × d_L), 5 margins (rows; margin losses), 6 expPair's constant table, 7 and 8 two δ buffers (rows × max d_k),
+// words 10–11 the slope of the leaky ReLU (f64; 0: ReLU), 12–13 1/n of the whole sample (f64), then from word 16
+// dims[0..L], the offsets of W_1..W_L, G_1..G_L, a_1..a_L (rows × d_k; a_L = the outputs) and φ'_1..φ'_{L−1}.
+
+import { gemmNT, gemmStrided, leakyInPlace, mulInPlace } from './dense';
+import { marginDerivativeTimes } from './marginLoss';
+
+const DIMS = 16;
+
+@inline function word(t: usize, i: i32): i32 {
+  return load<i32>(t + (<usize>i << 2));
+}
+
+export function rowHalfGradient(t: usize): void {
+  const L = word(t, 0);
+  const n = word(t, 1);
+  const kind = word(t, 2);
+  const x = <usize>word(t, 3);
+  const y = <usize>word(t, 4);
+  const margins = <usize>word(t, 5);
+  const K = <usize>word(t, 6);
+  let delta = <usize>word(t, 7);
+  let deltaNext = <usize>word(t, 8);
+  const slope = load<f64>(t + 40);
+  const invN = load<f64>(t + 48);
+  const wAt = DIMS + L + 1;
+  const gAt = wAt + L;
+  const aAt = gAt + L;
+  const pAt = aAt + L;
+  // forward: pre_k = a_{k−1} W_kᵀ, then the activation in place with φ' beside it
+  for (let k = 1; k <= L; k++) {
+    const rows = word(t, DIMS + k);
+    const cols = word(t, DIMS + k - 1);
+    const input = k == 1 ? x : <usize>word(t, aAt + k - 2);
+    const a = <usize>word(t, aAt + k - 1);
+    gemmNT(input, <usize>word(t, wAt + k - 1), a, n, cols, rows);
+    if (k < L) leakyInPlace(a, <usize>word(t, pAt + k - 1), n * rows, slope);
+  }
+  // the loss: δ_L = ∂R/∂f over these rows (1/n of the whole sample)
+  const dL = word(t, DIMS + L);
+  const out = <usize>word(t, aAt + L - 1);
+  if (kind == 3) {
+    for (let i = 0; i < n * dL; i++) {
+      const o = <usize>i << 3;
+      store<f64>(delta + o, (load<f64>(out + o) - load<f64>(y + o)) * invN);
+    }
+  } else {
+    const iv = f64x2.splat(invN);
+    let i = 0;
+    for (; i + 2 <= n; i += 2) {
+      const o = <usize>i << 3;
+      const yv = v128.load(y + o);
+      const m = f64x2.mul(yv, v128.load(out + o));
+      v128.store(margins + o, m);
+      v128.store(delta + o, marginDerivativeTimes(kind, m, yv, iv, K));
+    }
+    if (i < n) {
+      const o = <usize>i << 3;
+      const yi = load<f64>(y + o);
+      const m = yi * load<f64>(out + o);
+      store<f64>(margins + o, m);
+      store<f64>(delta + o, f64x2.extract_lane(marginDerivativeTimes(kind, f64x2.splat(m), f64x2.splat(yi), iv, K), 0));
+    }
+  }
+  // backward: G_k = δ_kᵀ a_{k−1}; δ_{k−1} = (δ_k W_k) ⊙ φ'_{k−1}
+  for (let k = L; k >= 1; k--) {
+    const rows = word(t, DIMS + k);
+    const cols = word(t, DIMS + k - 1);
+    const input = k == 1 ? x : <usize>word(t, aAt + k - 2);
+    gemmStrided(delta, 1, rows, input, <usize>word(t, gAt + k - 1), rows, n, cols);
+    if (k > 1) {
+      gemmStrided(delta, rows, 1, <usize>word(t, wAt + k - 1), deltaNext, n, rows, cols);
+      mulInPlace(deltaNext, <usize>word(t, pAt + k - 2), n * cols);
+      const swap = delta;
+      delta = deltaNext;
+      deltaNext = swap;
+    }
+  }
+}
