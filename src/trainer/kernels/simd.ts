@@ -28,6 +28,18 @@ interface DenseExports {
   accumulateRows(c: number, sc: number, x: number, e: number, k: number, n: number): void;
   /** leaky ReLU with slope m (0: ReLU) in place on x, its derivative into d */
   leakyInPlace(x: number, d: number, len: number, m: number): void;
+  /** leakyInPlace with slope 0; 1 when every output is finite, else 0 */
+  reluInPlace(x: number, d: number, len: number): number;
+  /** C = A·B (A m×k, B k×n) as gemmStrided(a, k, 1, …) without the terms whose A entry is an exact zero (same bits when B is finite); masked ≠ 0: C ⊙= D */
+  sparseGemmNN(a: number, b: number, c: number, m: number, k: number, n: number, d: number, masked: number, words: number): void;
+  /** C = Aᵀ·B (A k×m, B k×n) as gemmStrided(a, 1, m, …) without the terms whose A entry is an exact zero (same bits when B is finite) */
+  sparseGemmTN(a: number, b: number, c: number, m: number, k: number, n: number, words: number): void;
+  /** gemmNT's C = A·Bᵀ without the terms whose A entry is an exact zero (same bits when B is finite); bt = Bᵀ */
+  sparseGemmNT(a: number, b: number, bt: number, c: number, m: number, k: number, n: number, words: number): void;
+  /** t = sᵀ (s rows × cols) */
+  transpose(s: number, t: number, rows: number, cols: number): void;
+  /** 1 when every entry is finite, else 0 */
+  allFinite(a: number, len: number): number;
   /** Σ a[i]², associated as stepSums.ts's sumOfSquares */
   sumOfSquares(a: number, len: number): number;
   /** w ← w − η g in place; Σ w[i]² of the new w, associated as stepSums.ts's stepAndSumOfSquares */
@@ -79,6 +91,14 @@ interface SimdState {
   readonly acts: Region[];
   readonly dphi: Region[];
   readonly delta: [Region, Region];
+  /** back-propagation: scratch for the zero-skipping products' bit masks (one 64-bit word per 64 entries of the widest layer) and W_kᵀ (the largest layer) */
+  readonly words: Region;
+  readonly wt: Region;
+  /** every entry of X is finite (checked when X is copied in; the zero-skipping G_1 = δ_1ᵀ X relies on it) */
+  xFinite: boolean;
+  /** back-propagation, per evaluation: W_k finite (index k), and a_k finite (index k, from reluInPlace) */
+  readonly wFinite: Uint8Array;
+  readonly actFinite: Uint8Array;
   /** rows of X per block of the fused data pass: about 24 KiB of X, a multiple of 4 (dots4), at least 4 */
   readonly rowBlock: number;
 }
@@ -106,6 +126,9 @@ function createState(dims: readonly number[], n: number, linearNet: boolean): Si
     for (let k = 1; k <= L; k++) sizes.push(n * dims[k]);
     for (let k = 1; k <= L; k++) sizes.push(n * dims[k]);
     sizes.push(n * maxD, n * maxD);
+    let widestLayer = 0;
+    for (let k = 1; k <= L; k++) widestLayer = Math.max(widestLayer, dims[k] * dims[k - 1]);
+    sizes.push(Math.ceil(maxD / 64), widestLayer);
   }
   // regions start on 16-byte boundaries (two doubles), so vector loads of a row start aligned when rows are even
   const offsets: number[] = [];
@@ -130,8 +153,10 @@ function createState(dims: readonly number[], n: number, linearNet: boolean): Si
   const acts = (linearNet ? dims : dims.slice(1)).map(region);
   const dphi = linearNet ? [] : dims.slice(1).map(region);
   const delta: [Region, Region] = [region(), region()];
+  const words = linearNet ? delta[0] : region();
+  const wt = linearNet ? delta[0] : region();
   const rowBlock = Math.max(4, Math.floor(24576 / (8 * d0)) & ~3);
-  return { fn, dims: [...dims], n, x, xSource: null, F, R, W, G, acts, dphi, delta, rowBlock };
+  return { fn, dims: [...dims], n, x, xSource: null, xFinite: false, wFinite: new Uint8Array(L + 1), actFinite: new Uint8Array(L + 1), F, R, W, G, acts, dphi, delta, words, wt, rowBlock };
 }
 
 function stateFor(ws: GradientWorkspace, net: Network, data: Dataset): SimdState {
@@ -152,6 +177,7 @@ function stateFor(ws: GradientWorkspace, net: Network, data: Dataset): SimdState
   if (s.xSource !== data.x) {
     s.x.view.set(data.x);
     s.xSource = data.x;
+    s.xFinite = s.fn.allFinite(s.x.at, s.x.view.length) === 1;
   }
   return s;
 }
@@ -302,6 +328,27 @@ function marginTerms(
   return total;
 }
 
+/**
+ * Products of back-propagation narrower than this many output columns stay dense: the zero-skipping products pay a
+ * pass over their multipliers (building the lists), which only enough columns per list entry make up for.
+ */
+const SPARSE_MIN_COLS = 8;
+
+/**
+ * Back-propagation: pre_k = a_{k−1} W_kᵀ, a_k = φ(pre_k); G_k = δ_kᵀ a_{k−1}, δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1}).
+ *
+ * ReLU nets: about half of each hidden a_k and δ_k are exact zeros, and the products that multiply by them
+ * (pre_k for k ≥ 2, and G_k, δ_{k−1} for k < L) leave those terms out (sparseGemmNT, sparseGemmTN, sparseGemmNN in
+ * wasm/dense.ts): about 0.6 of the dense multiply–adds at the bench's ReLU size. They keep every other term in the
+ * dense product's order, so the bits are those of the dense products, with one exception: a skipped 0 times ±∞ or NaN,
+ * which the dense product turns into NaN. So a product skips only where the other factor is known finite: W_k (checked
+ * here each evaluation; gradientDescent never passes non-finite weights anyway, it stops at the update that makes
+ * one), X (checked when copied in; datasets are validated finite) and a_{k−1} (reluInPlace reports a +∞ activation,
+ * the only non-finite ReLU output). Where that fails the dense product runs: with an infinite activation the dense
+ * G_k has non-finite entries, so the gradient is non-finite and divergence is reported exactly as before. The bits
+ * are therefore the dense kernel's in every case (simd.test.ts checks both). Leaky ReLU (no zeros) and tanh take the
+ * dense products.
+ */
 export function simdBackpropRiskAndGradient(
   ws: GradientWorkspace,
   net: Network,
@@ -315,16 +362,26 @@ export function simdBackpropRiskAndGradient(
   const L = dims.length - 1;
   const n = data.n;
   const fn = st.fn;
+  const act = net.activation;
+  const relu = act.kind === 'relu';
   for (let k = 1; k <= L; k++) {
     const rows = dims[k];
     const cols = dims[k - 1];
-    if (net.weights[k - 1] !== st.W[k - 1].view) st.W[k - 1].view.set(net.weights[k - 1]);
-    // pre_k = a_{k−1} W_kᵀ (n × d_k)
-    fn.gemmNT(k === 1 ? st.x.at : st.acts[k - 2].at, st.W[k - 1].at, st.acts[k - 1].at, n, cols, rows);
+    const Wk = st.W[k - 1];
+    if (net.weights[k - 1] !== Wk.view) Wk.view.set(net.weights[k - 1]);
+    // W_k (k ≥ 2) is the finite factor of the zero-skipping pre_k and δ_{k−1}
+    const wOk = relu && k >= 2 && fn.allFinite(Wk.at, rows * cols) === 1;
+    st.wFinite[k] = wOk ? 1 : 0;
+    // pre_k = a_{k−1} W_kᵀ (n × d_k); from k = 2 on, a_{k−1} has ReLU's zeros
+    const aIn = k === 1 ? st.x.at : st.acts[k - 2].at;
+    if (wOk && rows >= SPARSE_MIN_COLS) {
+      fn.transpose(Wk.at, st.wt.at, rows, cols);
+      fn.sparseGemmNT(aIn, Wk.at, st.wt.at, st.acts[k - 1].at, n, cols, rows, st.words.at);
+    } else fn.gemmNT(aIn, Wk.at, st.acts[k - 1].at, n, cols, rows);
     if (k < L) {
-      const act = net.activation;
       // ReLU and leaky ReLU in the module, branch-free (random-sign preactivations defeat branch prediction)
-      if (act.kind === 'relu' || act.kind === 'leaky') fn.leakyInPlace(st.acts[k - 1].at, st.dphi[k - 1].at, n * rows, act.kind === 'relu' ? 0 : act.slope);
+      if (relu) st.actFinite[k] = fn.reluInPlace(st.acts[k - 1].at, st.dphi[k - 1].at, n * rows);
+      else if (act.kind === 'leaky') fn.leakyInPlace(st.acts[k - 1].at, st.dphi[k - 1].at, n * rows, act.slope);
       else applyActivation(act, st.acts[k - 1].view, st.acts[k - 1].view, st.dphi[k - 1].view, n * rows);
     }
   }
@@ -348,13 +405,22 @@ export function simdBackpropRiskAndGradient(
     for (let k = L; k >= 1; k--) {
       const rows = dims[k];
       const cols = dims[k - 1];
+      const aIn = k === 1 ? st.x.at : st.acts[k - 2].at;
+      // below the top, δ_k = (δ_{k+1} W_{k+1}) ⊙ φ'(pre_k) has ReLU's zeros
+      const sparseDelta = relu && k < L && cols >= SPARSE_MIN_COLS;
       // G_k = δ_kᵀ a_{k−1} (d_k × d_{k−1}): δ_k is n × d_k, read transposed
-      fn.gemmStrided(delta.at, 1, rows, k === 1 ? st.x.at : st.acts[k - 2].at, st.G[k - 1].at, rows, n, cols);
+      if (sparseDelta && (k === 1 ? st.xFinite : st.actFinite[k - 1] === 1))
+        fn.sparseGemmTN(delta.at, aIn, st.G[k - 1].at, rows, n, cols, st.words.at);
+      else fn.gemmStrided(delta.at, 1, rows, aIn, st.G[k - 1].at, rows, n, cols);
       copyGradientOut(st.G[k - 1], grads[k - 1]);
       if (k > 1) {
-        // δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1})
-        fn.gemmStrided(delta.at, rows, 1, st.W[k - 1].at, deltaNext.at, n, rows, cols);
-        fn.mulInPlace(deltaNext.at, st.dphi[k - 2].at, n * cols);
+        // δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1}); the zero-skipping product applies φ' as it stores each row
+        if (sparseDelta && st.wFinite[k] === 1)
+          fn.sparseGemmNN(delta.at, st.W[k - 1].at, deltaNext.at, n, rows, cols, st.dphi[k - 2].at, 1, st.words.at);
+        else {
+          fn.gemmStrided(delta.at, rows, 1, st.W[k - 1].at, deltaNext.at, n, rows, cols);
+          fn.mulInPlace(deltaNext.at, st.dphi[k - 2].at, n * cols);
+        }
         const t = delta;
         delta = deltaNext;
         deltaNext = t;
