@@ -289,36 +289,92 @@ export function leakyInPlace(x: usize, d: usize, len: i32, m: f64): void {
 // products only where the other factor is known to be finite (simd.ts says how it checks).
 //
 // No branch depends on where the zeros are (ReLU patterns are random: such a branch would mispredict half the time).
-// Each row of multipliers becomes a bit mask of its nonzeros, 64 entries per word, by two-lane compares; the set bits
-// are then visited in increasing order (count trailing zeros, clear the lowest bit), and for each one the multiplier
-// is splatted across a contiguous row of the other operand in two-lane multiply–adds (an axpy). Only the loop over
-// the set bits ends at a data-dependent count, as a loop over a list of the nonzeros would.
+// Each row of multipliers has a bit mask of its nonzeros, 64 entries per word (⌈len/64⌉ words per row), made by
+// two-lane compares where the row is written (reluInPlace, nonzeroMasks); the products visit the set bits in
+// increasing order (count trailing zeros, clear the lowest bit) and for each one splat the multiplier across a
+// contiguous row of the other operand in two-lane multiply–adds. Only the loop over the set bits ends at a
+// data-dependent count, as any loop over a list of the nonzeros would.
 
-// Bit t (t < len ≤ 64) set when x[t] is not ±0 (NaN counts as nonzero); x contiguous.
-// @ts-ignore: decorator
-@inline
-function nonzeroBits(x: usize, len: i32): u64 {
+// Row masks of x (rows × len, row-major): bit t of word w of row p (at masks + (p·⌈len/64⌉ + w)·8) is set when
+// x[p, 64w + t] is not ±0 (NaN counts as nonzero).
+export function nonzeroMasks(x: usize, rows: i32, len: i32, masks: usize): void {
   const zero = f64x2.splat(0);
-  let z: u64 = 0;
-  let t = 0;
-  for (; t + 2 <= len; t += 2) z |= (<u64>i64x2.bitmask(f64x2.eq(v128.load(x + (<usize>t << 3)), zero))) << <u64>t;
-  if (t < len) z |= (<u64>(load<f64>(x + (<usize>t << 3)) == 0)) << <u64>t;
-  const all = len == 64 ? <u64>-1 : (<u64>1 << <u64>len) - 1;
-  return ~z & all;
+  const rowX = <usize>len << 3;
+  let mw = masks;
+  for (let p = 0; p < rows; p++) {
+    const xp = x + <usize>p * rowX;
+    for (let w0 = 0; w0 < len; w0 += 64) {
+      const end = min(len, w0 + 64);
+      let bits: u64 = 0;
+      let t = w0;
+      for (; t + 2 <= end; t += 2) bits |= (<u64>i64x2.bitmask(f64x2.ne(v128.load(xp + (<usize>t << 3)), zero))) << <u64>(t - w0);
+      if (t < end) bits |= (<u64>(load<f64>(xp + (<usize>t << 3)) != 0)) << <u64>(t - w0);
+      store<u64>(mw, bits);
+      mw += 8;
+    }
+  }
 }
 
-// The nonzero masks of row x[0..k) into words[0 .. ⌈k/64⌉).
+// leakyInPlace with slope 0 on x (rows × len): the same operations on every entry, so the same bits. Also writes the
+// row masks of the outputs' nonzeros (as nonzeroMasks: an output is nonzero exactly when its input is > 0) and returns
+// 1 when every output is finite, else 0 (ReLU outputs are ±0, positive or +∞, NaN inputs giving +0: so +∞ is the only
+// non-finite output).
+export function reluInPlace(x: usize, d: usize, rows: i32, len: i32, masks: usize): i32 {
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const inf = f64x2.splat(Infinity);
+  const rowX = <usize>len << 3;
+  let bad = f64x2.splat(0);
+  let ok = 1;
+  let mw = masks;
+  for (let p = 0; p < rows; p++) {
+    const xp = x + <usize>p * rowX;
+    const dp = d + <usize>p * rowX;
+    for (let w0 = 0; w0 < len; w0 += 64) {
+      const end = min(len, w0 + 64);
+      let bits: u64 = 0;
+      let t = w0;
+      for (; t + 2 <= end; t += 2) {
+        const o = <usize>t << 3;
+        const v = v128.load(xp + o);
+        const keep = f64x2.ge(v, zero);
+        const out = v128.and(v, keep);
+        v128.store(xp + o, out);
+        v128.store(dp + o, v128.and(one, keep));
+        bad = v128.or(bad, f64x2.eq(out, inf));
+        bits |= (<u64>i64x2.bitmask(f64x2.gt(v, zero))) << <u64>(t - w0);
+      }
+      if (t < end) {
+        const o = <usize>t << 3;
+        const v = load<f64>(xp + o);
+        const out = v >= 0 ? v : 0;
+        store<f64>(xp + o, out);
+        store<f64>(dp + o, v >= 0 ? 1 : 0);
+        ok &= <i32>(out != Infinity);
+        bits |= (<u64>(v > 0)) << <u64>(t - w0);
+      }
+      store<u64>(mw, bits);
+      mw += 8;
+    }
+  }
+  return ok & <i32>!v128.any_true(bad);
+}
+
+// Word w of a row's mask restricted by sel (all bits, even or odd positions) and to the first kb bit positions.
 // @ts-ignore: decorator
 @inline
-function rowMasks(x: usize, k: i32, words: usize): void {
-  for (let w = 0; w < k; w += 64) store<u64>(words + (<usize>(w >> 6) << 3), nonzeroBits(x + (<usize>w << 3), min(64, k - w)));
+function maskWord(words: usize, w: i32, sel: u64, kb: i32): u64 {
+  const bits = load<u64>(words + (<usize>w << 3)) & sel;
+  const left = kb - (w << 6);
+  return left >= 64 ? bits : bits & ((<u64>1 << <u64>left) - 1);
 }
 
-// c[0..n) from row x's terms selected by the mask words (sel selects within each word: all bits, even or odd
-// positions), over b with rows rowB bytes apart: acc[j] = Σ_t x[t]·b[t, j], t in increasing order, from +0; then per mode:
-// 0 stores acc, 1 stores c[j] + acc (a second partial sum added), 2 stores acc·d[j] (δ ⊙ φ', as mulInPlace would
-// after). Sixteen columns at a time: eight independent addition chains.
-function axpyMasked(x: usize, words: usize, nw: i32, sel: u64, b: usize, rowB: usize, c: usize, n: i32, d: usize, mode: i32): void {
+// c[0..n) from row x's terms selected by its mask words (sel: all bits, even or odd positions; only positions below
+// kb), over b with rows rowB bytes apart: acc[j] = Σ_t x[t]·b[t, j], t in increasing order, from +0; then per mode: 0
+// stores acc, 1 stores c[j] + acc (a second partial sum added), 2 stores acc·d[j] (δ ⊙ φ', as mulInPlace would after).
+// Sixteen columns at a time: eight independent addition chains.
+function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: usize, c: usize, n: i32, d: usize, mode: i32): void {
+  const nw = (kb + 63) >> 6;
   let j = 0;
   for (; j + 16 <= n; j += 16) {
     const bj = b + (<usize>j << 3);
@@ -331,7 +387,7 @@ function axpyMasked(x: usize, words: usize, nw: i32, sel: u64, b: usize, rowB: u
     let u6 = f64x2.splat(0);
     let u7 = f64x2.splat(0);
     for (let w = 0; w < nw; w++) {
-      let bits = load<u64>(words + (<usize>w << 3)) & sel;
+      let bits = maskWord(words, w, sel, kb);
       const t0 = w << 6;
       while (bits != 0) {
         const t = t0 + <i32>ctz(bits);
@@ -383,7 +439,7 @@ function axpyMasked(x: usize, words: usize, nw: i32, sel: u64, b: usize, rowB: u
     let u0 = f64x2.splat(0);
     let u1 = f64x2.splat(0);
     for (let w = 0; w < nw; w++) {
-      let bits = load<u64>(words + (<usize>w << 3)) & sel;
+      let bits = maskWord(words, w, sel, kb);
       const t0 = w << 6;
       while (bits != 0) {
         const t = t0 + <i32>ctz(bits);
@@ -410,7 +466,7 @@ function axpyMasked(x: usize, words: usize, nw: i32, sel: u64, b: usize, rowB: u
     const bj = b + (<usize>j << 3);
     let u = f64x2.splat(0);
     for (let w = 0; w < nw; w++) {
-      let bits = load<u64>(words + (<usize>w << 3)) & sel;
+      let bits = maskWord(words, w, sel, kb);
       const t0 = w << 6;
       while (bits != 0) {
         const t = t0 + <i32>ctz(bits);
@@ -427,7 +483,7 @@ function axpyMasked(x: usize, words: usize, nw: i32, sel: u64, b: usize, rowB: u
     const bj = b + (<usize>j << 3);
     let u: f64 = 0;
     for (let w = 0; w < nw; w++) {
-      let bits = load<u64>(words + (<usize>w << 3)) & sel;
+      let bits = maskWord(words, w, sel, kb);
       const t0 = w << 6;
       while (bits != 0) {
         const t = t0 + <i32>ctz(bits);
@@ -444,27 +500,26 @@ function axpyMasked(x: usize, words: usize, nw: i32, sel: u64, b: usize, rowB: u
 
 // C = A·B (A m×k, B k×n, C m×n, row-major) without the terms whose A[i, p] is an exact zero: gemmStrided(a, k, 1, …)'s
 // bits (each entry summed over p in order from +0) whenever B is finite. With masked ≠ 0, C = (A·B) ⊙ d (d m×n): the
-// bits of gemmStrided followed by mulInPlace. words: scratch for ⌈k/64⌉ u64.
-export function sparseGemmNN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, d: usize, masked: i32, words: usize): void {
+// bits of gemmStrided followed by mulInPlace. masks: A's row masks (nonzeroMasks(a, m, k, …)).
+export function sparseGemmNN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, d: usize, masked: i32, masks: usize): void {
   const rowA = <usize>k << 3;
   const rowC = <usize>n << 3;
-  const nw = (k + 63) >> 6;
+  const rowM = <usize>((k + 63) >> 6) << 3;
   const mode = masked != 0 ? 2 : 0;
-  for (let i = 0; i < m; i++) {
-    const ai = a + <usize>i * rowA;
-    rowMasks(ai, k, words);
-    axpyMasked(ai, words, nw, <u64>-1, b, rowC, c + <usize>i * rowC, n, d + <usize>i * rowC, mode);
-  }
+  for (let i = 0; i < m; i++)
+    axpyMasked(a + <usize>i * rowA, masks + <usize>i * rowM, k, <u64>-1, b, rowC, c + <usize>i * rowC, n, d + <usize>i * rowC, mode);
 }
 
 // C = Aᵀ·B (A k×m, B k×n, C m×n) without the terms whose A[p, i] is an exact zero: gemmStrided(a, 1, m, …)'s bits
-// (each entry summed over p in order from +0) whenever B is finite. Outer-product order: C is zeroed, then for each
-// p in turn every row i of C with A[p, i] ≠ 0 gets A[p, i]·B[p, ·] added, sixteen columns at a time from registers
-// holding that slice of B's row p; so each entry still sums over p in increasing order. words: scratch for ⌈m/64⌉ u64.
-export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, words: usize): void {
+// (each entry summed over p in order from +0) whenever B is finite. Outer-product order: C is zeroed, then for each p
+// in turn every row i of C with A[p, i] ≠ 0 gets A[p, i]·B[p, ·] added, sixteen columns at a time from registers
+// holding that slice of B's row p; so each entry still sums over p in increasing order. masks: A's row masks
+// (nonzeroMasks(a, k, m, …)).
+export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, masks: usize): void {
   const rowA = <usize>m << 3;
   const rowB = <usize>n << 3;
   const nw = (m + 63) >> 6;
+  const rowM = <usize>nw << 3;
   const zero = f64x2.splat(0);
   let z = 0;
   for (; z + 2 <= m * n; z += 2) v128.store(c + (<usize>z << 3), zero);
@@ -472,7 +527,7 @@ export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i3
   for (let p = 0; p < k; p++) {
     const ap = a + <usize>p * rowA;
     const bp = b + <usize>p * rowB;
-    rowMasks(ap, m, words);
+    const mp = masks + <usize>p * rowM;
     let j = 0;
     for (; j + 16 <= n; j += 16) {
       const o = <usize>j << 3;
@@ -485,7 +540,7 @@ export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i3
       const y6 = v128.load(bp + o, 96);
       const y7 = v128.load(bp + o, 112);
       for (let w = 0; w < nw; w++) {
-        let bits = load<u64>(words + (<usize>w << 3));
+        let bits = load<u64>(mp + (<usize>w << 3));
         const i0 = w << 6;
         while (bits != 0) {
           const i = i0 + <i32>ctz(bits);
@@ -507,7 +562,7 @@ export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i3
       const o = <usize>j << 3;
       const y = v128.load(bp + o);
       for (let w = 0; w < nw; w++) {
-        let bits = load<u64>(words + (<usize>w << 3));
+        let bits = load<u64>(mp + (<usize>w << 3));
         const i0 = w << 6;
         while (bits != 0) {
           const i = i0 + <i32>ctz(bits);
@@ -521,7 +576,7 @@ export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i3
       const o = <usize>j << 3;
       const y = load<f64>(bp + o);
       for (let w = 0; w < nw; w++) {
-        let bits = load<u64>(words + (<usize>w << 3));
+        let bits = load<u64>(mp + (<usize>w << 3));
         const i0 = w << 6;
         while (bits != 0) {
           const i = i0 + <i32>ctz(bits);
@@ -540,22 +595,22 @@ export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i3
 // even-p terms of a row are summed and stored, the odd-p sums are added to them (e + o, as lane 0 + lane 1), then the
 // tail term. The axpy form reads rows of Bᵀ: bt is B transposed (k×n, transpose below). The entries gemmNT takes as
 // single dot products (last column when n is odd, last row when m is odd) are computed as gemmNT computes them, with
-// dots4 and dot2 on A and B. words: scratch for ⌈k/64⌉ u64.
-export function sparseGemmNT(a: usize, b: usize, bt: usize, c: usize, m: i32, k: i32, n: i32, words: usize): void {
+// dots4 and dot2 on A and B. masks: A's row masks (nonzeroMasks(a, m, k, …), or reluInPlace's).
+export function sparseGemmNT(a: usize, b: usize, bt: usize, c: usize, m: i32, k: i32, n: i32, masks: usize): void {
   const kv = k & ~1;
   const mv = m & ~1;
   const nv = n & ~1;
   const rowA = <usize>k << 3;
   const rowC = <usize>n << 3;
-  const nw = (kv + 63) >> 6;
+  const rowM = <usize>((k + 63) >> 6) << 3;
   if (nv > 0) {
     const tail = bt + <usize>kv * rowC;
     for (let i = 0; i < mv; i++) {
       const ai = a + <usize>i * rowA;
       const ci = c + <usize>i * rowC;
-      rowMasks(ai, kv, words);
-      axpyMasked(ai, words, nw, 0x5555555555555555, bt, rowC, ci, nv, 0, 0);
-      axpyMasked(ai, words, nw, 0xaaaaaaaaaaaaaaaa, bt, rowC, ci, nv, 0, 1);
+      const mi = masks + <usize>i * rowM;
+      axpyMasked(ai, mi, kv, 0x5555555555555555, bt, rowC, ci, nv, 0, 0);
+      axpyMasked(ai, mi, kv, 0xaaaaaaaaaaaaaaaa, bt, rowC, ci, nv, 0, 1);
       if (kv < k) {
         // r += A[i, k−1]·B[j, k−1], as gemmNT's tail
         const sv = f64x2.splat(load<f64>(ai + (<usize>kv << 3)));
@@ -603,35 +658,6 @@ export function allFinite(a: usize, len: i32): i32 {
   let r = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
   if (i < len) r += load<f64>(a + (<usize>i << 3)) * 0;
   return <i32>(r == r);
-}
-
-// leakyInPlace with slope 0 (the same operations, so the same bits), returning 1 when every output is finite, else 0.
-// ReLU outputs are +0, −0, positive or +∞ (NaN inputs give +0), so the only non-finite output is +∞.
-export function reluInPlace(x: usize, d: usize, len: i32): i32 {
-  const zero = f64x2.splat(0);
-  const one = f64x2.splat(1);
-  const inf = f64x2.splat(Infinity);
-  let bad = f64x2.splat(0);
-  let i = 0;
-  for (; i + 2 <= len; i += 2) {
-    const o = <usize>i << 3;
-    const v = v128.load(x + o);
-    const keep = f64x2.ge(v, zero);
-    const out = v128.and(v, keep);
-    v128.store(x + o, out);
-    v128.store(d + o, v128.and(one, keep));
-    bad = v128.or(bad, f64x2.eq(out, inf));
-  }
-  let ok = <i32>!v128.any_true(bad);
-  if (i < len) {
-    const o = <usize>i << 3;
-    const v = load<f64>(x + o);
-    const out = v >= 0 ? v : 0;
-    store<f64>(x + o, out);
-    store<f64>(d + o, v >= 0 ? 1 : 0);
-    ok &= <i32>(out != Infinity);
-  }
-  return ok;
 }
 
 // Σ a[i]² as four interleaved partial sums s0..s3 (lanes of two accumulators), reduced as (s0 + s1) + (s2 + s3),

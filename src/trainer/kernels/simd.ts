@@ -28,14 +28,16 @@ interface DenseExports {
   accumulateRows(c: number, sc: number, x: number, e: number, k: number, n: number): void;
   /** leaky ReLU with slope m (0: ReLU) in place on x, its derivative into d */
   leakyInPlace(x: number, d: number, len: number, m: number): void;
-  /** leakyInPlace with slope 0; 1 when every output is finite, else 0 */
-  reluInPlace(x: number, d: number, len: number): number;
+  /** leakyInPlace with slope 0 on rows × len, writing the outputs' row masks of nonzeros; 1 when every output is finite, else 0 */
+  reluInPlace(x: number, d: number, rows: number, len: number, masks: number): number;
+  /** row masks of x's nonzeros (rows × len; ⌈len/64⌉ 64-bit words per row) */
+  nonzeroMasks(x: number, rows: number, len: number, masks: number): void;
   /** C = A·B (A m×k, B k×n) as gemmStrided(a, k, 1, …) without the terms whose A entry is an exact zero (same bits when B is finite); masked ≠ 0: C ⊙= D */
-  sparseGemmNN(a: number, b: number, c: number, m: number, k: number, n: number, d: number, masked: number, words: number): void;
+  sparseGemmNN(a: number, b: number, c: number, m: number, k: number, n: number, d: number, masked: number, masks: number): void;
   /** C = Aᵀ·B (A k×m, B k×n) as gemmStrided(a, 1, m, …) without the terms whose A entry is an exact zero (same bits when B is finite) */
-  sparseGemmTN(a: number, b: number, c: number, m: number, k: number, n: number, words: number): void;
+  sparseGemmTN(a: number, b: number, c: number, m: number, k: number, n: number, masks: number): void;
   /** gemmNT's C = A·Bᵀ without the terms whose A entry is an exact zero (same bits when B is finite); bt = Bᵀ */
-  sparseGemmNT(a: number, b: number, bt: number, c: number, m: number, k: number, n: number, words: number): void;
+  sparseGemmNT(a: number, b: number, bt: number, c: number, m: number, k: number, n: number, masks: number): void;
   /** t = sᵀ (s rows × cols) */
   transpose(s: number, t: number, rows: number, cols: number): void;
   /** 1 when every entry is finite, else 0 */
@@ -91,8 +93,9 @@ interface SimdState {
   readonly acts: Region[];
   readonly dphi: Region[];
   readonly delta: [Region, Region];
-  /** back-propagation: scratch for the zero-skipping products' bit masks (one 64-bit word per 64 entries of the widest layer) and W_kᵀ (the largest layer) */
-  readonly words: Region;
+  /** back-propagation: row masks of the nonzeros of a_k and of δ_k (index k − 1, k < L; ⌈d_k/64⌉ 64-bit words per row), and W_kᵀ (the largest layer) */
+  readonly aMask: Region[];
+  readonly dMask: Region[];
   readonly wt: Region;
   /** every entry of X is finite (checked when X is copied in; the zero-skipping G_1 = δ_1ᵀ X relies on it) */
   xFinite: boolean;
@@ -128,7 +131,9 @@ function createState(dims: readonly number[], n: number, linearNet: boolean): Si
     sizes.push(n * maxD, n * maxD);
     let widestLayer = 0;
     for (let k = 1; k <= L; k++) widestLayer = Math.max(widestLayer, dims[k] * dims[k - 1]);
-    sizes.push(Math.ceil(maxD / 64), widestLayer);
+    for (let k = 1; k < L; k++) sizes.push(n * Math.ceil(dims[k] / 64));
+    for (let k = 1; k < L; k++) sizes.push(n * Math.ceil(dims[k] / 64));
+    sizes.push(widestLayer);
   }
   // regions start on 16-byte boundaries (two doubles), so vector loads of a row start aligned when rows are even
   const offsets: number[] = [];
@@ -153,10 +158,11 @@ function createState(dims: readonly number[], n: number, linearNet: boolean): Si
   const acts = (linearNet ? dims : dims.slice(1)).map(region);
   const dphi = linearNet ? [] : dims.slice(1).map(region);
   const delta: [Region, Region] = [region(), region()];
-  const words = linearNet ? delta[0] : region();
+  const aMask = linearNet ? [] : dims.slice(1, L).map(region);
+  const dMask = linearNet ? [] : dims.slice(1, L).map(region);
   const wt = linearNet ? delta[0] : region();
   const rowBlock = Math.max(4, Math.floor(24576 / (8 * d0)) & ~3);
-  return { fn, dims: [...dims], n, x, xSource: null, xFinite: false, wFinite: new Uint8Array(L + 1), actFinite: new Uint8Array(L + 1), F, R, W, G, acts, dphi, delta, words, wt, rowBlock };
+  return { fn, dims: [...dims], n, x, xSource: null, xFinite: false, wFinite: new Uint8Array(L + 1), actFinite: new Uint8Array(L + 1), F, R, W, G, acts, dphi, delta, aMask, dMask, wt, rowBlock };
 }
 
 function stateFor(ws: GradientWorkspace, net: Network, data: Dataset): SimdState {
@@ -376,11 +382,11 @@ export function simdBackpropRiskAndGradient(
     const aIn = k === 1 ? st.x.at : st.acts[k - 2].at;
     if (wOk && rows >= SPARSE_MIN_COLS) {
       fn.transpose(Wk.at, st.wt.at, rows, cols);
-      fn.sparseGemmNT(aIn, Wk.at, st.wt.at, st.acts[k - 1].at, n, cols, rows, st.words.at);
+      fn.sparseGemmNT(aIn, Wk.at, st.wt.at, st.acts[k - 1].at, n, cols, rows, st.aMask[k - 2].at);
     } else fn.gemmNT(aIn, Wk.at, st.acts[k - 1].at, n, cols, rows);
     if (k < L) {
       // ReLU and leaky ReLU in the module, branch-free (random-sign preactivations defeat branch prediction)
-      if (relu) st.actFinite[k] = fn.reluInPlace(st.acts[k - 1].at, st.dphi[k - 1].at, n * rows);
+      if (relu) st.actFinite[k] = fn.reluInPlace(st.acts[k - 1].at, st.dphi[k - 1].at, n, rows, st.aMask[k - 1].at);
       else if (act.kind === 'leaky') fn.leakyInPlace(st.acts[k - 1].at, st.dphi[k - 1].at, n * rows, act.slope);
       else applyActivation(act, st.acts[k - 1].view, st.acts[k - 1].view, st.dphi[k - 1].view, n * rows);
     }
@@ -406,21 +412,23 @@ export function simdBackpropRiskAndGradient(
       const rows = dims[k];
       const cols = dims[k - 1];
       const aIn = k === 1 ? st.x.at : st.acts[k - 2].at;
-      // below the top, δ_k = (δ_{k+1} W_{k+1}) ⊙ φ'(pre_k) has ReLU's zeros
-      const sparseDelta = relu && k < L && cols >= SPARSE_MIN_COLS;
+      // below the top, δ_k = (δ_{k+1} W_{k+1}) ⊙ φ'(pre_k) has ReLU's zeros (its row masks are in dMask[k − 1])
+      const sparseDelta = skipsZerosOfDelta(relu, dims, k);
       // G_k = δ_kᵀ a_{k−1} (d_k × d_{k−1}): δ_k is n × d_k, read transposed
       if (sparseDelta && (k === 1 ? st.xFinite : st.actFinite[k - 1] === 1))
-        fn.sparseGemmTN(delta.at, aIn, st.G[k - 1].at, rows, n, cols, st.words.at);
+        fn.sparseGemmTN(delta.at, aIn, st.G[k - 1].at, rows, n, cols, st.dMask[k - 1].at);
       else fn.gemmStrided(delta.at, 1, rows, aIn, st.G[k - 1].at, rows, n, cols);
       copyGradientOut(st.G[k - 1], grads[k - 1]);
       if (k > 1) {
         // δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1}); the zero-skipping product applies φ' as it stores each row
         if (sparseDelta && st.wFinite[k] === 1)
-          fn.sparseGemmNN(delta.at, st.W[k - 1].at, deltaNext.at, n, rows, cols, st.dphi[k - 2].at, 1, st.words.at);
+          fn.sparseGemmNN(delta.at, st.W[k - 1].at, deltaNext.at, n, rows, cols, st.dphi[k - 2].at, 1, st.dMask[k - 1].at);
         else {
           fn.gemmStrided(delta.at, rows, 1, st.W[k - 1].at, deltaNext.at, n, rows, cols);
           fn.mulInPlace(deltaNext.at, st.dphi[k - 2].at, n * cols);
         }
+        // δ_{k−1}'s nonzeros, for the zero-skipping G_{k−1} and δ_{k−2}
+        if (skipsZerosOfDelta(relu, dims, k - 1)) fn.nonzeroMasks(deltaNext.at, n, cols, st.dMask[k - 2].at);
         const t = delta;
         delta = deltaNext;
         deltaNext = t;
@@ -428,6 +436,11 @@ export function simdBackpropRiskAndGradient(
     }
   }
   return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
+}
+
+/** Do G_k and δ_{k−1} skip δ_k's zeros? Below the top layer of a ReLU net, when their rows (d_{k−1} wide) are wide enough. */
+function skipsZerosOfDelta(relu: boolean, dims: readonly number[], k: number): boolean {
+  return relu && k < dims.length - 1 && dims[k - 1] >= SPARSE_MIN_COLS;
 }
 
 /** W_k into the module unless the caller's arrays are the module's own (residentLayers): then there is nothing to copy. */
@@ -500,4 +513,72 @@ export function simdStepSums(w: Float64Array, g: Float64Array, eta: number): { g
   const gradSum = fn.sumOfSquares(half, len);
   const weightSum = fn.stepAndSumOfSquares(0, half, eta, len);
   return { gradSum, stepped: new Float64Array(memory.buffer, 0, len).slice(), weightSum };
+}
+
+/**
+ * One zero-skipping product of the module beside the dense product it stands for, on copies of the same inputs, for
+ * the test that they agree bit for bit. 'NT': C = A·Bᵀ (A m×k, B n×k; gemmNT). 'NN': C = (A·B) ⊙ D (A m×k, B k×n,
+ * D m×n; gemmStrided, then mulInPlace). 'TN': C = Aᵀ·B (A k×m, B k×n; gemmStrided reading A transposed). The masks
+ * of A's rows come from nonzeroMasks. Allocates a module instance: not for the step loop.
+ */
+export function simdSparseProduct(
+  kind: 'NT' | 'NN' | 'TN',
+  a: Float64Array,
+  b: Float64Array,
+  d: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+): { dense: Float64Array; sparse: Float64Array } {
+  const [maskRows, maskLen] = kind === 'TN' ? [k, m] : [m, k];
+  const sizes = [m * k, k * n, k * n, m * n, m * n, m * n, maskRows * Math.ceil(maskLen / 64)];
+  const at: number[] = [];
+  let bytes = 0;
+  for (const s of sizes) {
+    at.push(bytes);
+    bytes += Math.ceil(s / 2) * 16 + 16;
+  }
+  const { memory, fn } = instantiate(bytes);
+  const [A, B, BT, D, dense, sparse, masks] = at;
+  new Float64Array(memory.buffer, A, m * k).set(a);
+  new Float64Array(memory.buffer, B, k * n).set(b);
+  new Float64Array(memory.buffer, D, m * n).set(d);
+  fn.nonzeroMasks(A, maskRows, maskLen, masks);
+  if (kind === 'NT') {
+    fn.gemmNT(A, B, dense, m, k, n);
+    fn.transpose(B, BT, n, k);
+    fn.sparseGemmNT(A, B, BT, sparse, m, k, n, masks);
+  } else if (kind === 'NN') {
+    fn.gemmStrided(A, k, 1, B, dense, m, k, n);
+    fn.mulInPlace(dense, D, m * n);
+    fn.sparseGemmNN(A, B, sparse, m, k, n, D, 1, masks);
+  } else {
+    fn.gemmStrided(A, 1, m, B, dense, m, k, n);
+    fn.sparseGemmTN(A, B, sparse, m, k, n, masks);
+  }
+  return { dense: new Float64Array(memory.buffer, dense, m * n).slice(), sparse: new Float64Array(memory.buffer, sparse, m * n).slice() };
+}
+
+/**
+ * The module's ReLU with its row masks and finiteness flag (reluInPlace) and its plain row masks (nonzeroMasks) of
+ * the same rows × len input, for the test against leakyInPlace and a JavaScript count. Allocates a module instance.
+ */
+export function simdReluMasks(pre: Float64Array, rows: number, len: number): { out: Float64Array; dphi: Float64Array; masks: BigUint64Array; finite: number; inputMasks: BigUint64Array } {
+  const size = rows * len;
+  const half = Math.ceil(size / 2) * 16 + 16;
+  const words = rows * Math.ceil(len / 64);
+  const { memory, fn } = instantiate(3 * half + 16 * words + 16);
+  const maskAt = 3 * half;
+  const inputMaskAt = maskAt + 8 * words;
+  new Float64Array(memory.buffer, 0, size).set(pre);
+  new Float64Array(memory.buffer, 2 * half, size).set(pre);
+  fn.nonzeroMasks(2 * half, rows, len, inputMaskAt);
+  const finite = fn.reluInPlace(0, half, rows, len, maskAt);
+  return {
+    out: new Float64Array(memory.buffer, 0, size).slice(),
+    dphi: new Float64Array(memory.buffer, half, size).slice(),
+    masks: new BigUint64Array(memory.buffer, maskAt, words).slice(),
+    finite,
+    inputMasks: new BigUint64Array(memory.buffer, inputMaskAt, words).slice(),
+  };
 }
