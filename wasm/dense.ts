@@ -322,10 +322,10 @@ export function nonzeroMasks(x: usize, rows: i32, len: i32, masks: usize): void 
 export function reluInPlace(x: usize, d: usize, rows: i32, len: i32, masks: usize): i32 {
   const zero = f64x2.splat(0);
   const one = f64x2.splat(1);
-  const inf = f64x2.splat(Infinity);
   const rowX = <usize>len << 3;
+  const inf = f64x2.splat(Infinity);
+  // lanes set where an output was +∞ (f64x2.max would do, but its NaN rules cost several instructions per use)
   let bad = f64x2.splat(0);
-  let ok = 1;
   let mw = masks;
   for (let p = 0; p < rows; p++) {
     const xp = x + <usize>p * rowX;
@@ -334,30 +334,35 @@ export function reluInPlace(x: usize, d: usize, rows: i32, len: i32, masks: usiz
       const end = min(len, w0 + 64);
       let bits: u64 = 0;
       let t = w0;
-      for (; t + 2 <= end; t += 2) {
+      for (; t + 4 <= end; t += 4) {
         const o = <usize>t << 3;
-        const v = v128.load(xp + o);
-        const keep = f64x2.ge(v, zero);
-        const out = v128.and(v, keep);
-        v128.store(xp + o, out);
-        v128.store(dp + o, v128.and(one, keep));
-        bad = v128.or(bad, f64x2.eq(out, inf));
-        bits |= (<u64>i64x2.bitmask(f64x2.gt(v, zero))) << <u64>(t - w0);
+        const v0 = v128.load(xp + o);
+        const v1 = v128.load(xp + o, 16);
+        const k0 = f64x2.ge(v0, zero);
+        const k1 = f64x2.ge(v1, zero);
+        const out0 = v128.and(v0, k0);
+        const out1 = v128.and(v1, k1);
+        v128.store(xp + o, out0);
+        v128.store(xp + o, out1, 16);
+        v128.store(dp + o, v128.and(one, k0));
+        v128.store(dp + o, v128.and(one, k1), 16);
+        bad = v128.or(bad, v128.or(f64x2.eq(out0, inf), f64x2.eq(out1, inf)));
+        bits |= (<u64>(i64x2.bitmask(f64x2.gt(v0, zero)) | (i64x2.bitmask(f64x2.gt(v1, zero)) << 2))) << <u64>(t - w0);
       }
-      if (t < end) {
+      for (; t < end; t++) {
         const o = <usize>t << 3;
         const v = load<f64>(xp + o);
         const out = v >= 0 ? v : 0;
         store<f64>(xp + o, out);
         store<f64>(dp + o, v >= 0 ? 1 : 0);
-        ok &= <i32>(out != Infinity);
+        bad = v128.or(bad, f64x2.eq(f64x2.splat(out), inf));
         bits |= (<u64>(v > 0)) << <u64>(t - w0);
       }
       store<u64>(mw, bits);
       mw += 8;
     }
   }
-  return ok & <i32>!v128.any_true(bad);
+  return <i32>!v128.any_true(bad);
 }
 
 // Word w of a row's mask restricted by sel (all bits, even or odd positions) and to the first kb bit positions.
@@ -371,9 +376,11 @@ function maskWord(words: usize, w: i32, sel: u64, kb: i32): u64 {
 
 // c[0..n) from row x's terms selected by its mask words (sel: all bits, even or odd positions; only positions below
 // kb), over b with rows rowB bytes apart: acc[j] = Σ_t x[t]·b[t, j], t in increasing order, from +0; then per mode: 0
-// stores acc, 1 stores c[j] + acc (a second partial sum added), 2 stores acc·d[j] (δ ⊙ φ', as mulInPlace would after).
+// stores acc, 1 stores c[j] + acc (a second partial sum added), 2 stores acc·d[j] (δ ⊙ φ', as mulInPlace would after),
+// 3 does as 2 and also sets the bits of the stored nonzeros in the row mask words at om (zeroed by the caller).
 // Sixteen columns at a time: eight independent addition chains.
-function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: usize, c: usize, n: i32, d: usize, mode: i32): void {
+function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: usize, c: usize, n: i32, d: usize, mode: i32, om: usize): void {
+  const zero = f64x2.splat(0);
   const nw = (kb + 63) >> 6;
   let j = 0;
   for (; j + 16 <= n; j += 16) {
@@ -414,7 +421,7 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
       u5 = f64x2.add(v128.load(cj, 80), u5);
       u6 = f64x2.add(v128.load(cj, 96), u6);
       u7 = f64x2.add(v128.load(cj, 112), u7);
-    } else if (mode == 2) {
+    } else if (mode >= 2) {
       const dj = d + (<usize>j << 3);
       u0 = f64x2.mul(u0, v128.load(dj));
       u1 = f64x2.mul(u1, v128.load(dj, 16));
@@ -424,6 +431,19 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
       u5 = f64x2.mul(u5, v128.load(dj, 80));
       u6 = f64x2.mul(u6, v128.load(dj, 96));
       u7 = f64x2.mul(u7, v128.load(dj, 112));
+      if (mode == 3) {
+        const lo =
+          i64x2.bitmask(f64x2.ne(u0, zero)) |
+          (i64x2.bitmask(f64x2.ne(u1, zero)) << 2) |
+          (i64x2.bitmask(f64x2.ne(u2, zero)) << 4) |
+          (i64x2.bitmask(f64x2.ne(u3, zero)) << 6) |
+          (i64x2.bitmask(f64x2.ne(u4, zero)) << 8) |
+          (i64x2.bitmask(f64x2.ne(u5, zero)) << 10) |
+          (i64x2.bitmask(f64x2.ne(u6, zero)) << 12) |
+          (i64x2.bitmask(f64x2.ne(u7, zero)) << 14);
+        const ow = om + (<usize>(j >> 6) << 3);
+        store<u64>(ow, load<u64>(ow) | ((<u64>lo) << <u64>(j & 63)));
+      }
     }
     v128.store(cj, u0);
     v128.store(cj, u1, 16);
@@ -454,10 +474,15 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
     if (mode == 1) {
       u0 = f64x2.add(v128.load(cj), u0);
       u1 = f64x2.add(v128.load(cj, 16), u1);
-    } else if (mode == 2) {
+    } else if (mode >= 2) {
       const dj = d + (<usize>j << 3);
       u0 = f64x2.mul(u0, v128.load(dj));
       u1 = f64x2.mul(u1, v128.load(dj, 16));
+      if (mode == 3) {
+        const ow = om + (<usize>(j >> 6) << 3);
+        const lo = i64x2.bitmask(f64x2.ne(u0, zero)) | (i64x2.bitmask(f64x2.ne(u1, zero)) << 2);
+        store<u64>(ow, load<u64>(ow) | ((<u64>lo) << <u64>(j & 63)));
+      }
     }
     v128.store(cj, u0);
     v128.store(cj, u1, 16);
@@ -476,7 +501,13 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
     }
     const cj = c + (<usize>j << 3);
     if (mode == 1) u = f64x2.add(v128.load(cj), u);
-    else if (mode == 2) u = f64x2.mul(u, v128.load(d + (<usize>j << 3)));
+    else if (mode >= 2) {
+      u = f64x2.mul(u, v128.load(d + (<usize>j << 3)));
+      if (mode == 3) {
+        const ow = om + (<usize>(j >> 6) << 3);
+        store<u64>(ow, load<u64>(ow) | ((<u64>i64x2.bitmask(f64x2.ne(u, zero))) << <u64>(j & 63)));
+      }
+    }
     v128.store(cj, u);
   }
   if (j < n) {
@@ -493,21 +524,63 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
     }
     const cj = c + (<usize>j << 3);
     if (mode == 1) u = load<f64>(cj) + u;
-    else if (mode == 2) u = u * load<f64>(d + (<usize>j << 3));
+    else if (mode >= 2) {
+      u = u * load<f64>(d + (<usize>j << 3));
+      if (mode == 3) {
+        const ow = om + (<usize>(j >> 6) << 3);
+        store<u64>(ow, load<u64>(ow) | ((<u64>(u != 0)) << <u64>(j & 63)));
+      }
+    }
     store<f64>(cj, u);
   }
 }
 
 // C = A·B (A m×k, B k×n, C m×n, row-major) without the terms whose A[i, p] is an exact zero: gemmStrided(a, k, 1, …)'s
 // bits (each entry summed over p in order from +0) whenever B is finite. With masked ≠ 0, C = (A·B) ⊙ d (d m×n): the
-// bits of gemmStrided followed by mulInPlace. masks: A's row masks (nonzeroMasks(a, m, k, …)).
-export function sparseGemmNN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, d: usize, masked: i32, masks: usize): void {
+// bits of gemmStrided followed by mulInPlace; masked = 2 also writes C's row masks into cMasks (as nonzeroMasks(c, m,
+// n, …) would). masks: A's row masks (nonzeroMasks(a, m, k, …)).
+export function sparseGemmNN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, d: usize, masked: i32, masks: usize, cMasks: usize): void {
   const rowA = <usize>k << 3;
   const rowC = <usize>n << 3;
   const rowM = <usize>((k + 63) >> 6) << 3;
-  const mode = masked != 0 ? 2 : 0;
-  for (let i = 0; i < m; i++)
-    axpyMasked(a + <usize>i * rowA, masks + <usize>i * rowM, k, <u64>-1, b, rowC, c + <usize>i * rowC, n, d + <usize>i * rowC, mode);
+  const nwC = (n + 63) >> 6;
+  const rowCM = <usize>nwC << 3;
+  const mode = masked == 2 ? 3 : masked != 0 ? 2 : 0;
+  for (let i = 0; i < m; i++) {
+    const om = cMasks + <usize>i * rowCM;
+    if (mode == 3) for (let w = 0; w < nwC; w++) store<u64>(om + (<usize>w << 3), 0);
+    axpyMasked(a + <usize>i * rowA, masks + <usize>i * rowM, k, <u64>-1, b, rowC, c + <usize>i * rowC, n, d + <usize>i * rowC, mode, om);
+  }
+}
+
+// mulInPlace on x (rows × len) that also writes the row masks of the products' nonzeros (as nonzeroMasks would).
+export function mulMasksInPlace(x: usize, y: usize, rows: i32, len: i32, masks: usize): void {
+  const zero = f64x2.splat(0);
+  const rowX = <usize>len << 3;
+  let mw = masks;
+  for (let p = 0; p < rows; p++) {
+    const xp = x + <usize>p * rowX;
+    const yp = y + <usize>p * rowX;
+    for (let w0 = 0; w0 < len; w0 += 64) {
+      const end = min(len, w0 + 64);
+      let bits: u64 = 0;
+      let t = w0;
+      for (; t + 2 <= end; t += 2) {
+        const o = <usize>t << 3;
+        const v = f64x2.mul(v128.load(xp + o), v128.load(yp + o));
+        v128.store(xp + o, v);
+        bits |= (<u64>i64x2.bitmask(f64x2.ne(v, zero))) << <u64>(t - w0);
+      }
+      if (t < end) {
+        const o = <usize>t << 3;
+        const v = load<f64>(xp + o) * load<f64>(yp + o);
+        store<f64>(xp + o, v);
+        bits |= (<u64>(v != 0)) << <u64>(t - w0);
+      }
+      store<u64>(mw, bits);
+      mw += 8;
+    }
+  }
 }
 
 // C = Aᵀ·B (A k×m, B k×n, C m×n) without the terms whose A[p, i] is an exact zero: gemmStrided(a, 1, m, …)'s bits
@@ -609,8 +682,8 @@ export function sparseGemmNT(a: usize, b: usize, bt: usize, c: usize, m: i32, k:
       const ai = a + <usize>i * rowA;
       const ci = c + <usize>i * rowC;
       const mi = masks + <usize>i * rowM;
-      axpyMasked(ai, mi, kv, 0x5555555555555555, bt, rowC, ci, nv, 0, 0);
-      axpyMasked(ai, mi, kv, 0xaaaaaaaaaaaaaaaa, bt, rowC, ci, nv, 0, 1);
+      axpyMasked(ai, mi, kv, 0x5555555555555555, bt, rowC, ci, nv, 0, 0, 0);
+      axpyMasked(ai, mi, kv, 0xaaaaaaaaaaaaaaaa, bt, rowC, ci, nv, 0, 1, 0);
       if (kv < k) {
         // r += A[i, k−1]·B[j, k−1], as gemmNT's tail
         const sv = f64x2.splat(load<f64>(ai + (<usize>kv << 3)));

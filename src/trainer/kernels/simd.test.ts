@@ -356,13 +356,20 @@ describe('back-propagation products that skip exact zeros (ReLU)', () => {
       }),
     );
 
-  test.each(['NT', 'NN', 'TN'] as const)('%s equals the dense product bit for bit (signed zeros, NaN, ±∞ multipliers, odd sizes)', (kind) => {
+  test.each(['NT', 'NN', 'TN'] as const)('%s equals the dense product bit for bit (signed zeros, NaN, ±∞ multipliers, odd sizes); NN also its row masks', (kind) => {
     fc.assert(
       fc.property(inputs, ({ m, k, n, a, b, d }) => {
         const r = simdSparseProduct(kind, Float64Array.from(a), Float64Array.from(b), Float64Array.from(d), m, k, n);
         for (let i = 0; i < m * n; i++)
-          if (!Object.is(r.sparse[i], r.dense[i]))
-            throw new Error(`${kind} m=${m} k=${k} n=${n}: entry ${i} (row ${Math.floor(i / n)}, column ${i % n}): skipping ${show(r.sparse[i])}, dense ${show(r.dense[i])}`);
+          if (!Object.is(r.sparse[i], r.dense[i]) || (r.fused && !Object.is(r.fused[i], r.dense[i])))
+            throw new Error(
+              `${kind} m=${m} k=${k} n=${n}: entry ${i} (row ${Math.floor(i / n)}, column ${i % n}): skipping ${show(r.sparse[i])}, dense ${show(r.dense[i])}${r.fused ? `, mulMasksInPlace ${show(r.fused[i])}` : ''}`,
+            );
+        // NN's row masks of C (the next product's multipliers), written as the rows are stored: those of the dense C
+        if (r.masks) {
+          expect(Array.from(r.masks.sparse)).toEqual(Array.from(r.masks.dense));
+          expect(Array.from(r.masks.fused)).toEqual(Array.from(r.masks.dense));
+        }
       }),
       { numRuns: 80 },
     );

@@ -32,8 +32,10 @@ interface DenseExports {
   reluInPlace(x: number, d: number, rows: number, len: number, masks: number): number;
   /** row masks of x's nonzeros (rows × len; ⌈len/64⌉ 64-bit words per row) */
   nonzeroMasks(x: number, rows: number, len: number, masks: number): void;
-  /** C = A·B (A m×k, B k×n) as gemmStrided(a, k, 1, …) without the terms whose A entry is an exact zero (same bits when B is finite); masked ≠ 0: C ⊙= D */
-  sparseGemmNN(a: number, b: number, c: number, m: number, k: number, n: number, d: number, masked: number, masks: number): void;
+  /** C = A·B (A m×k, B k×n) as gemmStrided(a, k, 1, …) without the terms whose A entry is an exact zero (same bits when B is finite); masked ≠ 0: C ⊙= D, masked = 2 also C's row masks into cMasks */
+  sparseGemmNN(a: number, b: number, c: number, m: number, k: number, n: number, d: number, masked: number, masks: number, cMasks: number): void;
+  /** mulInPlace on rows × len, writing the products' row masks of nonzeros */
+  mulMasksInPlace(x: number, y: number, rows: number, len: number, masks: number): void;
   /** C = Aᵀ·B (A k×m, B k×n) as gemmStrided(a, 1, m, …) without the terms whose A entry is an exact zero (same bits when B is finite) */
   sparseGemmTN(a: number, b: number, c: number, m: number, k: number, n: number, masks: number): void;
   /** gemmNT's C = A·Bᵀ without the terms whose A entry is an exact zero (same bits when B is finite); bt = Bᵀ */
@@ -420,15 +422,17 @@ export function simdBackpropRiskAndGradient(
       else fn.gemmStrided(delta.at, 1, rows, aIn, st.G[k - 1].at, rows, n, cols);
       copyGradientOut(st.G[k - 1], grads[k - 1]);
       if (k > 1) {
-        // δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1}); the zero-skipping product applies φ' as it stores each row
+        // δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1}), φ' applied as each row is stored, with δ_{k−1}'s row masks of nonzeros
+        // when G_{k−1} and δ_{k−2} skip its zeros
+        const masksBelow = skipsZerosOfDelta(relu, dims, k - 1);
+        const dMaskBelow = masksBelow ? st.dMask[k - 2].at : 0;
         if (sparseDelta && st.wFinite[k] === 1)
-          fn.sparseGemmNN(delta.at, st.W[k - 1].at, deltaNext.at, n, rows, cols, st.dphi[k - 2].at, 1, st.dMask[k - 1].at);
+          fn.sparseGemmNN(delta.at, st.W[k - 1].at, deltaNext.at, n, rows, cols, st.dphi[k - 2].at, masksBelow ? 2 : 1, st.dMask[k - 1].at, dMaskBelow);
         else {
           fn.gemmStrided(delta.at, rows, 1, st.W[k - 1].at, deltaNext.at, n, rows, cols);
-          fn.mulInPlace(deltaNext.at, st.dphi[k - 2].at, n * cols);
+          if (masksBelow) fn.mulMasksInPlace(deltaNext.at, st.dphi[k - 2].at, n, cols, dMaskBelow);
+          else fn.mulInPlace(deltaNext.at, st.dphi[k - 2].at, n * cols);
         }
-        // δ_{k−1}'s nonzeros, for the zero-skipping G_{k−1} and δ_{k−2}
-        if (skipsZerosOfDelta(relu, dims, k - 1)) fn.nonzeroMasks(deltaNext.at, n, cols, st.dMask[k - 2].at);
         const t = delta;
         delta = deltaNext;
         deltaNext = t;
@@ -518,8 +522,10 @@ export function simdStepSums(w: Float64Array, g: Float64Array, eta: number): { g
 /**
  * One zero-skipping product of the module beside the dense product it stands for, on copies of the same inputs, for
  * the test that they agree bit for bit. 'NT': C = A·Bᵀ (A m×k, B n×k; gemmNT). 'NN': C = (A·B) ⊙ D (A m×k, B k×n,
- * D m×n; gemmStrided, then mulInPlace). 'TN': C = Aᵀ·B (A k×m, B k×n; gemmStrided reading A transposed). The masks
- * of A's rows come from nonzeroMasks. Allocates a module instance: not for the step loop.
+ * D m×n; gemmStrided, then mulInPlace), the skipping product also writing C's row masks, and `fused` is gemmStrided
+ * followed by mulMasksInPlace; `masks` then holds C's row masks from the skipping product, from mulMasksInPlace and from
+ * nonzeroMasks on the dense C. 'TN': C = Aᵀ·B (A k×m, B k×n; gemmStrided reading A transposed). The masks of A's
+ * rows come from nonzeroMasks. Allocates a module instance: not for the step loop.
  */
 export function simdSparseProduct(
   kind: 'NT' | 'NN' | 'TN',
@@ -529,9 +535,10 @@ export function simdSparseProduct(
   m: number,
   k: number,
   n: number,
-): { dense: Float64Array; sparse: Float64Array } {
+): { dense: Float64Array; sparse: Float64Array; fused?: Float64Array; masks?: { sparse: BigUint64Array; fused: BigUint64Array; dense: BigUint64Array } } {
   const [maskRows, maskLen] = kind === 'TN' ? [k, m] : [m, k];
-  const sizes = [m * k, k * n, k * n, m * n, m * n, m * n, maskRows * Math.ceil(maskLen / 64)];
+  const cWords = m * Math.ceil(n / 64);
+  const sizes = [m * k, k * n, k * n, m * n, m * n, m * n, maskRows * Math.ceil(maskLen / 64), m * n, cWords, cWords, cWords];
   const at: number[] = [];
   let bytes = 0;
   for (const s of sizes) {
@@ -539,7 +546,7 @@ export function simdSparseProduct(
     bytes += Math.ceil(s / 2) * 16 + 16;
   }
   const { memory, fn } = instantiate(bytes);
-  const [A, B, BT, D, dense, sparse, masks] = at;
+  const [A, B, BT, D, dense, sparse, masks, fused, sparseMasks, fusedMasks, denseMasks] = at;
   new Float64Array(memory.buffer, A, m * k).set(a);
   new Float64Array(memory.buffer, B, k * n).set(b);
   new Float64Array(memory.buffer, D, m * n).set(d);
@@ -551,7 +558,17 @@ export function simdSparseProduct(
   } else if (kind === 'NN') {
     fn.gemmStrided(A, k, 1, B, dense, m, k, n);
     fn.mulInPlace(dense, D, m * n);
-    fn.sparseGemmNN(A, B, sparse, m, k, n, D, 1, masks);
+    fn.sparseGemmNN(A, B, sparse, m, k, n, D, 2, masks, sparseMasks);
+    fn.gemmStrided(A, k, 1, B, fused, m, k, n);
+    fn.mulMasksInPlace(fused, D, m, n, fusedMasks);
+    fn.nonzeroMasks(dense, m, n, denseMasks);
+    const words = (at: number) => new BigUint64Array(memory.buffer, at, cWords).slice();
+    return {
+      dense: new Float64Array(memory.buffer, dense, m * n).slice(),
+      sparse: new Float64Array(memory.buffer, sparse, m * n).slice(),
+      fused: new Float64Array(memory.buffer, fused, m * n).slice(),
+      masks: { sparse: words(sparseMasks), fused: words(fusedMasks), dense: words(denseMasks) },
+    };
   } else {
     fn.gemmStrided(A, 1, m, B, dense, m, k, n);
     fn.sparseGemmTN(A, B, sparse, m, k, n, masks);
