@@ -565,13 +565,15 @@ export function mulMasksInPlace(x: usize, y: usize, rows: i32, len: i32, masks: 
       const end = min(len, w0 + 64);
       let bits: u64 = 0;
       let t = w0;
-      for (; t + 2 <= end; t += 2) {
+      for (; t + 4 <= end; t += 4) {
         const o = <usize>t << 3;
-        const v = f64x2.mul(v128.load(xp + o), v128.load(yp + o));
-        v128.store(xp + o, v);
-        bits |= (<u64>i64x2.bitmask(f64x2.ne(v, zero))) << <u64>(t - w0);
+        const v0 = f64x2.mul(v128.load(xp + o), v128.load(yp + o));
+        const v1 = f64x2.mul(v128.load(xp + o, 16), v128.load(yp + o, 16));
+        v128.store(xp + o, v0);
+        v128.store(xp + o, v1, 16);
+        bits |= (<u64>(i64x2.bitmask(f64x2.ne(v0, zero)) | (i64x2.bitmask(f64x2.ne(v1, zero)) << 2))) << <u64>(t - w0);
       }
-      if (t < end) {
+      for (; t < end; t++) {
         const o = <usize>t << 3;
         const v = load<f64>(xp + o) * load<f64>(yp + o);
         store<f64>(xp + o, v);
