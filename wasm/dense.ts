@@ -378,7 +378,7 @@ function maskWord(words: usize, w: i32, sel: u64, kb: i32): u64 {
 // kb), over b with rows rowB bytes apart: acc[j] = Σ_t x[t]·b[t, j], t in increasing order, from +0; then per mode: 0
 // stores acc, 1 stores c[j] + acc (a second partial sum added), 2 stores acc·d[j] (δ ⊙ φ', as mulInPlace would after),
 // 3 does as 2 and also sets the bits of the stored nonzeros in the row mask words at om (zeroed by the caller).
-// Sixteen columns at a time: eight independent addition chains.
+// Sixteen columns at a time (eight independent addition chains), then 8, 4, 2, 1.
 function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: usize, c: usize, n: i32, d: usize, mode: i32, om: usize): void {
   const zero = f64x2.splat(0);
   const nw = (kb + 63) >> 6;
@@ -453,6 +453,54 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
     v128.store(cj, u5, 80);
     v128.store(cj, u6, 96);
     v128.store(cj, u7, 112);
+  }
+  if (j + 8 <= n) {
+    const bj = b + (<usize>j << 3);
+    let u0 = f64x2.splat(0);
+    let u1 = f64x2.splat(0);
+    let u2 = f64x2.splat(0);
+    let u3 = f64x2.splat(0);
+    for (let w = 0; w < nw; w++) {
+      let bits = maskWord(words, w, sel, kb);
+      const t0 = w << 6;
+      while (bits != 0) {
+        const t = t0 + <i32>ctz(bits);
+        bits &= bits - 1;
+        const s = f64x2.splat(load<f64>(x + (<usize>t << 3)));
+        const pb = bj + <usize>t * rowB;
+        u0 = f64x2.add(u0, f64x2.mul(s, v128.load(pb)));
+        u1 = f64x2.add(u1, f64x2.mul(s, v128.load(pb, 16)));
+        u2 = f64x2.add(u2, f64x2.mul(s, v128.load(pb, 32)));
+        u3 = f64x2.add(u3, f64x2.mul(s, v128.load(pb, 48)));
+      }
+    }
+    const cj = c + (<usize>j << 3);
+    if (mode == 1) {
+      u0 = f64x2.add(v128.load(cj), u0);
+      u1 = f64x2.add(v128.load(cj, 16), u1);
+      u2 = f64x2.add(v128.load(cj, 32), u2);
+      u3 = f64x2.add(v128.load(cj, 48), u3);
+    } else if (mode >= 2) {
+      const dj = d + (<usize>j << 3);
+      u0 = f64x2.mul(u0, v128.load(dj));
+      u1 = f64x2.mul(u1, v128.load(dj, 16));
+      u2 = f64x2.mul(u2, v128.load(dj, 32));
+      u3 = f64x2.mul(u3, v128.load(dj, 48));
+      if (mode == 3) {
+        const ow = om + (<usize>(j >> 6) << 3);
+        const lo =
+          i64x2.bitmask(f64x2.ne(u0, zero)) |
+          (i64x2.bitmask(f64x2.ne(u1, zero)) << 2) |
+          (i64x2.bitmask(f64x2.ne(u2, zero)) << 4) |
+          (i64x2.bitmask(f64x2.ne(u3, zero)) << 6);
+        store<u64>(ow, load<u64>(ow) | ((<u64>lo) << <u64>(j & 63)));
+      }
+    }
+    v128.store(cj, u0);
+    v128.store(cj, u1, 16);
+    v128.store(cj, u2, 32);
+    v128.store(cj, u3, 48);
+    j += 8;
   }
   for (; j + 4 <= n; j += 4) {
     const bj = b + (<usize>j << 3);
@@ -587,8 +635,8 @@ export function mulMasksInPlace(x: usize, y: usize, rows: i32, len: i32, masks: 
 
 // C = Aᵀ·B (A k×m, B k×n, C m×n) without the terms whose A[p, i] is an exact zero: gemmStrided(a, 1, m, …)'s bits
 // (each entry summed over p in order from +0) whenever B is finite. Outer-product order: C is zeroed, then for each p
-// in turn every row i of C with A[p, i] ≠ 0 gets A[p, i]·B[p, ·] added, sixteen columns at a time from registers
-// holding that slice of B's row p; so each entry still sums over p in increasing order. masks: A's row masks
+// in turn every row i of C with A[p, i] ≠ 0 gets A[p, i]·B[p, ·] added, sixteen (then 8, 4, 2, 1) columns at a time
+// from registers holding that slice of B's row p; so each entry still sums over p in increasing order. masks: A's row masks
 // (nonzeroMasks(a, k, m, …)).
 export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, masks: usize): void {
   const rowA = <usize>m << 3;
@@ -632,6 +680,46 @@ export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i3
           v128.store(ci, f64x2.add(v128.load(ci, 112), f64x2.mul(s, y7)), 112);
         }
       }
+    }
+    if (j + 8 <= n) {
+      const o = <usize>j << 3;
+      const y0 = v128.load(bp + o);
+      const y1 = v128.load(bp + o, 16);
+      const y2 = v128.load(bp + o, 32);
+      const y3 = v128.load(bp + o, 48);
+      for (let w = 0; w < nw; w++) {
+        let bits = load<u64>(mp + (<usize>w << 3));
+        const i0 = w << 6;
+        while (bits != 0) {
+          const i = i0 + <i32>ctz(bits);
+          bits &= bits - 1;
+          const s = f64x2.splat(load<f64>(ap + (<usize>i << 3)));
+          const ci = c + <usize>i * rowB + o;
+          v128.store(ci, f64x2.add(v128.load(ci), f64x2.mul(s, y0)));
+          v128.store(ci, f64x2.add(v128.load(ci, 16), f64x2.mul(s, y1)), 16);
+          v128.store(ci, f64x2.add(v128.load(ci, 32), f64x2.mul(s, y2)), 32);
+          v128.store(ci, f64x2.add(v128.load(ci, 48), f64x2.mul(s, y3)), 48);
+        }
+      }
+      j += 8;
+    }
+    if (j + 4 <= n) {
+      const o = <usize>j << 3;
+      const y0 = v128.load(bp + o);
+      const y1 = v128.load(bp + o, 16);
+      for (let w = 0; w < nw; w++) {
+        let bits = load<u64>(mp + (<usize>w << 3));
+        const i0 = w << 6;
+        while (bits != 0) {
+          const i = i0 + <i32>ctz(bits);
+          bits &= bits - 1;
+          const s = f64x2.splat(load<f64>(ap + (<usize>i << 3)));
+          const ci = c + <usize>i * rowB + o;
+          v128.store(ci, f64x2.add(v128.load(ci), f64x2.mul(s, y0)));
+          v128.store(ci, f64x2.add(v128.load(ci, 16), f64x2.mul(s, y1)), 16);
+        }
+      }
+      j += 4;
     }
     for (; j + 2 <= n; j += 2) {
       const o = <usize>j << 3;

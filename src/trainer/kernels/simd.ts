@@ -340,7 +340,7 @@ function marginTerms(
  * Products of back-propagation narrower than this many output columns stay dense: the zero-skipping products pay a
  * pass over their multipliers (building the lists), which only enough columns per list entry make up for.
  */
-const SPARSE_MIN_COLS = 8;
+const SPARSE_MIN_COLS = 16;
 
 /**
  * Back-propagation: pre_k = a_{k−1} W_kᵀ, a_k = φ(pre_k); G_k = δ_kᵀ a_{k−1}, δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1}).
