@@ -8,14 +8,7 @@ import { type Activation, applyActivation } from '../../network/activation.js';
 import { networkFromArrays } from '../../network/network.js';
 import { createWorkspace, kernelFor, linearRiskAndGradient, riskAndGradient, zerosLike } from '../gradient.js';
 import { gradientDescent } from '../gradientDescent.js';
-import {
-  simdBackpropRiskAndGradient,
-  simdLeakyActivation,
-  simdLinearRiskAndGradient,
-  simdReluMasks,
-  simdSparseProduct,
-  simdStepSums,
-} from './simd.js';
+import { simdBackpropRiskAndGradient, simdLeakyActivation, simdLinearRiskAndGradient, simdReluMasks, simdSparseProduct, simdStepSums } from './simd.js';
 import { stepAndSumOfSquares, sumOfSquares } from './stepSums.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -343,68 +336,67 @@ describe('back-propagation products that skip exact zeros (ReLU)', () => {
   const mask = fc.constantFrom(0, 1, -0, 0.5);
   // sizes across one and two 64-bit mask words, odd and even, below and above the 16-, 4- and 2-column blocks
   const size = fc.integer({ min: 1, max: 70 });
-  const inputs = fc
-    .tuple(size, size, size)
-    .chain(([m, k, n]) =>
-      fc.record({
-        m: fc.constant(m),
-        k: fc.constant(k),
-        n: fc.constant(n),
-        a: fc.array(multiplier, { minLength: m * k, maxLength: m * k }),
-        b: fc.array(finite, { minLength: k * n, maxLength: k * n }),
-        d: fc.array(mask, { minLength: m * n, maxLength: m * n }),
-      }),
-    );
+  const inputs = fc.tuple(size, size, size).chain(([m, k, n]) =>
+    fc.record({
+      m: fc.constant(m),
+      k: fc.constant(k),
+      n: fc.constant(n),
+      a: fc.array(multiplier, { minLength: m * k, maxLength: m * k }),
+      b: fc.array(finite, { minLength: k * n, maxLength: k * n }),
+      d: fc.array(mask, { minLength: m * n, maxLength: m * n }),
+    }),
+  );
 
-  test.each(['NT', 'NN', 'TN'] as const)('%s equals the dense product bit for bit (signed zeros, NaN, ±∞ multipliers, odd sizes); NN also its row masks', (kind) => {
-    fc.assert(
-      fc.property(inputs, ({ m, k, n, a, b, d }) => {
-        const r = simdSparseProduct(kind, Float64Array.from(a), Float64Array.from(b), Float64Array.from(d), m, k, n);
-        for (let i = 0; i < m * n; i++)
-          if (!Object.is(r.sparse[i], r.dense[i]) || (r.fused && !Object.is(r.fused[i], r.dense[i])))
-            throw new Error(
-              `${kind} m=${m} k=${k} n=${n}: entry ${i} (row ${Math.floor(i / n)}, column ${i % n}): skipping ${show(r.sparse[i])}, dense ${show(r.dense[i])}${r.fused ? `, mulMasksInPlace ${show(r.fused[i])}` : ''}`,
-            );
-        // NN's row masks of C (the next product's multipliers), written as the rows are stored: those of the dense C
-        if (r.masks) {
-          expect(Array.from(r.masks.sparse)).toEqual(Array.from(r.masks.dense));
-          expect(Array.from(r.masks.fused)).toEqual(Array.from(r.masks.dense));
-        }
-      }),
-      { numRuns: 80 },
-    );
-  });
+  test.each(['NT', 'NN', 'TN'] as const)(
+    '%s equals the dense product bit for bit (signed zeros, NaN, ±∞ multipliers, odd sizes); NN also its row masks',
+    (kind) => {
+      fc.assert(
+        fc.property(inputs, ({ m, k, n, a, b, d }) => {
+          const r = simdSparseProduct(kind, Float64Array.from(a), Float64Array.from(b), Float64Array.from(d), m, k, n);
+          for (let i = 0; i < m * n; i++)
+            if (!Object.is(r.sparse[i], r.dense[i]) || (r.fused && !Object.is(r.fused[i], r.dense[i])))
+              throw new Error(
+                `${kind} m=${m} k=${k} n=${n}: entry ${i} (row ${Math.floor(i / n)}, column ${i % n}): skipping ${show(r.sparse[i])}, dense ${show(r.dense[i])}${r.fused ? `, mulMasksInPlace ${show(r.fused[i])}` : ''}`,
+              );
+          // NN's row masks of C (the next product's multipliers), written as the rows are stored: those of the dense C
+          if (r.masks) {
+            expect(Array.from(r.masks.sparse)).toEqual(Array.from(r.masks.dense));
+            expect(Array.from(r.masks.fused)).toEqual(Array.from(r.masks.dense));
+          }
+        }),
+        { numRuns: 80 },
+      );
+    },
+  );
 
   test('reluInPlace is leakyInPlace with slope 0 bit for bit, its row masks mark the nonzero outputs, its flag the finite ones', () => {
     const special = [0, -0, Number.NaN, Infinity, -Infinity, 1e-310, -1e-310, 3, -2.5];
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 5 }),
-        fc.integer({ min: 1, max: 130 }),
-        fc.context(),
-        (rows, len, ctx) => {
-          const pre = Float64Array.from({ length: rows * len }, (_, i) => special[(i * 7 + rows * 3 + len) % special.length] * (1 + (i % 5)));
-          ctx.log(`rows=${rows} len=${len}`);
-          const r = simdReluMasks(pre, rows, len);
-          const leaky = simdLeakyActivation(pre, 0);
-          const words = Math.ceil(len / 64);
-          let finite = 1;
-          for (let p = 0; p < rows; p++)
-            for (let t = 0; t < len; t++) {
-              const i = p * len + t;
-              if (!Object.is(r.out[i], leaky.out[i]) || !Object.is(r.dphi[i], leaky.dphi[i]))
-                throw new Error(`entry ${i} (pre=${show(pre[i])}): reluInPlace ${show(r.out[i])}/${show(r.dphi[i])}, leakyInPlace ${show(leaky.out[i])}/${show(leaky.dphi[i])}`);
-              const bit = (m: BigUint64Array) => (m[p * words + Math.floor(t / 64)] >> BigInt(t % 64)) & 1n;
-              if (bit(r.masks) !== (r.out[i] !== 0 ? 1n : 0n)) throw new Error(`output mask, row ${p} entry ${t} (out=${show(r.out[i])})`);
-              // nonzeroMasks: NaN counts as nonzero (it is multiplied, as the dense product multiplies it)
-              if (bit(r.inputMasks) !== (pre[i] !== 0 ? 1n : 0n)) throw new Error(`input mask, row ${p} entry ${t} (x=${show(pre[i])})`);
-              if (!Number.isFinite(r.out[i])) finite = 0;
-            }
-          // bits beyond len stay clear
-          for (let p = 0; p < rows; p++) if (len % 64 !== 0 && r.masks[p * words + words - 1] >> BigInt(len % 64) !== 0n) throw new Error(`row ${p}: mask bits beyond len`);
-          expect(r.finite).toBe(finite);
-        },
-      ),
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 130 }), fc.context(), (rows, len, ctx) => {
+        const pre = Float64Array.from({ length: rows * len }, (_, i) => special[(i * 7 + rows * 3 + len) % special.length] * (1 + (i % 5)));
+        ctx.log(`rows=${rows} len=${len}`);
+        const r = simdReluMasks(pre, rows, len);
+        const leaky = simdLeakyActivation(pre, 0);
+        const words = Math.ceil(len / 64);
+        let finite = 1;
+        for (let p = 0; p < rows; p++)
+          for (let t = 0; t < len; t++) {
+            const i = p * len + t;
+            if (!Object.is(r.out[i], leaky.out[i]) || !Object.is(r.dphi[i], leaky.dphi[i]))
+              throw new Error(
+                `entry ${i} (pre=${show(pre[i])}): reluInPlace ${show(r.out[i])}/${show(r.dphi[i])}, leakyInPlace ${show(leaky.out[i])}/${show(leaky.dphi[i])}`,
+              );
+            const bit = (m: BigUint64Array) => (m[p * words + Math.floor(t / 64)] >> BigInt(t % 64)) & 1n;
+            if (bit(r.masks) !== (r.out[i] !== 0 ? 1n : 0n)) throw new Error(`output mask, row ${p} entry ${t} (out=${show(r.out[i])})`);
+            // nonzeroMasks: NaN counts as nonzero (it is multiplied, as the dense product multiplies it)
+            if (bit(r.inputMasks) !== (pre[i] !== 0 ? 1n : 0n)) throw new Error(`input mask, row ${p} entry ${t} (x=${show(pre[i])})`);
+            if (!Number.isFinite(r.out[i])) finite = 0;
+          }
+        // bits beyond len stay clear
+        for (let p = 0; p < rows; p++)
+          if (len % 64 !== 0 && r.masks[p * words + words - 1] >> BigInt(len % 64) !== 0n) throw new Error(`row ${p}: mask bits beyond len`);
+        expect(r.finite).toBe(finite);
+      }),
       { numRuns: 200 },
     );
   });

@@ -8,9 +8,11 @@ import { DENSE_WASM_BASE64 } from './denseWasm.js';
 /**
  * The fast kernel: everything whose size grows with the sample count n runs in WebAssembly
  * with 128-bit SIMD (wasm/dense.ts): the products of the linear path (P, the data pass
- * f = X Pᵀ and E = cᵀX, the backward sweep) and of back-propagation. Weights are copied in
- * and gradients out each call (memcpy; far cheaper than any JavaScript loop over them).
- * The loss and the activation are evaluated in JavaScript on views of the module's memory.
+ * f = X Pᵀ and E = cᵀX, the backward sweep) and of back-propagation (for ReLU nets skipping the
+ * terms whose multiplier is an exact zero, with the dense products' bits: simdBackpropRiskAndGradient).
+ * Weights are copied in and gradients out each call unless the caller holds them in the module
+ * (residentLayers, as gradientDescent does). The loss, and activations other than (leaky) ReLU, are
+ * evaluated in JavaScript on views of the module's memory.
  *
  * Same associations as the reference kernels of gradient.ts; the summation order inside each
  * product differs (fixed by the shapes), so results agree with them to rounding
@@ -164,7 +166,27 @@ function createState(dims: readonly number[], n: number, linearNet: boolean): Si
   const dMask = linearNet ? [] : dims.slice(1, L).map(region);
   const wt = linearNet ? delta[0] : region();
   const rowBlock = Math.max(4, Math.floor(24576 / (8 * d0)) & ~3);
-  return { fn, dims: [...dims], n, x, xSource: null, xFinite: false, wFinite: new Uint8Array(L + 1), actFinite: new Uint8Array(L + 1), F, R, W, G, acts, dphi, delta, aMask, dMask, wt, rowBlock };
+  return {
+    fn,
+    dims: [...dims],
+    n,
+    x,
+    xSource: null,
+    xFinite: false,
+    wFinite: new Uint8Array(L + 1),
+    actFinite: new Uint8Array(L + 1),
+    F,
+    R,
+    W,
+    G,
+    acts,
+    dphi,
+    delta,
+    aMask,
+    dMask,
+    wt,
+    rowBlock,
+  };
 }
 
 function stateFor(ws: GradientWorkspace, net: Network, data: Dataset): SimdState {
@@ -417,8 +439,7 @@ export function simdBackpropRiskAndGradient(
       // below the top, δ_k = (δ_{k+1} W_{k+1}) ⊙ φ'(pre_k) has ReLU's zeros (its row masks are in dMask[k − 1])
       const sparseDelta = skipsZerosOfDelta(relu, dims, k);
       // G_k = δ_kᵀ a_{k−1} (d_k × d_{k−1}): δ_k is n × d_k, read transposed
-      if (sparseDelta && (k === 1 ? st.xFinite : st.actFinite[k - 1] === 1))
-        fn.sparseGemmTN(delta.at, aIn, st.G[k - 1].at, rows, n, cols, st.dMask[k - 1].at);
+      if (sparseDelta && (k === 1 ? st.xFinite : st.actFinite[k - 1] === 1)) fn.sparseGemmTN(delta.at, aIn, st.G[k - 1].at, rows, n, cols, st.dMask[k - 1].at);
       else fn.gemmStrided(delta.at, 1, rows, aIn, st.G[k - 1].at, rows, n, cols);
       copyGradientOut(st.G[k - 1], grads[k - 1]);
       if (k > 1) {
@@ -580,7 +601,11 @@ export function simdSparseProduct(
  * The module's ReLU with its row masks and finiteness flag (reluInPlace) and its plain row masks (nonzeroMasks) of
  * the same rows × len input, for the test against leakyInPlace and a JavaScript count. Allocates a module instance.
  */
-export function simdReluMasks(pre: Float64Array, rows: number, len: number): { out: Float64Array; dphi: Float64Array; masks: BigUint64Array; finite: number; inputMasks: BigUint64Array } {
+export function simdReluMasks(
+  pre: Float64Array,
+  rows: number,
+  len: number,
+): { out: Float64Array; dphi: Float64Array; masks: BigUint64Array; finite: number; inputMasks: BigUint64Array } {
   const size = rows * len;
   const half = Math.ceil(size / 2) * 16 + 16;
   const words = rows * Math.ceil(len / 64);
