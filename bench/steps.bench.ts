@@ -71,10 +71,12 @@ function maxRelDiff(a: readonly (readonly (readonly number[])[])[], b: readonly 
 interface TsResult {
   rate: Rate;
   finalWeights: number[][][];
-  /** kernelFor(dims): which implementation ran */
+  /** stepKernelChoice: which implementation ran (margin-vector, simd or reference) */
   kernel: string;
-  /** one step's Math.exp calls (expCalls of them) per second, in the same process */
-  expRate: Rate;
+  /** one step's Math.exp calls (expCalls of them) per second, in the same process (tiny size only, else null) */
+  expRate: Rate | null;
+  /** the same n values through the module's e^x, per second (tiny size only) */
+  moduleExpRate: Rate | null;
   expCalls: number;
 }
 
@@ -214,10 +216,12 @@ function main(): void {
 
     const tiny = ts[0];
     const nsPerStep = 1e9 / tiny.rate.best;
+    if (!tiny.expRate || !tiny.moduleExpRate) throw new Error('tsStepsProbe: no exp timing for the tiny size');
     const nsExp = 1e9 / tiny.expRate.best;
     console.log(
       `\n${fixtures[0].size.name}: ${nsPerStep.toFixed(0)} ns/step; its ${tiny.expCalls} Math.exp calls take ${nsExp.toFixed(0)} ns in the same process: ` +
-        `${(nsPerStep / nsExp).toFixed(2)}× (target ≤ ${EXP_FLOOR_TARGET}×: ${nsPerStep / nsExp <= EXP_FLOOR_TARGET ? 'yes' : 'NO'})`,
+        `${(nsPerStep / nsExp).toFixed(2)}× (target ≤ ${EXP_FLOOR_TARGET}×: ${nsPerStep / nsExp <= EXP_FLOOR_TARGET ? 'yes' : 'NO'}); ` +
+        `the module's e^x of the same ${tiny.expCalls} values (two at a time, as its step computes them) takes ${(1e9 / tiny.moduleExpRate.best).toFixed(0)} ns`,
     );
 
     // the ceiling of one core for the module's arithmetic: two 128-bit vector operations (a multiply and an add, or

@@ -5,7 +5,7 @@
  * `node wasm/build.mjs --check` (run by src/trainer/kernels/simd.test.ts) compiles again and checks
  * that the committed file is identical.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
@@ -19,7 +19,11 @@ export async function compileDense() {
   let binary = null;
   const errors = [];
   const { error } = await asc.main(['dense.ts', '--outFile', 'dense.wasm', ...FLAGS], {
-    readFile: (name) => (name === 'dense.ts' ? readFileSync(SOURCE, 'utf8') : null),
+    // dense.ts and the files it imports, all in wasm/
+    readFile: (name) => {
+      const path = fileURLToPath(new URL(`./${name}`, import.meta.url));
+      return name.endsWith('.ts') && !name.includes('/') && existsSync(path) ? readFileSync(path, 'utf8') : null;
+    },
     writeFile: (name, contents) => {
       if (name.endsWith('.wasm')) binary = contents;
     },

@@ -1,10 +1,9 @@
 import type { Dataset } from '../data/dataset.js';
 import type { Loss } from '../losses/loss.js';
-import { cloneNetwork, type Network } from '../network/network.js';
-import { checkCompatible, createWorkspace, kernelFor, riskAndGradient, zerosLike, type GradientFn, type GradientWorkspace } from './gradient.js';
-import { residentLayers } from './kernels/simd.js';
-import { stepAndSumOfSquares, sumOfSquares } from './kernels/stepSums.js';
+import type { Network } from '../network/network.js';
+import { checkCompatible, createWorkspace, type GradientFn, type GradientWorkspace } from './gradient.js';
 import { createStepRule, type ScheduleSpec } from './schedule.js';
+import { stepKernelFor } from './stepKernel.js';
 
 /** What an observer sees before each update W(t+1) = W(t) − η_t G(t). Reused: copy what you keep. */
 export interface StepView {
@@ -62,12 +61,11 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps=${steps} must be a non-negative integer`);
   checkCompatible(opts.network, data, loss);
   const L = opts.network.dims.length - 1;
-  const grad = opts.gradient ?? riskAndGradient;
   const ws = createWorkspace(opts.network.dims, data.n);
-  // with the SIMD kernel, W_k and G_k live in the module's memory: no copies per step, the update runs there too
-  const resident = kernelFor(opts.network.dims) === 'simd' ? residentLayers(ws, opts.network, data) : null;
-  const net: Network = resident ? { ...opts.network, dims: [...opts.network.dims], weights: resident.weights } : cloneNetwork(opts.network);
-  const grads = resident ? resident.grads : zerosLike(net);
+  // where W_k and G_k live and which code evaluates and updates them (stepKernel.ts); the same bits whichever it is
+  const kernel = stepKernelFor(ws, opts.network, data, loss, opts.gradient);
+  const net: Network = { ...opts.network, dims: [...opts.network.dims], weights: kernel.weights };
+  const grads = kernel.grads;
   const rule = createStepRule(opts.schedule, L, loss);
   // checkpoints ascending and distinct, walked with a cursor: one comparison per step, no hashing
   const marks = [...new Set(opts.checkpoints ?? [])].sort((a, b) => a - b);
@@ -86,18 +84,34 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
   let r = NaN;
   // the risk (one loss evaluation per sample) is needed only where someone looks at it
   const everyStep = opts.onStep !== undefined || opts.stopWhen !== undefined;
+  // unobserved stretches under a constant step run inside the module when the kernel can (StepKernel.descend): the
+  // same evaluations, checks and updates in the same order, without a call out of the module per step
+  const inModuleStretches = kernel.descend !== undefined && !everyStep && opts.schedule.kind === 'constant';
   for (let t = 0; t <= steps; t++) {
+    if (inModuleStretches && kernel.descend) {
+      const until = nextMark < marks.length && marks[nextMark] < steps ? marks[nextMark] : steps;
+      if (until > t) {
+        const d = kernel.descend(rule.eta(t, maxFro), until - t, energy);
+        energy = d.energy;
+        if (d.stopped) {
+          // as the loop below reports it: a non-finite gradient at W(s), or a non-finite weight in W(s + 1)
+          const s = t + d.done + (d.stopped === 'weight' ? 1 : 0);
+          const reason = d.stopped === 'weight' ? `non-finite weight in W(${s})` : `non-finite gradient at W(${s})`;
+          return { network: detached(net, kernel.inModule), diverged: { step: s, reason }, stepsTaken: s, finalRisk: NaN, energy };
+        }
+        maxFro = Math.sqrt(d.most);
+        t = until;
+      }
+    }
     const isMark = nextMark < marks.length && marks[nextMark] === t;
     if (isMark) nextMark++;
     const wantRisk = everyStep || t === steps || isMark;
-    r = grad(ws, net, data, loss, grads, wantRisk);
-    let g2 = 0;
-    if (resident) for (let k = 0; k < L; k++) g2 += resident.gradSumOfSquares(k);
-    else for (let k = 0; k < L; k++) g2 += sumOfSquares(grads[k]);
+    r = kernel.evaluate(wantRisk);
+    const g2 = kernel.gradSquared();
     // r is NaN on steps where the risk was not asked for (only there is NaN no news); ±∞ or a non-finite gradient is divergence
     if (!Number.isFinite(g2) || (!Number.isFinite(r) && (wantRisk || r === r))) {
       return {
-        network: detached(net, resident !== null),
+        network: detached(net, kernel.inModule),
         diverged: { step: t, reason: `non-finite ${Number.isFinite(g2) ? 'risk' : 'gradient'} at W(${t})` },
         stepsTaken: t,
         finalRisk: r,
@@ -114,14 +128,10 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
     if (isMark && opts.onCheckpoint) opts.onCheckpoint(t, net, view);
     if (opts.onStep) opts.onStep(view);
     if (t === steps || opts.stopWhen?.(view)) break;
-    maxFro = 0;
-    for (let k = 0; k < L; k++) {
-      const s = resident ? resident.step(k, eta) : stepAndSumOfSquares(W[k], grads[k], eta);
-      if (s > maxFro) maxFro = s;
-    }
+    maxFro = kernel.step(eta);
     if (!Number.isFinite(maxFro)) {
       return {
-        network: detached(net, resident !== null),
+        network: detached(net, kernel.inModule),
         diverged: { step: t + 1, reason: `non-finite weight in W(${t + 1})` },
         stepsTaken: t + 1,
         finalRisk: r,
@@ -131,7 +141,7 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
     maxFro = Math.sqrt(maxFro);
     energy += eta * eta * g2;
   }
-  return { network: detached(net, resident !== null), diverged: null, stepsTaken: view.t, finalRisk: r, energy };
+  return { network: detached(net, kernel.inModule), diverged: null, stepsTaken: view.t, finalRisk: r, energy };
 }
 
 /** The run's network on arrays of its own: resident weights are views on the kernel's memory, copied out once. */

@@ -68,7 +68,7 @@ function denseModule(): WebAssembly.Module {
 }
 
 /** A module instance on a fresh memory of at least `bytes` bytes. */
-function instantiate(bytes: number): { memory: WebAssembly.Memory; fn: DenseExports } {
+export function instantiate(bytes: number): { memory: WebAssembly.Memory; fn: DenseExports } {
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   return { memory, fn: new WebAssembly.Instance(denseModule(), { env: { memory } }).exports as unknown as DenseExports };
 }
