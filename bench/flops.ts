@@ -3,6 +3,11 @@
  * machine's ceiling. A multiply–add counts as two operations (WebAssembly SIMD has no fused multiply–add, so the
  * kernel issues both). Linear nets with one output (the bench's linear sizes) take the output-side association
  * of src/trainer/gradient.ts; other activations take back-propagation.
+ *
+ * The count is that of the dense products. For ReLU nets the SIMD kernel leaves out the terms whose multiplier is
+ * an exact zero (about half of a_k and δ_k below the top layer; src/trainer/kernels/simd.ts), so it does fewer
+ * operations than counted here (about 0.6 of them at the bench's ReLU size), and its rate is a dense-equivalent
+ * rate: what a dense kernel would need to reach the same steps per second.
  */
 import type { BenchSize } from './benchFixture.js';
 

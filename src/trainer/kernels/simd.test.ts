@@ -8,7 +8,7 @@ import { type Activation, applyActivation } from '../../network/activation.js';
 import { networkFromArrays } from '../../network/network.js';
 import { createWorkspace, kernelFor, linearRiskAndGradient, riskAndGradient, zerosLike } from '../gradient.js';
 import { gradientDescent } from '../gradientDescent.js';
-import { simdBackpropRiskAndGradient, simdLeakyActivation, simdLinearRiskAndGradient, simdStepSums } from './simd.js';
+import { simdBackpropRiskAndGradient, simdLeakyActivation, simdLinearRiskAndGradient, simdReluMasks, simdSparseProduct, simdStepSums } from './simd.js';
 import { stepAndSumOfSquares, sumOfSquares } from './stepSums.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -320,5 +320,107 @@ describe('what the SIMD kernel leaves in the workspace for observers', () => {
       expect(Math.abs(simd.E[j] - ref.E[j])).toBeLessThanOrEqual(1e-14 * scale);
       expect(Math.abs(simd.P[j] - ref.P[j])).toBeLessThanOrEqual(1e-14 * Math.max(...Array.from(ref.P, Math.abs)));
     }
+  });
+});
+
+describe('back-propagation products that skip exact zeros (ReLU)', () => {
+  const show = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+  // multipliers: half exact zeros of both signs, the rest anything, ±∞ and NaN included (a nonzero multiplier is
+  // always multiplied, so these must give the dense product's bits too); the other factor finite, zeros included
+  const multiplier = fc.oneof(
+    { arbitrary: fc.constantFrom(0, -0), weight: 4 },
+    { arbitrary: fc.double({ min: -4, max: 4, noNaN: true }), weight: 3 },
+    { arbitrary: fc.constantFrom(Number.NaN, Infinity, -Infinity, 5e-324, -1e-310, 1e300), weight: 1 },
+  );
+  const finite = fc.oneof({ arbitrary: fc.constantFrom(0, -0, 1e-310), weight: 1 }, { arbitrary: fc.double({ min: -1e3, max: 1e3, noNaN: true }), weight: 6 });
+  const mask = fc.constantFrom(0, 1, -0, 0.5);
+  // sizes across one and two 64-bit mask words, odd and even, below and above the 16-, 4- and 2-column blocks
+  const size = fc.integer({ min: 1, max: 70 });
+  const inputs = fc.tuple(size, size, size).chain(([m, k, n]) =>
+    fc.record({
+      m: fc.constant(m),
+      k: fc.constant(k),
+      n: fc.constant(n),
+      a: fc.array(multiplier, { minLength: m * k, maxLength: m * k }),
+      b: fc.array(finite, { minLength: k * n, maxLength: k * n }),
+      d: fc.array(mask, { minLength: m * n, maxLength: m * n }),
+    }),
+  );
+
+  test.each(['NT', 'NN', 'TN'] as const)(
+    '%s equals the dense product bit for bit (signed zeros, NaN, ±∞ multipliers, odd sizes); NN also its row masks',
+    (kind) => {
+      fc.assert(
+        fc.property(inputs, ({ m, k, n, a, b, d }) => {
+          const r = simdSparseProduct(kind, Float64Array.from(a), Float64Array.from(b), Float64Array.from(d), m, k, n);
+          for (let i = 0; i < m * n; i++)
+            if (!Object.is(r.sparse[i], r.dense[i]) || (r.fused && !Object.is(r.fused[i], r.dense[i])))
+              throw new Error(
+                `${kind} m=${m} k=${k} n=${n}: entry ${i} (row ${Math.floor(i / n)}, column ${i % n}): skipping ${show(r.sparse[i])}, dense ${show(r.dense[i])}${r.fused ? `, mulMasksInPlace ${show(r.fused[i])}` : ''}`,
+              );
+          // NN's row masks of C (the next product's multipliers), written as the rows are stored: those of the dense C
+          if (r.masks) {
+            expect(Array.from(r.masks.sparse)).toEqual(Array.from(r.masks.dense));
+            expect(Array.from(r.masks.fused)).toEqual(Array.from(r.masks.dense));
+          }
+        }),
+        { numRuns: 80 },
+      );
+    },
+  );
+
+  test('reluInPlace is leakyInPlace with slope 0 bit for bit, its row masks mark the nonzero outputs, its flag the finite ones', () => {
+    const special = [0, -0, Number.NaN, Infinity, -Infinity, 1e-310, -1e-310, 3, -2.5];
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 130 }), fc.context(), (rows, len, ctx) => {
+        const pre = Float64Array.from({ length: rows * len }, (_, i) => special[(i * 7 + rows * 3 + len) % special.length] * (1 + (i % 5)));
+        ctx.log(`rows=${rows} len=${len}`);
+        const r = simdReluMasks(pre, rows, len);
+        const leaky = simdLeakyActivation(pre, 0);
+        const words = Math.ceil(len / 64);
+        let finite = 1;
+        for (let p = 0; p < rows; p++)
+          for (let t = 0; t < len; t++) {
+            const i = p * len + t;
+            if (!Object.is(r.out[i], leaky.out[i]) || !Object.is(r.dphi[i], leaky.dphi[i]))
+              throw new Error(
+                `entry ${i} (pre=${show(pre[i])}): reluInPlace ${show(r.out[i])}/${show(r.dphi[i])}, leakyInPlace ${show(leaky.out[i])}/${show(leaky.dphi[i])}`,
+              );
+            const bit = (m: BigUint64Array) => (m[p * words + Math.floor(t / 64)] >> BigInt(t % 64)) & 1n;
+            if (bit(r.masks) !== (r.out[i] !== 0 ? 1n : 0n)) throw new Error(`output mask, row ${p} entry ${t} (out=${show(r.out[i])})`);
+            // nonzeroMasks: NaN counts as nonzero (it is multiplied, as the dense product multiplies it)
+            if (bit(r.inputMasks) !== (pre[i] !== 0 ? 1n : 0n)) throw new Error(`input mask, row ${p} entry ${t} (x=${show(pre[i])})`);
+            if (!Number.isFinite(r.out[i])) finite = 0;
+          }
+        // bits beyond len stay clear
+        for (let p = 0; p < rows; p++)
+          if (len % 64 !== 0 && r.masks[p * words + words - 1] >> BigInt(len % 64) !== 0n) throw new Error(`row ${p}: mask bits beyond len`);
+        expect(r.finite).toBe(finite);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('an infinite hidden activation still makes the gradient non-finite (0·∞ is not skipped): divergence is reported', () => {
+    // sample 0 overflows unit 0 of layer 1 (1e308 + 1e308 = ∞); every weight out of that unit is negative, so
+    // sample 0 has a_2 = 0 and δ_2 = 0 and a finite output: only 0·∞ in G_2 = δ_2ᵀ a_1 makes the gradient NaN, as the
+    // dense SIMD product always had it; a product that skipped δ_2's zeros there would return a finite gradient and
+    // the run would go on. (The JavaScript kernel of gradient.ts skips δ = 0 terms itself, so there this gradient is
+    // finite: the kernels differ here as they did before the SIMD products skipped zeros.)
+    const d = 10;
+    const row = (r: number, cols: number, s: number) => Array.from({ length: cols }, (_, c) => Math.cos(s + r * cols + c) / 3);
+    const W1 = Array.from({ length: d }, (_, r) => (r === 0 ? [1e308, 1e308, ...Array(d - 2).fill(0)] : row(r, d, 1)));
+    const W2 = Array.from({ length: d }, (_, r) => row(r, d, 2).map((v, c) => (c === 0 ? -1 - Math.abs(v) : v)));
+    const W3 = [row(0, d, 3)];
+    const net = networkFromArrays([W1, W2, W3], { kind: 'relu' });
+    const x = Array.from({ length: 6 }, (_, i) => (i === 0 ? [1, 1, ...Array(d - 2).fill(0)] : row(i, d, 4)));
+    const data = datasetFromArrays(x, [1, -1, 1, 1, -1, 1]);
+    const simd = zerosLike(net);
+    const risk = simdBackpropRiskAndGradient(createWorkspace(net.dims, data.n), net, data, logistic, simd);
+    expect(Number.isFinite(risk)).toBe(true);
+    // column 0 of G_2 (a_1's overflowing unit) is NaN in every row, the other entries finite
+    simd[1].forEach((v, i) => expect(Number.isNaN(v)).toBe(i % d === 0));
+    const run = gradientDescent({ network: net, data, loss: logistic, schedule: { kind: 'constant', eta: 0.1 }, steps: 5 });
+    expect(run.diverged).toEqual({ step: 0, reason: 'non-finite gradient at W(0)' });
   });
 });

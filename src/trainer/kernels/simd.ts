@@ -8,9 +8,11 @@ import { DENSE_WASM_BASE64 } from './denseWasm.js';
 /**
  * The fast kernel: everything whose size grows with the sample count n runs in WebAssembly
  * with 128-bit SIMD (wasm/dense.ts): the products of the linear path (P, the data pass
- * f = X Pᵀ and E = cᵀX, the backward sweep) and of back-propagation. Weights are copied in
- * and gradients out each call (memcpy; far cheaper than any JavaScript loop over them).
- * The loss and the activation are evaluated in JavaScript on views of the module's memory.
+ * f = X Pᵀ and E = cᵀX, the backward sweep) and of back-propagation (for ReLU nets skipping the
+ * terms whose multiplier is an exact zero, with the dense products' bits: simdBackpropRiskAndGradient).
+ * Weights are copied in and gradients out each call unless the caller holds them in the module
+ * (residentLayers, as gradientDescent does). The loss, and activations other than (leaky) ReLU, are
+ * evaluated in JavaScript on views of the module's memory.
  *
  * Same associations as the reference kernels of gradient.ts; the summation order inside each
  * product differs (fixed by the shapes), so results agree with them to rounding
@@ -28,6 +30,22 @@ interface DenseExports {
   accumulateRows(c: number, sc: number, x: number, e: number, k: number, n: number): void;
   /** leaky ReLU with slope m (0: ReLU) in place on x, its derivative into d */
   leakyInPlace(x: number, d: number, len: number, m: number): void;
+  /** leakyInPlace with slope 0 on rows × len, writing the outputs' row masks of nonzeros; 1 when every output is finite, else 0 */
+  reluInPlace(x: number, d: number, rows: number, len: number, masks: number): number;
+  /** row masks of x's nonzeros (rows × len; ⌈len/64⌉ 64-bit words per row) */
+  nonzeroMasks(x: number, rows: number, len: number, masks: number): void;
+  /** C = A·B (A m×k, B k×n) as gemmStrided(a, k, 1, …) without the terms whose A entry is an exact zero (same bits when B is finite); masked ≠ 0: C ⊙= D, masked = 2 also C's row masks into cMasks */
+  sparseGemmNN(a: number, b: number, c: number, m: number, k: number, n: number, d: number, masked: number, masks: number, cMasks: number): void;
+  /** mulInPlace on rows × len, writing the products' row masks of nonzeros */
+  mulMasksInPlace(x: number, y: number, rows: number, len: number, masks: number): void;
+  /** C = Aᵀ·B (A k×m, B k×n) as gemmStrided(a, 1, m, …) without the terms whose A entry is an exact zero (same bits when B is finite) */
+  sparseGemmTN(a: number, b: number, c: number, m: number, k: number, n: number, masks: number): void;
+  /** gemmNT's C = A·Bᵀ without the terms whose A entry is an exact zero (same bits when B is finite); bt = Bᵀ */
+  sparseGemmNT(a: number, b: number, bt: number, c: number, m: number, k: number, n: number, masks: number): void;
+  /** t = sᵀ (s rows × cols) */
+  transpose(s: number, t: number, rows: number, cols: number): void;
+  /** 1 when every entry is finite, else 0 */
+  allFinite(a: number, len: number): number;
   /** Σ a[i]², associated as stepSums.ts's sumOfSquares */
   sumOfSquares(a: number, len: number): number;
   /** w ← w − η g in place; Σ w[i]² of the new w, associated as stepSums.ts's stepAndSumOfSquares */
@@ -79,6 +97,15 @@ interface SimdState {
   readonly acts: Region[];
   readonly dphi: Region[];
   readonly delta: [Region, Region];
+  /** back-propagation: row masks of the nonzeros of a_k and of δ_k (index k − 1, k < L; ⌈d_k/64⌉ 64-bit words per row), and W_kᵀ (the largest layer) */
+  readonly aMask: Region[];
+  readonly dMask: Region[];
+  readonly wt: Region;
+  /** every entry of X is finite (checked when X is copied in; the zero-skipping G_1 = δ_1ᵀ X relies on it) */
+  xFinite: boolean;
+  /** back-propagation, per evaluation: W_k finite (index k), and a_k finite (index k, from reluInPlace) */
+  readonly wFinite: Uint8Array;
+  readonly actFinite: Uint8Array;
   /** rows of X per block of the fused data pass: about 24 KiB of X, a multiple of 4 (dots4), at least 4 */
   readonly rowBlock: number;
 }
@@ -106,6 +133,11 @@ function createState(dims: readonly number[], n: number, linearNet: boolean): Si
     for (let k = 1; k <= L; k++) sizes.push(n * dims[k]);
     for (let k = 1; k <= L; k++) sizes.push(n * dims[k]);
     sizes.push(n * maxD, n * maxD);
+    let widestLayer = 0;
+    for (let k = 1; k <= L; k++) widestLayer = Math.max(widestLayer, dims[k] * dims[k - 1]);
+    for (let k = 1; k < L; k++) sizes.push(n * Math.ceil(dims[k] / 64));
+    for (let k = 1; k < L; k++) sizes.push(n * Math.ceil(dims[k] / 64));
+    sizes.push(widestLayer);
   }
   // regions start on 16-byte boundaries (two doubles), so vector loads of a row start aligned when rows are even
   const offsets: number[] = [];
@@ -130,8 +162,31 @@ function createState(dims: readonly number[], n: number, linearNet: boolean): Si
   const acts = (linearNet ? dims : dims.slice(1)).map(region);
   const dphi = linearNet ? [] : dims.slice(1).map(region);
   const delta: [Region, Region] = [region(), region()];
+  const aMask = linearNet ? [] : dims.slice(1, L).map(region);
+  const dMask = linearNet ? [] : dims.slice(1, L).map(region);
+  const wt = linearNet ? delta[0] : region();
   const rowBlock = Math.max(4, Math.floor(24576 / (8 * d0)) & ~3);
-  return { fn, dims: [...dims], n, x, xSource: null, F, R, W, G, acts, dphi, delta, rowBlock };
+  return {
+    fn,
+    dims: [...dims],
+    n,
+    x,
+    xSource: null,
+    xFinite: false,
+    wFinite: new Uint8Array(L + 1),
+    actFinite: new Uint8Array(L + 1),
+    F,
+    R,
+    W,
+    G,
+    acts,
+    dphi,
+    delta,
+    aMask,
+    dMask,
+    wt,
+    rowBlock,
+  };
 }
 
 function stateFor(ws: GradientWorkspace, net: Network, data: Dataset): SimdState {
@@ -152,6 +207,7 @@ function stateFor(ws: GradientWorkspace, net: Network, data: Dataset): SimdState
   if (s.xSource !== data.x) {
     s.x.view.set(data.x);
     s.xSource = data.x;
+    s.xFinite = s.fn.allFinite(s.x.at, s.x.view.length) === 1;
   }
   return s;
 }
@@ -302,6 +358,27 @@ function marginTerms(
   return total;
 }
 
+/**
+ * Products of back-propagation narrower than this many output columns stay dense: the zero-skipping products pay a
+ * pass over their multipliers (building the lists), which only enough columns per list entry make up for.
+ */
+const SPARSE_MIN_COLS = 16;
+
+/**
+ * Back-propagation: pre_k = a_{k−1} W_kᵀ, a_k = φ(pre_k); G_k = δ_kᵀ a_{k−1}, δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1}).
+ *
+ * ReLU nets: about half of each hidden a_k and δ_k are exact zeros, and the products that multiply by them
+ * (pre_k for k ≥ 2, and G_k, δ_{k−1} for k < L) leave those terms out (sparseGemmNT, sparseGemmTN, sparseGemmNN in
+ * wasm/dense.ts): about 0.6 of the dense multiply–adds at the bench's ReLU size. They keep every other term in the
+ * dense product's order, so the bits are those of the dense products, with one exception: a skipped 0 times ±∞ or NaN,
+ * which the dense product turns into NaN. So a product skips only where the other factor is known finite: W_k (checked
+ * here each evaluation; gradientDescent never passes non-finite weights anyway, it stops at the update that makes
+ * one), X (checked when copied in; datasets are validated finite) and a_{k−1} (reluInPlace reports a +∞ activation,
+ * the only non-finite ReLU output). Where that fails the dense product runs: with an infinite activation the dense
+ * G_k has non-finite entries, so the gradient is non-finite and divergence is reported exactly as before. The bits
+ * are therefore the dense kernel's in every case (simd.test.ts checks both). Leaky ReLU (no zeros) and tanh take the
+ * dense products.
+ */
 export function simdBackpropRiskAndGradient(
   ws: GradientWorkspace,
   net: Network,
@@ -315,16 +392,26 @@ export function simdBackpropRiskAndGradient(
   const L = dims.length - 1;
   const n = data.n;
   const fn = st.fn;
+  const act = net.activation;
+  const relu = act.kind === 'relu';
   for (let k = 1; k <= L; k++) {
     const rows = dims[k];
     const cols = dims[k - 1];
-    if (net.weights[k - 1] !== st.W[k - 1].view) st.W[k - 1].view.set(net.weights[k - 1]);
-    // pre_k = a_{k−1} W_kᵀ (n × d_k)
-    fn.gemmNT(k === 1 ? st.x.at : st.acts[k - 2].at, st.W[k - 1].at, st.acts[k - 1].at, n, cols, rows);
+    const Wk = st.W[k - 1];
+    if (net.weights[k - 1] !== Wk.view) Wk.view.set(net.weights[k - 1]);
+    // W_k (k ≥ 2) is the finite factor of the zero-skipping pre_k and δ_{k−1}
+    const wOk = relu && k >= 2 && fn.allFinite(Wk.at, rows * cols) === 1;
+    st.wFinite[k] = wOk ? 1 : 0;
+    // pre_k = a_{k−1} W_kᵀ (n × d_k); from k = 2 on, a_{k−1} has ReLU's zeros
+    const aIn = k === 1 ? st.x.at : st.acts[k - 2].at;
+    if (wOk && rows >= SPARSE_MIN_COLS) {
+      fn.transpose(Wk.at, st.wt.at, rows, cols);
+      fn.sparseGemmNT(aIn, Wk.at, st.wt.at, st.acts[k - 1].at, n, cols, rows, st.aMask[k - 2].at);
+    } else fn.gemmNT(aIn, Wk.at, st.acts[k - 1].at, n, cols, rows);
     if (k < L) {
-      const act = net.activation;
       // ReLU and leaky ReLU in the module, branch-free (random-sign preactivations defeat branch prediction)
-      if (act.kind === 'relu' || act.kind === 'leaky') fn.leakyInPlace(st.acts[k - 1].at, st.dphi[k - 1].at, n * rows, act.kind === 'relu' ? 0 : act.slope);
+      if (relu) st.actFinite[k] = fn.reluInPlace(st.acts[k - 1].at, st.dphi[k - 1].at, n, rows, st.aMask[k - 1].at);
+      else if (act.kind === 'leaky') fn.leakyInPlace(st.acts[k - 1].at, st.dphi[k - 1].at, n * rows, act.slope);
       else applyActivation(act, st.acts[k - 1].view, st.acts[k - 1].view, st.dphi[k - 1].view, n * rows);
     }
   }
@@ -348,13 +435,25 @@ export function simdBackpropRiskAndGradient(
     for (let k = L; k >= 1; k--) {
       const rows = dims[k];
       const cols = dims[k - 1];
+      const aIn = k === 1 ? st.x.at : st.acts[k - 2].at;
+      // below the top, δ_k = (δ_{k+1} W_{k+1}) ⊙ φ'(pre_k) has ReLU's zeros (its row masks are in dMask[k − 1])
+      const sparseDelta = skipsZerosOfDelta(relu, dims, k);
       // G_k = δ_kᵀ a_{k−1} (d_k × d_{k−1}): δ_k is n × d_k, read transposed
-      fn.gemmStrided(delta.at, 1, rows, k === 1 ? st.x.at : st.acts[k - 2].at, st.G[k - 1].at, rows, n, cols);
+      if (sparseDelta && (k === 1 ? st.xFinite : st.actFinite[k - 1] === 1)) fn.sparseGemmTN(delta.at, aIn, st.G[k - 1].at, rows, n, cols, st.dMask[k - 1].at);
+      else fn.gemmStrided(delta.at, 1, rows, aIn, st.G[k - 1].at, rows, n, cols);
       copyGradientOut(st.G[k - 1], grads[k - 1]);
       if (k > 1) {
-        // δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1})
-        fn.gemmStrided(delta.at, rows, 1, st.W[k - 1].at, deltaNext.at, n, rows, cols);
-        fn.mulInPlace(deltaNext.at, st.dphi[k - 2].at, n * cols);
+        // δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1}), φ' applied as each row is stored, with δ_{k−1}'s row masks of nonzeros
+        // when G_{k−1} and δ_{k−2} skip its zeros
+        const masksBelow = skipsZerosOfDelta(relu, dims, k - 1);
+        const dMaskBelow = masksBelow ? st.dMask[k - 2].at : 0;
+        if (sparseDelta && st.wFinite[k] === 1)
+          fn.sparseGemmNN(delta.at, st.W[k - 1].at, deltaNext.at, n, rows, cols, st.dphi[k - 2].at, masksBelow ? 2 : 1, st.dMask[k - 1].at, dMaskBelow);
+        else {
+          fn.gemmStrided(delta.at, rows, 1, st.W[k - 1].at, deltaNext.at, n, rows, cols);
+          if (masksBelow) fn.mulMasksInPlace(deltaNext.at, st.dphi[k - 2].at, n, cols, dMaskBelow);
+          else fn.mulInPlace(deltaNext.at, st.dphi[k - 2].at, n * cols);
+        }
         const t = delta;
         delta = deltaNext;
         deltaNext = t;
@@ -362,6 +461,11 @@ export function simdBackpropRiskAndGradient(
     }
   }
   return wantRisk || loss.kind === 'squared' ? total * invN : NaN;
+}
+
+/** Do G_k and δ_{k−1} skip δ_k's zeros? Below the top layer of a ReLU net, when their rows (d_{k−1} wide) are wide enough. */
+function skipsZerosOfDelta(relu: boolean, dims: readonly number[], k: number): boolean {
+  return relu && k < dims.length - 1 && dims[k - 1] >= SPARSE_MIN_COLS;
 }
 
 /** W_k into the module unless the caller's arrays are the module's own (residentLayers): then there is nothing to copy. */
@@ -434,4 +538,89 @@ export function simdStepSums(w: Float64Array, g: Float64Array, eta: number): { g
   const gradSum = fn.sumOfSquares(half, len);
   const weightSum = fn.stepAndSumOfSquares(0, half, eta, len);
   return { gradSum, stepped: new Float64Array(memory.buffer, 0, len).slice(), weightSum };
+}
+
+/**
+ * One zero-skipping product of the module beside the dense product it stands for, on copies of the same inputs, for
+ * the test that they agree bit for bit. 'NT': C = A·Bᵀ (A m×k, B n×k; gemmNT). 'NN': C = (A·B) ⊙ D (A m×k, B k×n,
+ * D m×n; gemmStrided, then mulInPlace), the skipping product also writing C's row masks, and `fused` is gemmStrided
+ * followed by mulMasksInPlace; `masks` then holds C's row masks from the skipping product, from mulMasksInPlace and from
+ * nonzeroMasks on the dense C. 'TN': C = Aᵀ·B (A k×m, B k×n; gemmStrided reading A transposed). The masks of A's
+ * rows come from nonzeroMasks. Allocates a module instance: not for the step loop.
+ */
+export function simdSparseProduct(
+  kind: 'NT' | 'NN' | 'TN',
+  a: Float64Array,
+  b: Float64Array,
+  d: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+): { dense: Float64Array; sparse: Float64Array; fused?: Float64Array; masks?: { sparse: BigUint64Array; fused: BigUint64Array; dense: BigUint64Array } } {
+  const [maskRows, maskLen] = kind === 'TN' ? [k, m] : [m, k];
+  const cWords = m * Math.ceil(n / 64);
+  const sizes = [m * k, k * n, k * n, m * n, m * n, m * n, maskRows * Math.ceil(maskLen / 64), m * n, cWords, cWords, cWords];
+  const at: number[] = [];
+  let bytes = 0;
+  for (const s of sizes) {
+    at.push(bytes);
+    bytes += Math.ceil(s / 2) * 16 + 16;
+  }
+  const { memory, fn } = instantiate(bytes);
+  const [A, B, BT, D, dense, sparse, masks, fused, sparseMasks, fusedMasks, denseMasks] = at;
+  new Float64Array(memory.buffer, A, m * k).set(a);
+  new Float64Array(memory.buffer, B, k * n).set(b);
+  new Float64Array(memory.buffer, D, m * n).set(d);
+  fn.nonzeroMasks(A, maskRows, maskLen, masks);
+  if (kind === 'NT') {
+    fn.gemmNT(A, B, dense, m, k, n);
+    fn.transpose(B, BT, n, k);
+    fn.sparseGemmNT(A, B, BT, sparse, m, k, n, masks);
+  } else if (kind === 'NN') {
+    fn.gemmStrided(A, k, 1, B, dense, m, k, n);
+    fn.mulInPlace(dense, D, m * n);
+    fn.sparseGemmNN(A, B, sparse, m, k, n, D, 2, masks, sparseMasks);
+    fn.gemmStrided(A, k, 1, B, fused, m, k, n);
+    fn.mulMasksInPlace(fused, D, m, n, fusedMasks);
+    fn.nonzeroMasks(dense, m, n, denseMasks);
+    const words = (at: number) => new BigUint64Array(memory.buffer, at, cWords).slice();
+    return {
+      dense: new Float64Array(memory.buffer, dense, m * n).slice(),
+      sparse: new Float64Array(memory.buffer, sparse, m * n).slice(),
+      fused: new Float64Array(memory.buffer, fused, m * n).slice(),
+      masks: { sparse: words(sparseMasks), fused: words(fusedMasks), dense: words(denseMasks) },
+    };
+  } else {
+    fn.gemmStrided(A, 1, m, B, dense, m, k, n);
+    fn.sparseGemmTN(A, B, sparse, m, k, n, masks);
+  }
+  return { dense: new Float64Array(memory.buffer, dense, m * n).slice(), sparse: new Float64Array(memory.buffer, sparse, m * n).slice() };
+}
+
+/**
+ * The module's ReLU with its row masks and finiteness flag (reluInPlace) and its plain row masks (nonzeroMasks) of
+ * the same rows × len input, for the test against leakyInPlace and a JavaScript count. Allocates a module instance.
+ */
+export function simdReluMasks(
+  pre: Float64Array,
+  rows: number,
+  len: number,
+): { out: Float64Array; dphi: Float64Array; masks: BigUint64Array; finite: number; inputMasks: BigUint64Array } {
+  const size = rows * len;
+  const half = Math.ceil(size / 2) * 16 + 16;
+  const words = rows * Math.ceil(len / 64);
+  const { memory, fn } = instantiate(3 * half + 16 * words + 16);
+  const maskAt = 3 * half;
+  const inputMaskAt = maskAt + 8 * words;
+  new Float64Array(memory.buffer, 0, size).set(pre);
+  new Float64Array(memory.buffer, 2 * half, size).set(pre);
+  fn.nonzeroMasks(2 * half, rows, len, inputMaskAt);
+  const finite = fn.reluInPlace(0, half, rows, len, maskAt);
+  return {
+    out: new Float64Array(memory.buffer, 0, size).slice(),
+    dphi: new Float64Array(memory.buffer, half, size).slice(),
+    masks: new BigUint64Array(memory.buffer, maskAt, words).slice(),
+    finite,
+    inputMasks: new BigUint64Array(memory.buffer, inputMaskAt, words).slice(),
+  };
 }
