@@ -60,6 +60,7 @@ export function kernelThreads(env: NodeJS.ProcessEnv = process.env): 1 | 2 {
 interface RowHalfExports {
   rowHalfGradient(table: number): void;
   storeExpConstants(at: number): void;
+  allFinite(at: number, len: number): number;
 }
 
 /** One block's memory: the table, its rows of x and y, and every buffer rowHalfGradient reads or writes. */
@@ -90,7 +91,8 @@ function layoutBlock(net: Network, data: Dataset, from: number, to: number, loss
   const dL = dims[L];
   const rows = to - from;
   const maxD = Math.max(...dims);
-  const words = DIMS + (L + 1) + 4 * L;
+  // dims, W, G, a, φ', the masks of a and of δ, and L + 1 words of scratch (layout in wasm/rowHalf.ts)
+  const words = DIMS + (L + 1) + 3 * L + 3 * (L - 1) + (L + 1);
   let bytes = Math.ceil(words / 4) * 16;
   const take = (doubles: number) => {
     const at = bytes;
@@ -116,6 +118,13 @@ function layoutBlock(net: Network, data: Dataset, from: number, to: number, loss
   for (let k = 1; k <= L; k++) aAt.push(take(rows * dims[k]));
   const pAt: number[] = [];
   for (let k = 1; k < L; k++) pAt.push(take(rows * dims[k]));
+  const aMaskAt: number[] = [];
+  for (let k = 1; k < L; k++) aMaskAt.push(take(rows * Math.ceil(dims[k] / 64)));
+  const dMaskAt: number[] = [];
+  for (let k = 1; k < L; k++) dMaskAt.push(take(rows * Math.ceil(dims[k] / 64)));
+  let widest = 0;
+  for (let k = 1; k <= L; k++) widest = Math.max(widest, dims[k] * dims[k - 1]);
+  const wtAt = take(widest);
   const { memory, fn: exports } = instantiate(bytes);
   const fn = exports as unknown as RowHalfExports;
   const table = new Int32Array(memory.buffer, 0, words);
@@ -130,10 +139,17 @@ function layoutBlock(net: Network, data: Dataset, from: number, to: number, loss
     table[wWord + L + k] = gAt + layerAt[k] * 8;
     table[wWord + 2 * L + k] = aAt[k];
   }
-  for (let k = 0; k < L - 1; k++) table[wWord + 3 * L + k] = pAt[k];
+  for (let k = 0; k < L - 1; k++) {
+    table[wWord + 3 * L + k] = pAt[k];
+    table[wWord + 3 * L + (L - 1) + k] = aMaskAt[k];
+    table[wWord + 3 * L + 2 * (L - 1) + k] = dMaskAt[k];
+  }
+  table[9] = net.activation.kind === 'relu' ? 0 : 1;
+  table[14] = wtAt;
   fn.storeExpConstants(K);
   f64.set(data.x.subarray(from * d0, to * d0), xAt / 8);
   f64.set(data.y.subarray(from * dL, to * dL), yAt / 8);
+  table[15] = fn.allFinite(xAt, rows * d0);
   return { memory, fn, rows, wAt, wLen: span, gAt, gLen: span, outAt: aAt[L - 1], outLen: rows * dL, marginsAt, bytes, layerAt };
 }
 
