@@ -8,6 +8,7 @@ import type { Activation } from '../../network/activation.js';
 import { networkFromArrays } from '../../network/network.js';
 import { backpropRiskAndGradient, createWorkspace, linearRiskAndGradient, zerosLike, type GradientFn } from '../gradient.js';
 import { simdBackpropRiskAndGradient, simdLinearRiskAndGradient } from './simd.js';
+import { kernelDisagreement } from './kernelAgreement.js';
 
 /**
  * Differential test: the fast kernels against the plain loops of gradient.ts (the reference).
@@ -36,16 +37,6 @@ afterAll(() => {
   for (const [path, v] of worst) console.log(`vs reference, max relative disagreement, ${path}: ${v.toExponential(2)}`);
 });
 
-function relDiff(a: Float64Array, b: Float64Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return scale === 0 ? (diff === 0 ? 0 : Infinity) : diff / scale;
-}
-
 function compare(
   path: string,
   fast: GradientFn,
@@ -64,9 +55,9 @@ function compare(
   const wr = createWorkspace(net.dims, data.n);
   const rf = fast(wf, net, data, loss, gf, true);
   const rr = ref(wr, net, data, loss, gr, true);
-  let seen = relDiff(Float64Array.of(rf), Float64Array.of(rr));
-  for (let k = 0; k < gf.length; k++) seen = Math.max(seen, relDiff(gf[k], gr[k]));
-  seen = Math.max(seen, relDiff(wf.outputs, wr.outputs));
+  let seen = kernelDisagreement(Float64Array.of(rf), Float64Array.of(rr));
+  for (let k = 0; k < gf.length; k++) seen = Math.max(seen, kernelDisagreement(gf[k], gr[k]));
+  seen = Math.max(seen, kernelDisagreement(wf.outputs, wr.outputs));
   worst.set(path, Math.max(worst.get(path) ?? 0, seen));
   expect(seen, `${path}: dims ${net.dims.join(',')}, n=${data.n}`).toBeLessThanOrEqual(TOLERANCE);
   // without wantRisk: the same gradient bits (the risk is not part of the gradient's arithmetic)
