@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { timeoutScale, vitestWorkers } from './src/verify/profile.js';
 
@@ -19,9 +18,6 @@ export default defineConfig({
     // one test that starts bin/dlncheck.mjs (which rewrites its bundle in node_modules/.cache) is alone in doing so.
     // DLNCHECK_WORKERS=n sets another count: the CLI's --maxWorkers does not reach the projects below, which inherit this.
     maxWorkers: vitestWorkers(),
-    // the split-rows kernel's second thread (src/trainer/kernels/rowSplit.ts) only when the workers leave a core free;
-    // the bits are the same either way
-    env: { DLNCHECK_KERNEL_THREADS: process.env.DLNCHECK_KERNEL_THREADS ?? (vitestWorkers() >= availableParallelism() ? '1' : '2') },
     // transformed modules are kept in node_modules/.experimental-vitest-cache, keyed by file content, id, config and
     // coverage, written atomically (temporary file, then rename), so a rerun transforms only changed files (≈ 10–15 %
     // of a run's CPU measured on src/report + src/arbitraries); a fresh checkout or `npm ci` starts it empty

@@ -51,9 +51,7 @@ export class FigureWorker {
   private readonly child: ChildProcess;
 
   constructor() {
-    // the figures already run side by side, a process per core: the kernel's second thread would only compete for them
-    const env = { ...process.env, DLNCHECK_KERNEL_THREADS: process.env.DLNCHECK_KERNEL_THREADS ?? '1' };
-    this.child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], { execArgv: process.execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   }
 
   run(id: string, seed: number, scale: number): Promise<{ out: FigureOutput; seconds: number }> {

@@ -35,9 +35,7 @@ export function registerSweep(program: Command): void {
         while (next < n) {
           const i = next++;
           const started = Date.now();
-          // with seeds side by side the cores are taken: no second kernel thread (src/trainer/kernels/rowSplit.ts)
-          const threads: Record<string, string> = jobs > 1 ? { DLNCHECK_KERNEL_THREADS: process.env.DLNCHECK_KERNEL_THREADS ?? '1' } : {};
-          const r = await runVitestAsync('', '', { DLNCHECK_SEED: String(first + i), DLNCHECK_WORKERS: String(workersPerRun), ...threads });
+          const r = await runVitestAsync('', '', { DLNCHECK_SEED: String(first + i), DLNCHECK_WORKERS: String(workersPerRun) });
           done[i]({ ...r, secs: ((Date.now() - started) / 1000).toFixed(1) });
         }
       });

@@ -9,7 +9,7 @@ import { networkFromArrays, type Network } from '../../network/network.js';
 import { backpropRiskAndGradient, createWorkspace, zerosLike } from '../gradient.js';
 import { gradientDescent } from '../gradientDescent.js';
 import { stepKernelChoice } from '../stepKernel.js';
-import { kernelThreads, rowSplitApplies, rowSplitRun } from './rowSplit.js';
+import { failWorkerOnce, kernelThreads, rowSplitApplies, rowSplitRun } from './rowSplit.js';
 import { kernelDisagreement } from './kernelAgreement.js';
 
 const unit = fc.noBias(fc.integer({ min: -(2 ** 30), max: 2 ** 30 })).map((k) => k / 2 ** 30);
@@ -64,7 +64,8 @@ describe('split-rows kernel', () => {
     expect(stepKernelChoice(net({ kind: 'relu' }), logistic, 256)).toBe('split-rows');
   });
 
-  test('DLNCHECK_KERNEL_THREADS: 1 or 2, anything else is an error naming it', () => {
+  test('DLNCHECK_KERNEL_THREADS: 1 (the default) or 2, anything else is an error naming it', () => {
+    expect(kernelThreads({})).toBe(1);
     expect(kernelThreads({ DLNCHECK_KERNEL_THREADS: '1' })).toBe(1);
     expect(kernelThreads({ DLNCHECK_KERNEL_THREADS: '2' })).toBe(2);
     expect(() => kernelThreads({ DLNCHECK_KERNEL_THREADS: '3' })).toThrow(/DLNCHECK_KERNEL_THREADS=3: must be 1 or 2/);
@@ -127,5 +128,15 @@ describe('split-rows kernel', () => {
     const together = descend(a, () => void descend(b));
     expect(together.finalRisk).toBe(alone.finalRisk);
     together.network.weights.forEach((w, k) => expect(Array.from(w)).toEqual(Array.from(alone.network.weights[k])));
+  });
+
+  // last: afterwards this process has no worker thread
+  test('a worker that fails is reported as an error naming DLNCHECK_KERNEL_THREADS, and later runs compute both blocks on the main thread', () => {
+    const error = failWorkerOnce();
+    expect(error?.message).toMatch(/worker thread failed \(DLNCHECK_KERNEL_THREADS=1 avoids it\): Error: failure requested by failWorkerOnce/);
+    const [c] = fc.sample(caseFor(shapes[0].dims, shapes[0].n, shapes[0].act, shapes[0].loss), { numRuns: 1, seed: 3 }) as { data: Dataset; net: Network }[];
+    const run = rowSplitRun(createWorkspace(c.net.dims, c.data.n), c.net, c.data, logistic, 2);
+    expect(run.usesWorker).toBe(false);
+    expect(Number.isFinite(run.evaluate(true))).toBe(true);
   });
 });

@@ -1,5 +1,4 @@
-import { availableParallelism } from 'node:os';
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Dataset } from '../../data/dataset.js';
 import { exponential } from '../../losses/exponential.js';
 import { logistic } from '../../losses/logistic.js';
@@ -16,8 +15,8 @@ import { denseModule, instantiate } from './simd.js';
  * each block runs rowHalfGradient (wasm/rowHalf.ts: the SIMD kernel's products on its rows) on a module instance of
  * its own, and G_k = G_k(first block) + G_k(second block).
  *
- * The cut and the sum depend on the shape alone, never on whether a second thread is there: with one thread
- * (DLNCHECK_KERNEL_THREADS=1, or no worker threads) the main thread runs both blocks, and the bits are the same.
+ * The cut and the sum depend on the shape alone, never on whether a second thread is there: with one thread (the
+ * default; DLNCHECK_KERNEL_THREADS=2 asks for the worker) the main thread runs both blocks, and the bits are the same.
  * They differ from the single-block SIMD kernel's in rounding only (the unit test bounds the difference against the
  * reference kernel as kernels.test.ts does).
  *
@@ -47,14 +46,17 @@ export function rowSplitApplies(net: Network, n: number, loss: Loss): boolean {
   return work * n >= SPLIT_MIN_WORK;
 }
 
-/** Threads the kernel may use: DLNCHECK_KERNEL_THREADS (1 or 2), else 2 where there are two cores. */
+/**
+ * Threads the kernel may use: DLNCHECK_KERNEL_THREADS (1 or 2), default 1. Opt-in: the thorough profile on one vitest
+ * worker took 498 s with the second thread against 380 s without (many short and mid-sized runs, where the hand-off
+ * costs more than half a block saves, on a machine whose other core is not free), while one long run at the bench's
+ * ReLU size gains ~1.5× on an idle machine.
+ */
 export function kernelThreads(env: NodeJS.ProcessEnv = process.env): 1 | 2 {
   const raw = env.DLNCHECK_KERNEL_THREADS;
-  if (raw !== undefined && raw !== '') {
-    if (raw !== '1' && raw !== '2') throw new RangeError(`DLNCHECK_KERNEL_THREADS=${raw}: must be 1 or 2`);
-    return raw === '1' ? 1 : 2;
-  }
-  return availableParallelism() >= 2 ? 2 : 1;
+  if (raw === undefined || raw === '' || raw === '1') return 1;
+  if (raw === '2') return 2;
+  throw new RangeError(`DLNCHECK_KERNEL_THREADS=${raw}: must be 1 or 2`);
 }
 
 interface RowHalfExports {
@@ -163,25 +165,32 @@ for (;;) {
   let cmd, spins = 0;
   while ((cmd = Atomics.load(flag, 0)) === 0) if (++spins > 20000) { Atomics.wait(flag, 0, 0); spins = 0; }
   if (cmd === 3) break;
-  if (cmd === 1) {
-    const m = receiveMessageOnPort(port).message;
-    const memory = new WebAssembly.Memory({ initial: m.pages });
-    new Uint8Array(memory.buffer).set(new Uint8Array(m.image));
-    fn = new WebAssembly.Instance(m.module, { env: { memory } }).exports;
-    f64 = new Float64Array(memory.buffer);
-    stage = new Float64Array(m.stage);
-    lay = m.layout;
-    lay.w = f64.subarray(lay.wAt / 8, lay.wAt / 8 + lay.wLen);
-    lay.sw = stage.subarray(0, lay.wLen);
-    lay.g = f64.subarray(lay.gAt / 8, lay.gAt / 8 + lay.gLen);
-    lay.out = f64.subarray(lay.outAt / 8, lay.outAt / 8 + lay.outLen);
-    lay.margins = f64.subarray(lay.marginsAt / 8, lay.marginsAt / 8 + lay.rows);
-  } else {
-    lay.w.set(lay.sw);
-    fn.rowHalfGradient(0);
-    stage.set(lay.g, lay.wLen);
-    stage.set(lay.out, lay.wLen + lay.gLen);
-    stage.set(lay.margins, lay.wLen + lay.gLen + lay.outLen);
+  try {
+    if (cmd === 4) throw new Error('failure requested by failWorkerOnce');
+    if (cmd === 1) {
+      const m = receiveMessageOnPort(port).message;
+      const memory = new WebAssembly.Memory({ initial: m.pages });
+      new Uint8Array(memory.buffer).set(new Uint8Array(m.image));
+      fn = new WebAssembly.Instance(m.module, { env: { memory } }).exports;
+      f64 = new Float64Array(memory.buffer);
+      stage = new Float64Array(m.stage);
+      lay = m.layout;
+      lay.w = f64.subarray(lay.wAt / 8, lay.wAt / 8 + lay.wLen);
+      lay.sw = stage.subarray(0, lay.wLen);
+      lay.g = f64.subarray(lay.gAt / 8, lay.gAt / 8 + lay.gLen);
+      lay.out = f64.subarray(lay.outAt / 8, lay.outAt / 8 + lay.outLen);
+      lay.margins = f64.subarray(lay.marginsAt / 8, lay.marginsAt / 8 + lay.rows);
+    } else {
+      lay.w.set(lay.sw);
+      fn.rowHalfGradient(0);
+      stage.set(lay.g, lay.wLen);
+      stage.set(lay.out, lay.wLen + lay.gLen);
+      stage.set(lay.margins, lay.wLen + lay.gLen + lay.outLen);
+    }
+  } catch (e) {
+    // reported, not thrown: the main thread waits on the flag and would never hear of a dead worker
+    Atomics.store(flag, 1, 1);
+    port.postMessage(String(e && e.stack || e));
   }
   Atomics.store(flag, 0, 0);
   Atomics.notify(flag, 0);
@@ -190,6 +199,8 @@ for (;;) {
 
 const SETUP = 1;
 const RUN = 2;
+/** a command the worker answers with an error (for the test that errors reach the main thread) */
+const FAIL = 4;
 
 interface Helper {
   readonly worker: Worker;
@@ -232,6 +243,30 @@ function awaitWorker(h: Helper): void {
     if (Atomics.wait(h.flag, 0, state, 1000) === 'timed-out' && helper !== h)
       throw new Error('split-rows kernel: the worker thread stopped (see its error above)');
   }
+  if (Atomics.load(h.flag, 1) !== 0) {
+    // the worker caught an error and said why; later runs compute both blocks on this thread
+    const why = receiveMessageOnPort(h.port)?.message;
+    helper = null;
+    throw new Error(`split-rows kernel: the worker thread failed (DLNCHECK_KERNEL_THREADS=1 avoids it): ${why}`);
+  }
+}
+
+/**
+ * Makes the worker fail its next command, as a worker error would, and returns the main thread's error: the unit test's
+ * check that a failing worker is reported (not waited on forever) and that later runs compute both blocks here.
+ */
+export function failWorkerOnce(): Error | null {
+  const h = helperThread();
+  if (!h) return null;
+  h.owner = null;
+  Atomics.store(h.flag, 0, FAIL);
+  Atomics.notify(h.flag, 0);
+  try {
+    awaitWorker(h);
+  } catch (e) {
+    return e as Error;
+  }
+  return null;
 }
 
 /** Where a block's G span, outputs, margins and W span are read or written. */
