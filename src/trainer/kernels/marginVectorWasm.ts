@@ -1,9 +1,8 @@
 import type { Dataset } from '../../data/dataset.js';
-import { exponential } from '../../losses/exponential.js';
-import { logistic } from '../../losses/logistic.js';
 import type { Loss } from '../../losses/loss.js';
 import type { Network } from '../../network/network.js';
 import type { GradientWorkspace } from '../gradient.js';
+import { builtinLossCode, EXP_CONSTANTS_BYTES } from './moduleTables.js';
 import { instantiate } from './simd.js';
 
 /**
@@ -24,14 +23,10 @@ interface MarginVectorExports {
   storeExpConstants(at: number): void;
 }
 
-/** bytes of the module's constant table for e^x (EXP_CONSTANTS_BYTES in wasm/exp.ts) */
-const EXP_CONSTANTS_BYTES = 26 * 16;
-
-/** The module's code for a loss (wasm/marginVector.ts), or 0 if it has none. */
+/** The module's code for a margin loss it computes itself (logistic 1, exponential 2), or 0. */
 function lossCode(loss: Loss): number {
-  if (loss === logistic) return 1;
-  if (loss === exponential) return 2;
-  return 0;
+  const code = builtinLossCode(loss);
+  return code === 3 ? 0 : code;
 }
 
 export function marginVectorApplies(net: Network, loss: Loss): boolean {

@@ -1,10 +1,9 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Dataset } from '../../data/dataset.js';
-import { exponential } from '../../losses/exponential.js';
-import { logistic } from '../../losses/logistic.js';
 import type { Loss } from '../../losses/loss.js';
 import type { Network } from '../../network/network.js';
 import type { GradientWorkspace } from '../gradient.js';
+import { builtinLossCode, EXP_CONSTANTS_BYTES } from './moduleTables.js';
 import { stepAndSumOfSquares, sumOfSquares } from './stepSums.js';
 import { denseModule, instantiate } from './simd.js';
 
@@ -31,16 +30,10 @@ export const SPLIT_MIN_WORK = 1 << 18;
 /** Smallest sample split (each block gets at least half of it). */
 export const SPLIT_MIN_ROWS = 64;
 
-function lossCode(loss: Loss): number {
-  if (loss === logistic) return 1;
-  if (loss === exponential) return 2;
-  return loss.kind === 'squared' ? 3 : 0;
-}
-
 /** Whether a shape, activation and loss take the split-rows kernel (chosen from these alone, so the bits never depend on the machine). */
 export function rowSplitApplies(net: Network, n: number, loss: Loss): boolean {
   const act = net.activation.kind;
-  if ((act !== 'relu' && act !== 'leaky') || lossCode(loss) === 0 || n < SPLIT_MIN_ROWS) return false;
+  if ((act !== 'relu' && act !== 'leaky') || builtinLossCode(loss) === 0 || n < SPLIT_MIN_ROWS) return false;
   let work = 0;
   for (let k = 1; k < net.dims.length; k++) work += net.dims[k] * net.dims[k - 1];
   return work * n >= SPLIT_MIN_WORK;
@@ -84,7 +77,6 @@ interface Block {
 }
 
 const DIMS = 16;
-const EXP_CONSTANTS_BYTES = 18 * 16;
 
 function layoutBlock(net: Network, data: Dataset, from: number, to: number, loss: Loss, invN: number): Block {
   const dims = net.dims;
@@ -130,7 +122,7 @@ function layoutBlock(net: Network, data: Dataset, from: number, to: number, loss
   const { memory, fn: exports } = instantiate(bytes);
   const fn = exports as unknown as RowHalfExports;
   const table = new Int32Array(memory.buffer, 0, words);
-  table.set([L, rows, lossCode(loss), xAt, yAt, marginsAt, K, d0At, d1At]);
+  table.set([L, rows, builtinLossCode(loss), xAt, yAt, marginsAt, K, d0At, d1At]);
   const f64 = new Float64Array(memory.buffer);
   f64[5] = net.activation.kind === 'leaky' ? net.activation.slope : 0;
   f64[6] = invN;
