@@ -53,8 +53,8 @@ const expRate = !timeExp
       { seconds: input.seconds, repetitions: input.repetitions },
     );
 // the same n values through the module's e^x, two at a time, as the margin-vector kernel computes them
-const moduleExp = moduleExpTimer(args);
-const moduleExpRate = !timeExp
+const moduleExp = timeExp ? moduleExpTimer(args) : null;
+const moduleExpRate = !moduleExp
   ? null
   : measureRate(
       (count) => {

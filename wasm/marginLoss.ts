@@ -5,9 +5,10 @@
 
 import { expPair, K_MINUS_ONE, kc } from './exp';
 
-/** loss codes shared by the kernels' tables */
+/** loss codes shared by the kernels' tables (builtinLossCode in src/trainer/kernels/moduleTables.ts) */
 export const LOGISTIC = 1;
 export const EXPONENTIAL = 2;
+export const SQUARED = 3;
 
 @inline export function marginDerivativeTimes(kind: i32, m: v128, y: v128, invN: v128, K: usize): v128 {
   if (kind == LOGISTIC) {

@@ -9,14 +9,12 @@
 // src/trainer/kernels/marginVectorWasm.ts, which lays it out.
 
 import { marginDerivativeTimes } from './marginLoss';
+import { word } from './table';
 import { stepAndSumOfSquares, sumOfSquares } from './stepSums';
 
 /** layer tables start here; word indices below it are fixed fields */
 const DIMS = 20;
 
-@inline function word(t: usize, i: i32): i32 {
-  return load<i32>(t + (<usize>i << 2));
-}
 
 @inline function f64At(base: usize, i: i32): f64 {
   return load<f64>(base + (<usize>i << 3));

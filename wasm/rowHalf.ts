@@ -16,7 +16,8 @@
 // its rows.
 
 import { allFinite, gemmNT, gemmStrided, leakyInPlace, mulInPlace, mulMasksInPlace, reluInPlace, sparseGemmNN, sparseGemmNT, sparseGemmTN, transpose } from './dense';
-import { marginDerivativeTimes } from './marginLoss';
+import { marginDerivativeTimes, SQUARED } from './marginLoss';
+import { word } from './table';
 
 const DIMS = 16;
 /** as SPARSE_MIN_COLS in src/trainer/kernels/simd.ts: products with narrower rows stay dense */
@@ -27,9 +28,6 @@ const SPARSE_MIN_COLS = 16;
   return relu && k < L && word(t, DIMS + k - 1) >= SPARSE_MIN_COLS;
 }
 
-@inline function word(t: usize, i: i32): i32 {
-  return load<i32>(t + (<usize>i << 2));
-}
 
 export function rowHalfGradient(t: usize): void {
   const L = word(t, 0);
@@ -73,7 +71,7 @@ export function rowHalfGradient(t: usize): void {
   // the loss: δ_L = ∂R/∂f over these rows (1/n of the whole sample)
   const dL = word(t, DIMS + L);
   const out = <usize>word(t, aAt + L - 1);
-  if (kind == 3) {
+  if (kind == SQUARED) {
     for (let i = 0; i < n * dL; i++) {
       const o = <usize>i << 3;
       store<f64>(delta + o, (load<f64>(out + o) - load<f64>(y + o)) * invN);
