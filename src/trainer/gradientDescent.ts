@@ -63,7 +63,7 @@ export function gradientDescent(opts: DescentOptions): DescentResult {
   const L = opts.network.dims.length - 1;
   const ws = createWorkspace(opts.network.dims, data.n);
   // where W_k and G_k live and which code evaluates and updates them (stepKernel.ts); the same bits whichever it is
-  const kernel = stepKernelFor(ws, opts.network, data, loss, opts.gradient);
+  const kernel = stepKernelFor(ws, opts.network, data, loss, opts.gradient, steps);
   const net: Network = { ...opts.network, dims: [...opts.network.dims], weights: kernel.weights };
   const grads = kernel.grads;
   const rule = createStepRule(opts.schedule, L, loss);

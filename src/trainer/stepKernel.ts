@@ -3,7 +3,7 @@ import type { Loss } from '../losses/loss.js';
 import { cloneNetwork, type Network } from '../network/network.js';
 import { kernelFor, riskAndGradient, zerosLike, type GradientFn, type GradientWorkspace } from './gradient.js';
 import { marginVectorApplies, marginVectorRun, type Descended } from './kernels/marginVectorWasm.js';
-import { rowSplitApplies, rowSplitRun } from './kernels/rowSplit.js';
+import { kernelThreads, rowSplitApplies, rowSplitRun } from './kernels/rowSplit.js';
 import { residentLayers } from './kernels/simd.js';
 import { stepAndSumOfSquares, sumOfSquares } from './kernels/stepSums.js';
 
@@ -40,11 +40,12 @@ export function stepKernelChoice(network: Network, loss: Loss, n: number, gradie
   return byShape;
 }
 
-export function stepKernelFor(ws: GradientWorkspace, network: Network, data: Dataset, loss: Loss, gradient?: GradientFn): StepKernel {
+/** plannedSteps: the run's step budget (the split-rows kernel's 'auto' threads try a worker only in long runs) */
+export function stepKernelFor(ws: GradientWorkspace, network: Network, data: Dataset, loss: Loss, gradient?: GradientFn, plannedSteps = 0): StepKernel {
   const L = network.dims.length - 1;
   const choice = stepKernelChoice(network, loss, data.n, gradient);
   if (choice === 'margin-vector') return { ...marginVectorRun(ws, network, data, loss), inModule: true };
-  if (choice === 'split-rows') return { ...rowSplitRun(ws, network, data, loss), inModule: true };
+  if (choice === 'split-rows') return { ...rowSplitRun(ws, network, data, loss, kernelThreads(), plannedSteps), inModule: true };
   const resident = choice === 'simd' ? residentLayers(ws, network, data) : null;
   const net: Network = resident ? { ...network, weights: resident.weights } : cloneNetwork(network);
   const grads = resident ? resident.grads : zerosLike(net);

@@ -51,7 +51,10 @@ export class FigureWorker {
   private readonly child: ChildProcess;
 
   constructor() {
-    this.child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // the children fill the cores between them: a gradient kernel's second thread in each would only compete (unless
+    // DLNCHECK_KERNEL_THREADS says otherwise)
+    const env = { ...process.env, DLNCHECK_KERNEL_THREADS: process.env.DLNCHECK_KERNEL_THREADS ?? '1' };
+    this.child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], { execArgv: process.execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   }
 
   run(id: string, seed: number, scale: number): Promise<{ out: FigureOutput; seconds: number }> {

@@ -9,7 +9,16 @@ import { networkFromArrays, type Network } from '../../network/network.js';
 import { backpropRiskAndGradient, createWorkspace, zerosLike } from '../gradient.js';
 import { gradientDescent } from '../gradientDescent.js';
 import { stepKernelChoice } from '../stepKernel.js';
-import { failWorkerOnce, kernelThreads, rowSplitApplies, rowSplitRun } from './rowSplit.js';
+import {
+  AUTO_MIN_STEPS,
+  AUTO_WARM_STEPS,
+  AUTO_WINDOW_STEPS,
+  autoKeepsWorker,
+  failWorkerOnce,
+  kernelThreads,
+  rowSplitApplies,
+  rowSplitRun,
+} from './rowSplit.js';
 import { kernelDisagreement } from './kernelAgreement.js';
 
 const unit = fc.noBias(fc.integer({ min: -(2 ** 30), max: 2 ** 30 })).map((k) => k / 2 ** 30);
@@ -64,11 +73,46 @@ describe('split-rows kernel', () => {
     expect(stepKernelChoice(net({ kind: 'relu' }), logistic, 256)).toBe('split-rows');
   });
 
-  test('DLNCHECK_KERNEL_THREADS: 1 (the default) or 2, anything else is an error naming it', () => {
-    expect(kernelThreads({})).toBe(1);
+  test('DLNCHECK_KERNEL_THREADS: auto (the default), 1 or 2, anything else is an error naming it', () => {
+    expect(kernelThreads({})).toBe('auto');
+    expect(kernelThreads({ DLNCHECK_KERNEL_THREADS: 'auto' })).toBe('auto');
     expect(kernelThreads({ DLNCHECK_KERNEL_THREADS: '1' })).toBe(1);
     expect(kernelThreads({ DLNCHECK_KERNEL_THREADS: '2' })).toBe(2);
-    expect(() => kernelThreads({ DLNCHECK_KERNEL_THREADS: '3' })).toThrow(/DLNCHECK_KERNEL_THREADS=3: must be 1 or 2/);
+    expect(() => kernelThreads({ DLNCHECK_KERNEL_THREADS: '3' })).toThrow(/DLNCHECK_KERNEL_THREADS=3: must be 1, 2 or auto/);
+    // the test runner's workers fill the cores, so tests run on one kernel thread unless told otherwise (vitest.setup.ts)
+    expect(kernelThreads()).toBe(saved === undefined || saved === '1' ? 1 : kernelThreads({ DLNCHECK_KERNEL_THREADS: saved }));
+  });
+
+  test("'auto' keeps the worker only when its timed steps took at most 0.9 of the steps on one thread", () => {
+    expect(autoKeepsWorker(100, 60)).toBe(true);
+    expect(autoKeepsWorker(100, 90)).toBe(true);
+    expect(autoKeepsWorker(100, 90.01)).toBe(false);
+    expect(autoKeepsWorker(100, 130)).toBe(false);
+  });
+
+  test("'auto': a short run never starts the worker; a long one tries it after its first steps; the bits are those of one thread", () => {
+    const [c] = fc.sample(caseFor(shapes[0].dims, shapes[0].n, shapes[0].act, shapes[0].loss), { numRuns: 1, seed: 11 }) as { data: Dataset; net: Network }[];
+    const one = rowSplitRun(createWorkspace(c.net.dims, c.data.n), c.net, c.data, logistic, 1);
+    const short = rowSplitRun(createWorkspace(c.net.dims, c.data.n), c.net, c.data, logistic, 'auto', AUTO_MIN_STEPS - 1);
+    const long = rowSplitRun(createWorkspace(c.net.dims, c.data.n), c.net, c.data, logistic, 'auto', AUTO_MIN_STEPS);
+    let shortUsed = false;
+    let longUsed = -1;
+    // the trial starts once the worker has booted (tens of milliseconds), so allow a few thousand steps for it
+    for (let t = 0; t < 3000 && (longUsed < 0 || t < longUsed + 20); t++) {
+      const want = t % 97 === 0 || t === longUsed + 10;
+      const r = one.evaluate(want);
+      expect(Object.is(short.evaluate(want), r)).toBe(true);
+      expect(Object.is(long.evaluate(want), r)).toBe(true);
+      shortUsed ||= short.usesWorker;
+      if (longUsed < 0 && long.usesWorker) longUsed = t;
+      if (want) one.grads.forEach((g, k) => expect(Array.from(long.grads[k])).toEqual(Array.from(g)));
+      const s = one.step(0.01);
+      expect(Object.is(short.step(0.01), s)).toBe(true);
+      expect(Object.is(long.step(0.01), s)).toBe(true);
+    }
+    expect(shortUsed).toBe(false);
+    // not before the AUTO_WARM_STEPS + AUTO_WINDOW_STEPS steps timed on this thread
+    expect(longUsed).toBeGreaterThanOrEqual(AUTO_WARM_STEPS + AUTO_WINDOW_STEPS);
   });
 
   test.each(shapes)('agrees with the reference kernel to 1e-12 relative: $act.kind, $loss.name, dims $dims, n=$n', ({ dims, n, act, loss }) => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Dataset } from '../../data/dataset.js';
 import type { Loss } from '../../losses/loss.js';
@@ -14,8 +15,8 @@ import { denseModule, instantiate } from './simd.js';
  * each block runs rowHalfGradient (wasm/rowHalf.ts: the SIMD kernel's products on its rows) on a module instance of
  * its own, and G_k = G_k(first block) + G_k(second block).
  *
- * The cut and the sum depend on the shape alone, never on whether a second thread is there: with one thread (the
- * default; DLNCHECK_KERNEL_THREADS=2 asks for the worker) the main thread runs both blocks, and the bits are the same.
+ * The cut and the sum depend on the shape alone, never on whether a second thread is there: with one thread the main
+ * thread runs both blocks, and the bits are the same (kernelThreads says when the worker is used).
  * They differ from the single-block SIMD kernel's in rounding only (the unit test bounds the difference against the
  * reference kernel as kernels.test.ts does).
  *
@@ -40,16 +41,46 @@ export function rowSplitApplies(net: Network, n: number, loss: Loss): boolean {
 }
 
 /**
- * Threads the kernel may use: DLNCHECK_KERNEL_THREADS (1 or 2), default 1. Opt-in: the thorough profile on one vitest
- * worker took 498 s with the second thread against 380 s without (many short and mid-sized runs, where the hand-off
- * costs more than half a block saves, on a machine whose other core is not free), while one long run at the bench's
- * ReLU size gains ~1.5× on an idle machine.
+ * Threads the kernel may use, from DLNCHECK_KERNEL_THREADS: 1, 2, or 'auto' (unset or "auto", the default).
+ * - 1: the main thread runs both blocks.
+ * - 2: a worker thread runs the second block from the first step.
+ * - 'auto': a run planned for at least AUTO_MIN_STEPS steps on a machine with a second core tries the worker after
+ *   its first steps and keeps it only when its steps got faster (autoKeepsWorker). Short runs never start it: the
+ *   thorough profile on one vitest worker took 498 s with the worker on every run against 380 s without.
+ * Where other workers already fill the cores (vitest's workers, `reproduce --jobs` ≥ 2) the runner sets 1.
  */
-export function kernelThreads(env: NodeJS.ProcessEnv = process.env): 1 | 2 {
+export type KernelThreads = 1 | 2 | 'auto';
+
+export function kernelThreads(env: NodeJS.ProcessEnv = process.env): KernelThreads {
   const raw = env.DLNCHECK_KERNEL_THREADS;
-  if (raw === undefined || raw === '' || raw === '1') return 1;
+  if (raw === undefined || raw === '' || raw === 'auto') return 'auto';
+  if (raw === '1') return 1;
   if (raw === '2') return 2;
-  throw new RangeError(`DLNCHECK_KERNEL_THREADS=${raw}: must be 1 or 2`);
+  throw new RangeError(`DLNCHECK_KERNEL_THREADS=${raw}: must be 1, 2 or auto`);
+}
+
+/** steps after the worker gets a block before its lateness counts (the fallback in rowSplitRun) */
+const WORKER_WARM_STEPS = 256;
+/**
+ * 'auto': only runs planned for this many steps try the worker. The worker boots while this thread keeps stepping, so a
+ * try costs little; at the bench's ReLU size a 2,000-step run took 428–544 ms with 'auto' against 448–508 ms on one
+ * thread (same process, after a warm-up run), and a 20,000-step run 2.5 s against 4.4 s.
+ */
+export const AUTO_MIN_STEPS = 2000;
+/**
+ * 'auto': after AUTO_WARM_STEPS steps the worker is started and AUTO_WINDOW_STEPS steps are timed on this thread; once
+ * it has booted it gets the second block, AUTO_WARM_STEPS more steps pass untimed (its code is cold at first) and
+ * AUTO_WINDOW_STEPS are timed with it.
+ */
+export const AUTO_WARM_STEPS = 200;
+export const AUTO_WINDOW_STEPS = 200;
+
+/**
+ * 'auto' keeps the worker when the timed steps with it took at most 0.9 of the same number of steps on one thread: a
+ * gain below 10 % is within this machine's step-to-step noise, and the worker then only adds load.
+ */
+export function autoKeepsWorker(aloneMs: number, withWorkerMs: number): boolean {
+  return withWorkerMs <= 0.9 * aloneMs;
 }
 
 interface RowHalfExports {
@@ -152,6 +183,7 @@ const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const flag = new Int32Array(workerData.flag);
 const port = workerData.port;
+Atomics.store(flag, 2, 1);
 let fn = null, f64 = null, stage = null, lay = null;
 for (;;) {
   let cmd, spins = 0;
@@ -266,7 +298,7 @@ type BlockResults = Record<'g' | 'out' | 'margins' | 'w', Float64Array>;
 
 /** One descent run on the split-rows kernel: W_k live in the first block's memory; G_k are the two blocks' sum. */
 export interface RowSplitRun {
-  /** whether a worker thread runs the second block (else this thread runs both) */
+  /** whether a worker thread runs the second block now (else this thread runs both) */
   readonly usesWorker: boolean;
   readonly weights: Float64Array[];
   readonly grads: Float64Array[];
@@ -275,7 +307,14 @@ export interface RowSplitRun {
   step(eta: number): number;
 }
 
-export function rowSplitRun(ws: GradientWorkspace, net: Network, data: Dataset, loss: Loss, threads: 1 | 2 = kernelThreads()): RowSplitRun {
+export function rowSplitRun(
+  ws: GradientWorkspace,
+  net: Network,
+  data: Dataset,
+  loss: Loss,
+  threads: KernelThreads = kernelThreads(),
+  plannedSteps = 0,
+): RowSplitRun {
   if (!rowSplitApplies(net, data.n, loss))
     throw new RangeError(`rowSplitRun: dims [${net.dims.join(',')}], n=${data.n}, ${net.activation.kind}, loss ${loss.name} do not take the split-rows kernel`);
   const dims = net.dims;
@@ -294,56 +333,104 @@ export function rowSplitRun(ws: GradientWorkspace, net: Network, data: Dataset, 
   const wSpanA = view(a, a.wAt, a.wLen);
   const outA = view(a, a.outAt, a.outLen);
   const marginsA = view(a, a.marginsAt, a.rows);
-  // the second block: in the worker (its G, outputs and margins come back through `stage`), or here
-  const h = threads === 2 ? helperThread() : null;
-  const stage = h ? new Float64Array(new SharedArrayBuffer(8 * (b.wLen + b.gLen + b.outLen + b.rows))) : null;
-  // the second block's results: in `stage` when the worker ran it, in its own memory when this thread did
+  // the second block's results: in its own memory when this thread ran it, in `stage` when the worker did
   const local: BlockResults = { g: view(b, b.gAt, b.gLen), out: view(b, b.outAt, b.outLen), margins: view(b, b.marginsAt, b.rows), w: view(b, b.wAt, b.wLen) };
-  const remote: BlockResults = stage
-    ? {
-        g: stage.subarray(b.wLen, b.wLen + b.gLen),
-        out: stage.subarray(b.wLen + b.gLen, b.wLen + b.gLen + b.outLen),
-        margins: stage.subarray(b.wLen + b.gLen + b.outLen),
-        w: stage.subarray(0, b.wLen),
-      }
-    : local;
   const owner = {};
-  const image = h ? b.memory.buffer.slice(0, b.bytes) : null;
+  // the worker and what it needs, once this run uses it (attach)
+  let h: Helper | null = null;
+  let remote: BlockResults = local;
+  let image: ArrayBuffer | null = null;
+  let stage: Float64Array | null = null;
+  const attach = (helperNow: Helper) => {
+    stage = new Float64Array(new SharedArrayBuffer(8 * (b.wLen + b.gLen + b.outLen + b.rows)));
+    remote = {
+      g: stage.subarray(b.wLen, b.wLen + b.gLen),
+      out: stage.subarray(b.wLen + b.gLen, b.wLen + b.gLen + b.outLen),
+      margins: stage.subarray(b.wLen + b.gLen + b.outLen),
+      w: stage.subarray(0, b.wLen),
+    };
+    image = b.memory.buffer.slice(0, b.bytes);
+    h = helperNow;
+  };
+  if (threads === 2) {
+    const forced = helperThread();
+    if (forced) attach(forced);
+  }
+  // 'auto': after AUTO_WARM_STEPS evaluations the worker is started and AUTO_WINDOW_STEPS are timed here; once it is
+  // ready, as many with it; then autoKeepsWorker decides for the rest of the run
+  const tryAuto = threads === 'auto' && plannedSteps >= AUTO_MIN_STEPS && availableParallelism() >= 2;
+  let evals = 0;
+  let aloneMs = 0;
+  let withMs = 0;
+  let trialFrom = -1;
   // when the worker is late (the machine is busy with other work, so it waits for a core), this thread runs both
   // blocks for a while: a late worker costs a scheduler time slice per step. The bits do not depend on who runs a block.
   let late = 0;
   let alone = 0;
+  let sinceSetup = 0;
   let g2 = NaN;
-  return {
-    usesWorker: h !== null,
+  let decided = !tryAuto;
+  const autoStep = (ms: number) => {
+    evals++;
+    const timedFrom = AUTO_WARM_STEPS;
+    if (evals < timedFrom) return;
+    if (evals === timedFrom) {
+      // started now, so that it boots while the next steps are timed here
+      if (!helperThread()) decided = true;
+    } else if (evals > timedFrom && evals <= timedFrom + AUTO_WINDOW_STEPS) aloneMs += ms;
+    else if (trialFrom < 0) {
+      const helperNow = helperThread();
+      if (!helperNow) decided = true;
+      else if (Atomics.load(helperNow.flag, 2) === 1) {
+        attach(helperNow);
+        trialFrom = evals;
+      }
+    } else if (evals > trialFrom + AUTO_WARM_STEPS) {
+      // the trial's first evaluation sends the worker its block, and the worker's code warms up: not timed
+      withMs += ms;
+      if (evals === trialFrom + AUTO_WARM_STEPS + AUTO_WINDOW_STEPS) {
+        decided = true;
+        if (!autoKeepsWorker(aloneMs, withMs)) h = null;
+      }
+    }
+  };
+  const run: RowSplitRun = {
+    get usesWorker() {
+      return h !== null;
+    },
     weights,
     grads,
     evaluate(wantRisk) {
+      const began = decided ? 0 : performance.now();
       let B = local;
-      if (h && stage && image && alone === 0) {
+      const hh = h as Helper | null;
+      if (hh && image && alone === 0) {
         B = remote;
         B.w.set(wSpanA);
-        if (h.owner !== owner) {
-          h.port.postMessage({
+        if (hh.owner !== owner) {
+          hh.port.postMessage({
             image,
             pages: Math.ceil(b.bytes / 65536),
             module: denseModule(),
-            stage: stage.buffer,
+            stage: (stage as Float64Array).buffer,
             layout: { wAt: b.wAt, wLen: b.wLen, gAt: b.gAt, gLen: b.gLen, outAt: b.outAt, outLen: b.outLen, marginsAt: b.marginsAt, rows: b.rows },
           });
-          Atomics.store(h.flag, 0, SETUP);
-          Atomics.notify(h.flag, 0);
-          awaitWorker(h);
-          h.owner = owner;
+          Atomics.store(hh.flag, 0, SETUP);
+          Atomics.notify(hh.flag, 0);
+          awaitWorker(hh);
+          hh.owner = owner;
+          sinceSetup = 0;
         }
-        Atomics.store(h.flag, 0, RUN);
-        Atomics.notify(h.flag, 0);
+        Atomics.store(hh.flag, 0, RUN);
+        Atomics.notify(hh.flag, 0);
         const start = performance.now();
         a.fn.rowHalfGradient(0);
         const ownBlock = performance.now() - start;
-        awaitWorker(h);
-        // late: waited longer than this thread's own block took; eight late steps in a row hand both blocks to this thread for 1,024 steps
-        late = performance.now() - start > 2 * ownBlock ? late + 1 : 0;
+        awaitWorker(hh);
+        // late: waited longer than this thread's own block took; eight late steps in a row hand both blocks to this thread
+        // for 1,024 steps. Not in the worker's first WORKER_WARM_STEPS steps after it got the block: its code and caches
+        // are cold then, and one late start would otherwise cost a thousand steps on one thread.
+        if (++sinceSetup > WORKER_WARM_STEPS) late = performance.now() - start > 2 * ownBlock ? late + 1 : 0;
         if (late >= 8) {
           alone = 1024;
           late = 0;
@@ -364,6 +451,7 @@ export function rowSplitRun(ws: GradientWorkspace, net: Network, data: Dataset, 
       }
       g2 = 0;
       for (let k = 0; k < L; k++) g2 += sumOfSquares(grads[k]);
+      if (!decided) autoStep(performance.now() - began);
       if (!wantRisk && loss.kind !== 'squared') return NaN;
       // outputs and margins in sample order, and the risk summed over them in that order (as the SIMD kernel sums it)
       const outputs = ws.outputs;
@@ -394,4 +482,5 @@ export function rowSplitRun(ws: GradientWorkspace, net: Network, data: Dataset, 
       return most;
     },
   };
+  return run;
 }
