@@ -759,56 +759,6 @@ export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i3
   }
 }
 
-// gemmNT's product C = A·Bᵀ (A m×k, B n×k, C m×n) without the terms whose A[i, p] is an exact zero: the same bits as
-// gemmNT whenever B is finite. gemmNT's 2×2 blocks (rows below m & ~1, columns below n & ~1) sum each entry as two
-// lanes, the even p and the odd p, each in order from +0, then lane 0 + lane 1, then the odd tail p = k − 1: here the
-// even-p terms of a row are summed and stored, the odd-p sums are added to them (e + o, as lane 0 + lane 1), then the
-// tail term. The axpy form reads rows of Bᵀ: bt is B transposed (k×n, transpose below). The entries gemmNT takes as
-// single dot products (last column when n is odd, last row when m is odd) are computed as gemmNT computes them, with
-// dots4 and dot2 on A and B. masks: A's row masks (nonzeroMasks(a, m, k, …), or reluInPlace's).
-export function sparseGemmNT(a: usize, b: usize, bt: usize, c: usize, m: i32, k: i32, n: i32, masks: usize): void {
-  const kv = k & ~1;
-  const mv = m & ~1;
-  const nv = n & ~1;
-  const rowA = <usize>k << 3;
-  const rowC = <usize>n << 3;
-  const rowM = <usize>((k + 63) >> 6) << 3;
-  if (nv > 0) {
-    const tail = bt + <usize>kv * rowC;
-    for (let i = 0; i < mv; i++) {
-      const ai = a + <usize>i * rowA;
-      const ci = c + <usize>i * rowC;
-      const mi = masks + <usize>i * rowM;
-      axpyMasked(ai, mi, kv, 0x5555555555555555, bt, rowC, ci, nv, 0, 0, 0);
-      axpyMasked(ai, mi, kv, 0xaaaaaaaaaaaaaaaa, bt, rowC, ci, nv, 0, 1, 0);
-      if (kv < k) {
-        // r += A[i, k−1]·B[j, k−1], as gemmNT's tail
-        const sv = f64x2.splat(load<f64>(ai + (<usize>kv << 3)));
-        for (let j = 0; j < nv; j += 2) {
-          const o = <usize>j << 3;
-          v128.store(ci + o, f64x2.add(v128.load(ci + o), f64x2.mul(sv, v128.load(tail + o))));
-        }
-      }
-    }
-  }
-  // the entries gemmNT leaves to dot2, computed as it does (see gemmNT)
-  if (n & 1) {
-    const j = n - 1;
-    const bj = b + <usize>j * rowA;
-    const cj = c + (<usize>j << 3);
-    let r = 0;
-    for (; r + 4 <= mv; r += 4) dots4(bj, a + <usize>r * rowA, rowA, k, cj + <usize>r * rowC, rowC);
-    for (; r < mv; r++) store<f64>(cj + <usize>r * rowC, dot2(a + <usize>r * rowA, bj, k));
-  }
-  if (mv < m) {
-    const a0 = a + <usize>mv * rowA;
-    const ci = c + ((<usize>mv * <usize>n) << 3);
-    let j = 0;
-    for (; j + 4 <= n; j += 4) dots4(a0, b + <usize>j * rowA, rowA, k, ci + (<usize>j << 3), 8);
-    for (; j < n; j++) store<f64>(ci + (<usize>j << 3), dot2(a0, b + <usize>j * rowA, k));
-  }
-}
-
 // t = sᵀ: s is rows × cols, t is cols × rows (row-major both).
 export function transpose(s: usize, t: usize, rows: i32, cols: i32): void {
   const rowT = <usize>rows << 3;

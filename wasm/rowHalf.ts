@@ -15,13 +15,15 @@
 // kernels/simd.ts: SPARSE_MIN_COLS, skipsZerosOfDelta, the finiteness guards), so each block has that kernel's bits on
 // its rows.
 
-import { allFinite, gemmNT, gemmStrided, leakyInPlace, mulInPlace, mulMasksInPlace, reluInPlace, sparseGemmNN, sparseGemmNT, sparseGemmTN, transpose } from './dense';
+import { allFinite, gemmNT, gemmStrided, leakyInPlace, mulInPlace, mulMasksInPlace, reluInPlace, sparseGemmNN, sparseGemmTN, transpose } from './dense';
 import { marginDerivativeTimes, SQUARED } from './marginLoss';
 import { word } from './table';
 
 const DIMS = 16;
 /** as SPARSE_MIN_COLS in src/trainer/kernels/simd.ts: products with narrower rows stay dense */
 const SPARSE_MIN_COLS = 16;
+/** as FORWARD_AXPY_MIN_ROWS in src/trainer/kernels/simd.ts */
+const FORWARD_AXPY_MIN_ROWS = 8;
 
 // skipsZerosOfDelta in simd.ts: below the top, δ_k has ReLU's zeros and its products skip them when d_{k−1} is wide enough
 @inline function skipsZerosOfDelta(relu: bool, t: usize, L: i32, k: i32): bool {
@@ -58,10 +60,13 @@ export function rowHalfGradient(t: usize): void {
     const input = k == 1 ? x : <usize>word(t, aAt + k - 2);
     const a = <usize>word(t, aAt + k - 1);
     const Wk = <usize>word(t, wAt + k - 1);
-    // W_k (k ≥ 2) is the finite factor of the zero-skipping pre_k
-    if (relu && k >= 2 && rows >= SPARSE_MIN_COLS && allFinite(Wk, rows * cols) == 1) {
+    // pre_k as rows of a_{k−1} times W_kᵀ (axpy form) from FORWARD_AXPY_MIN_ROWS outputs on, skipping a_{k−1}'s
+    // zeros when W_k is finite (the finite factor); narrower outputs as dot products
+    if (rows >= FORWARD_AXPY_MIN_ROWS) {
       transpose(Wk, wt, rows, cols);
-      sparseGemmNT(input, Wk, wt, a, n, cols, rows, <usize>word(t, amAt + k - 2));
+      if (relu && k >= 2 && rows >= SPARSE_MIN_COLS && allFinite(Wk, rows * cols) == 1)
+        sparseGemmNN(input, wt, a, n, cols, rows, 0, 0, <usize>word(t, amAt + k - 2), 0);
+      else gemmStrided(input, cols, 1, wt, a, n, cols, rows);
     } else gemmNT(input, Wk, a, n, cols, rows);
     if (k < L) {
       if (relu) store<i32>(t + (<usize>(finAt + k) << 2), reluInPlace(a, <usize>word(t, pAt + k - 1), n, rows, <usize>word(t, amAt + k - 1)));

@@ -347,8 +347,8 @@ describe('back-propagation products that skip exact zeros (ReLU)', () => {
     }),
   );
 
-  test.each(['NT', 'NN', 'TN'] as const)(
-    '%s equals the dense product bit for bit (signed zeros, NaN, ±∞ multipliers, odd sizes); NN also its row masks',
+  test.each(['NN', 'NN⊙D', 'TN'] as const)(
+    '%s equals the dense product bit for bit (signed zeros, NaN, ±∞ multipliers, odd sizes); NN⊙D also its row masks',
     (kind) => {
       fc.assert(
         fc.property(inputs, ({ m, k, n, a, b, d }) => {

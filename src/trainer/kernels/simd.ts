@@ -40,8 +40,6 @@ interface DenseExports {
   mulMasksInPlace(x: number, y: number, rows: number, len: number, masks: number): void;
   /** C = Aᵀ·B (A k×m, B k×n) as gemmStrided(a, 1, m, …) without the terms whose A entry is an exact zero (same bits when B is finite) */
   sparseGemmTN(a: number, b: number, c: number, m: number, k: number, n: number, masks: number): void;
-  /** gemmNT's C = A·Bᵀ without the terms whose A entry is an exact zero (same bits when B is finite); bt = Bᵀ */
-  sparseGemmNT(a: number, b: number, bt: number, c: number, m: number, k: number, n: number, masks: number): void;
   /** t = sᵀ (s rows × cols) */
   transpose(s: number, t: number, rows: number, cols: number): void;
   /** 1 when every entry is finite, else 0 */
@@ -365,10 +363,19 @@ function marginTerms(
 const SPARSE_MIN_COLS = 16;
 
 /**
+ * Forward products pre_k = a_{k−1} W_kᵀ with at least this many outputs d_k run in axpy form on W_kᵀ (rows of a_{k−1}
+ * times rows of W_kᵀ, gemmStrided's two-row, eight-column register blocks; each entry summed over p in order), which
+ * at [32,32,32,1], n = 256 took 39 µs for pre_1 against 46 µs as gemmNT's dot products, and 29 µs against 33 µs for the
+ * zero-skipping pre_2 (one pass over a row's nonzeros instead of gemmNT's even and odd halves). Narrower outputs (the
+ * top layer of a one-output net) stay dot products: the axpy form has fewer than 8 columns to fill its registers.
+ */
+const FORWARD_AXPY_MIN_ROWS = 8;
+
+/**
  * Back-propagation: pre_k = a_{k−1} W_kᵀ, a_k = φ(pre_k); G_k = δ_kᵀ a_{k−1}, δ_{k−1} = (δ_k W_k) ⊙ φ'(pre_{k−1}).
  *
  * ReLU nets: about half of each hidden a_k and δ_k are exact zeros, and the products that multiply by them
- * (pre_k for k ≥ 2, and G_k, δ_{k−1} for k < L) leave those terms out (sparseGemmNT, sparseGemmTN, sparseGemmNN in
+ * (pre_k for k ≥ 2, and G_k, δ_{k−1} for k < L) leave those terms out (sparseGemmNN, sparseGemmTN in
  * wasm/dense.ts): about 0.6 of the dense multiply–adds at the bench's ReLU size. They keep every other term in the
  * dense product's order, so the bits are those of the dense products, with one exception: a skipped 0 times ±∞ or NaN,
  * which the dense product turns into NaN. So a product skips only where the other factor is known finite: W_k (checked
@@ -404,9 +411,10 @@ export function simdBackpropRiskAndGradient(
     st.wFinite[k] = wOk ? 1 : 0;
     // pre_k = a_{k−1} W_kᵀ (n × d_k); from k = 2 on, a_{k−1} has ReLU's zeros
     const aIn = k === 1 ? st.x.at : st.acts[k - 2].at;
-    if (wOk && rows >= SPARSE_MIN_COLS) {
+    if (rows >= FORWARD_AXPY_MIN_ROWS) {
       fn.transpose(Wk.at, st.wt.at, rows, cols);
-      fn.sparseGemmNT(aIn, Wk.at, st.wt.at, st.acts[k - 1].at, n, cols, rows, st.aMask[k - 2].at);
+      if (wOk && rows >= SPARSE_MIN_COLS) fn.sparseGemmNN(aIn, st.wt.at, st.acts[k - 1].at, n, cols, rows, 0, 0, st.aMask[k - 2].at, 0);
+      else fn.gemmStrided(aIn, cols, 1, st.wt.at, st.acts[k - 1].at, n, cols, rows);
     } else fn.gemmNT(aIn, Wk.at, st.acts[k - 1].at, n, cols, rows);
     if (k < L) {
       // ReLU and leaky ReLU in the module, branch-free (random-sign preactivations defeat branch prediction)
@@ -542,14 +550,15 @@ export function simdStepSums(w: Float64Array, g: Float64Array, eta: number): { g
 
 /**
  * One zero-skipping product of the module beside the dense product it stands for, on copies of the same inputs, for
- * the test that they agree bit for bit. 'NT': C = A·Bᵀ (A m×k, B n×k; gemmNT). 'NN': C = (A·B) ⊙ D (A m×k, B k×n,
+ * the test that they agree bit for bit. 'NN': C = A·B (A m×k, B k×n; gemmStrided; the forward products, B = W_kᵀ).
+ * 'NN⊙D': C = (A·B) ⊙ D (A m×k, B k×n,
  * D m×n; gemmStrided, then mulInPlace), the skipping product also writing C's row masks, and `fused` is gemmStrided
  * followed by mulMasksInPlace; `masks` then holds C's row masks from the skipping product, from mulMasksInPlace and from
  * nonzeroMasks on the dense C. 'TN': C = Aᵀ·B (A k×m, B k×n; gemmStrided reading A transposed). The masks of A's
  * rows come from nonzeroMasks. Allocates a module instance: not for the step loop.
  */
 export function simdSparseProduct(
-  kind: 'NT' | 'NN' | 'TN',
+  kind: 'NN' | 'NN⊙D' | 'TN',
   a: Float64Array,
   b: Float64Array,
   d: Float64Array,
@@ -559,7 +568,7 @@ export function simdSparseProduct(
 ): { dense: Float64Array; sparse: Float64Array; fused?: Float64Array; masks?: { sparse: BigUint64Array; fused: BigUint64Array; dense: BigUint64Array } } {
   const [maskRows, maskLen] = kind === 'TN' ? [k, m] : [m, k];
   const cWords = m * Math.ceil(n / 64);
-  const sizes = [m * k, k * n, k * n, m * n, m * n, m * n, maskRows * Math.ceil(maskLen / 64), m * n, cWords, cWords, cWords];
+  const sizes = [m * k, k * n, m * n, m * n, m * n, maskRows * Math.ceil(maskLen / 64), m * n, cWords, cWords, cWords];
   const at: number[] = [];
   let bytes = 0;
   for (const s of sizes) {
@@ -567,16 +576,15 @@ export function simdSparseProduct(
     bytes += Math.ceil(s / 2) * 16 + 16;
   }
   const { memory, fn } = instantiate(bytes);
-  const [A, B, BT, D, dense, sparse, masks, fused, sparseMasks, fusedMasks, denseMasks] = at;
+  const [A, B, D, dense, sparse, masks, fused, sparseMasks, fusedMasks, denseMasks] = at;
   new Float64Array(memory.buffer, A, m * k).set(a);
   new Float64Array(memory.buffer, B, k * n).set(b);
   new Float64Array(memory.buffer, D, m * n).set(d);
   fn.nonzeroMasks(A, maskRows, maskLen, masks);
-  if (kind === 'NT') {
-    fn.gemmNT(A, B, dense, m, k, n);
-    fn.transpose(B, BT, n, k);
-    fn.sparseGemmNT(A, B, BT, sparse, m, k, n, masks);
-  } else if (kind === 'NN') {
+  if (kind === 'NN') {
+    fn.gemmStrided(A, k, 1, B, dense, m, k, n);
+    fn.sparseGemmNN(A, B, sparse, m, k, n, 0, 0, masks, 0);
+  } else if (kind === 'NN⊙D') {
     fn.gemmStrided(A, k, 1, B, dense, m, k, n);
     fn.mulInPlace(dense, D, m * n);
     fn.sparseGemmNN(A, B, sparse, m, k, n, D, 2, masks, sparseMasks);
