@@ -177,8 +177,8 @@ export function gemmStrided(a: usize, si: i32, sp: i32, b: usize, c: usize, m: i
       let pa = <usize>0;
       let pb = bj;
       for (let p = 0; p < k; p++) {
-        const x0 = f64x2.splat(load<f64>(ai0 + pa));
-        const x1 = f64x2.splat(load<f64>(ai1 + pa));
+        const x0 = v128.load64_splat(ai0 + pa);
+        const x1 = v128.load64_splat(ai1 + pa);
         const y0 = v128.load(pb);
         const y1 = v128.load(pb, 16);
         const y2 = v128.load(pb, 32);
@@ -211,8 +211,8 @@ export function gemmStrided(a: usize, si: i32, sp: i32, b: usize, c: usize, m: i
       let pb = b + (<usize>j << 3);
       for (let p = 0; p < k; p++) {
         const y = v128.load(pb);
-        u = f64x2.add(u, f64x2.mul(f64x2.splat(load<f64>(ai0 + pa)), y));
-        w = f64x2.add(w, f64x2.mul(f64x2.splat(load<f64>(ai1 + pa)), y));
+        u = f64x2.add(u, f64x2.mul(v128.load64_splat(ai0 + pa), y));
+        w = f64x2.add(w, f64x2.mul(v128.load64_splat(ai1 + pa), y));
         pa += stepP;
         pb += rowB;
       }
@@ -372,21 +372,60 @@ export function reluInPlace(x: usize, d: usize, rows: i32, len: i32, masks: usiz
   return <i32>!v128.any_true(bad);
 }
 
-// Word w of a row's mask restricted by sel (all bits, even or odd positions) and to the first kb bit positions.
+// Word w of a row's mask, restricted to the first kb bit positions.
 // @ts-ignore: decorator
 @inline
-function maskWord(words: usize, w: i32, sel: u64, kb: i32): u64 {
-  const bits = load<u64>(words + (<usize>w << 3)) & sel;
+function maskWord(words: usize, w: i32, kb: i32): u64 {
+  const bits = load<u64>(words + (<usize>w << 3));
   const left = kb - (w << 6);
   return left >= 64 ? bits : bits & ((<u64>1 << <u64>left) - 1);
 }
 
-// c[0..n) from row x's terms selected by its mask words (sel: all bits, even or odd positions; only positions below
-// kb), over b with rows rowB bytes apart: acc[j] = Σ_t x[t]·b[t, j], t in increasing order, from +0; then per mode: 0
-// stores acc, 1 stores c[j] + acc (a second partial sum added), 2 stores acc·d[j] (δ ⊙ φ', as mulInPlace would after),
-// 3 does as 2 and also sets the bits of the stored nonzeros in the row mask words at om (zeroed by the caller).
-// Sixteen columns at a time (eight independent addition chains), then 8, 4, 2, 1.
-function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: usize, c: usize, n: i32, d: usize, mode: i32, om: usize): void {
+// Stores sixteen accumulated columns u0..u7 at cj per mode (see axpyMasked): 0 as they are, 2 times d (at dj), 3 as 2
+// and with the bits of the stored nonzeros set in the row mask word at om for columns j … j + 15.
+// @ts-ignore: decorator
+@inline
+function store16(mode: i32, cj: usize, dj: usize, om: usize, j: i32, u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, u6: v128, u7: v128): void {
+  if (mode >= 2) {
+    u0 = f64x2.mul(u0, v128.load(dj));
+    u1 = f64x2.mul(u1, v128.load(dj, 16));
+    u2 = f64x2.mul(u2, v128.load(dj, 32));
+    u3 = f64x2.mul(u3, v128.load(dj, 48));
+    u4 = f64x2.mul(u4, v128.load(dj, 64));
+    u5 = f64x2.mul(u5, v128.load(dj, 80));
+    u6 = f64x2.mul(u6, v128.load(dj, 96));
+    u7 = f64x2.mul(u7, v128.load(dj, 112));
+    if (mode == 3) {
+      const zero = f64x2.splat(0);
+      const lo =
+        i64x2.bitmask(f64x2.ne(u0, zero)) |
+        (i64x2.bitmask(f64x2.ne(u1, zero)) << 2) |
+        (i64x2.bitmask(f64x2.ne(u2, zero)) << 4) |
+        (i64x2.bitmask(f64x2.ne(u3, zero)) << 6) |
+        (i64x2.bitmask(f64x2.ne(u4, zero)) << 8) |
+        (i64x2.bitmask(f64x2.ne(u5, zero)) << 10) |
+        (i64x2.bitmask(f64x2.ne(u6, zero)) << 12) |
+        (i64x2.bitmask(f64x2.ne(u7, zero)) << 14);
+      const ow = om + (<usize>(j >> 6) << 3);
+      store<u64>(ow, load<u64>(ow) | ((<u64>lo) << <u64>(j & 63)));
+    }
+  }
+  v128.store(cj, u0);
+  v128.store(cj, u1, 16);
+  v128.store(cj, u2, 32);
+  v128.store(cj, u3, 48);
+  v128.store(cj, u4, 64);
+  v128.store(cj, u5, 80);
+  v128.store(cj, u6, 96);
+  v128.store(cj, u7, 112);
+}
+
+// c[0..n) from row x's terms selected by its mask words (only positions below kb), over b with rows rowB bytes apart:
+// acc[j] = Σ_t x[t]·b[t, j], t in increasing order, from +0; then per mode: 0 stores acc, 2 stores acc·d[j] (δ ⊙ φ',
+// as mulInPlace would after), 3 does as 2 and also sets the bits of the stored nonzeros in the row mask words at om
+// (zeroed by the caller). Sixteen columns at a time (eight independent addition chains), then 8, 4, 2, 1. (Thirty-two
+// at a time, sixteen chains, took 1.2× as long at [32,32,32,1] n = 256: more accumulators than V8 keeps in registers.)
+function axpyMasked(x: usize, words: usize, kb: i32, b: usize, rowB: usize, c: usize, n: i32, d: usize, mode: i32, om: usize): void {
   const zero = f64x2.splat(0);
   const nw = (kb + 63) >> 6;
   let j = 0;
@@ -401,12 +440,12 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
     let u6 = f64x2.splat(0);
     let u7 = f64x2.splat(0);
     for (let w = 0; w < nw; w++) {
-      let bits = maskWord(words, w, sel, kb);
+      let bits = maskWord(words, w, kb);
       const t0 = w << 6;
       while (bits != 0) {
         const t = t0 + <i32>ctz(bits);
         bits &= bits - 1;
-        const s = f64x2.splat(load<f64>(x + (<usize>t << 3)));
+        const s = v128.load64_splat(x + (<usize>t << 3));
         const pb = bj + <usize>t * rowB;
         u0 = f64x2.add(u0, f64x2.mul(s, v128.load(pb)));
         u1 = f64x2.add(u1, f64x2.mul(s, v128.load(pb, 16)));
@@ -418,48 +457,7 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
         u7 = f64x2.add(u7, f64x2.mul(s, v128.load(pb, 112)));
       }
     }
-    const cj = c + (<usize>j << 3);
-    if (mode == 1) {
-      u0 = f64x2.add(v128.load(cj), u0);
-      u1 = f64x2.add(v128.load(cj, 16), u1);
-      u2 = f64x2.add(v128.load(cj, 32), u2);
-      u3 = f64x2.add(v128.load(cj, 48), u3);
-      u4 = f64x2.add(v128.load(cj, 64), u4);
-      u5 = f64x2.add(v128.load(cj, 80), u5);
-      u6 = f64x2.add(v128.load(cj, 96), u6);
-      u7 = f64x2.add(v128.load(cj, 112), u7);
-    } else if (mode >= 2) {
-      const dj = d + (<usize>j << 3);
-      u0 = f64x2.mul(u0, v128.load(dj));
-      u1 = f64x2.mul(u1, v128.load(dj, 16));
-      u2 = f64x2.mul(u2, v128.load(dj, 32));
-      u3 = f64x2.mul(u3, v128.load(dj, 48));
-      u4 = f64x2.mul(u4, v128.load(dj, 64));
-      u5 = f64x2.mul(u5, v128.load(dj, 80));
-      u6 = f64x2.mul(u6, v128.load(dj, 96));
-      u7 = f64x2.mul(u7, v128.load(dj, 112));
-      if (mode == 3) {
-        const lo =
-          i64x2.bitmask(f64x2.ne(u0, zero)) |
-          (i64x2.bitmask(f64x2.ne(u1, zero)) << 2) |
-          (i64x2.bitmask(f64x2.ne(u2, zero)) << 4) |
-          (i64x2.bitmask(f64x2.ne(u3, zero)) << 6) |
-          (i64x2.bitmask(f64x2.ne(u4, zero)) << 8) |
-          (i64x2.bitmask(f64x2.ne(u5, zero)) << 10) |
-          (i64x2.bitmask(f64x2.ne(u6, zero)) << 12) |
-          (i64x2.bitmask(f64x2.ne(u7, zero)) << 14);
-        const ow = om + (<usize>(j >> 6) << 3);
-        store<u64>(ow, load<u64>(ow) | ((<u64>lo) << <u64>(j & 63)));
-      }
-    }
-    v128.store(cj, u0);
-    v128.store(cj, u1, 16);
-    v128.store(cj, u2, 32);
-    v128.store(cj, u3, 48);
-    v128.store(cj, u4, 64);
-    v128.store(cj, u5, 80);
-    v128.store(cj, u6, 96);
-    v128.store(cj, u7, 112);
+    store16(mode, c + (<usize>j << 3), d + (<usize>j << 3), om, j, u0, u1, u2, u3, u4, u5, u6, u7);
   }
   if (j + 8 <= n) {
     const bj = b + (<usize>j << 3);
@@ -468,12 +466,12 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
     let u2 = f64x2.splat(0);
     let u3 = f64x2.splat(0);
     for (let w = 0; w < nw; w++) {
-      let bits = maskWord(words, w, sel, kb);
+      let bits = maskWord(words, w, kb);
       const t0 = w << 6;
       while (bits != 0) {
         const t = t0 + <i32>ctz(bits);
         bits &= bits - 1;
-        const s = f64x2.splat(load<f64>(x + (<usize>t << 3)));
+        const s = v128.load64_splat(x + (<usize>t << 3));
         const pb = bj + <usize>t * rowB;
         u0 = f64x2.add(u0, f64x2.mul(s, v128.load(pb)));
         u1 = f64x2.add(u1, f64x2.mul(s, v128.load(pb, 16)));
@@ -482,12 +480,7 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
       }
     }
     const cj = c + (<usize>j << 3);
-    if (mode == 1) {
-      u0 = f64x2.add(v128.load(cj), u0);
-      u1 = f64x2.add(v128.load(cj, 16), u1);
-      u2 = f64x2.add(v128.load(cj, 32), u2);
-      u3 = f64x2.add(v128.load(cj, 48), u3);
-    } else if (mode >= 2) {
+    if (mode >= 2) {
       const dj = d + (<usize>j << 3);
       u0 = f64x2.mul(u0, v128.load(dj));
       u1 = f64x2.mul(u1, v128.load(dj, 16));
@@ -514,22 +507,19 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
     let u0 = f64x2.splat(0);
     let u1 = f64x2.splat(0);
     for (let w = 0; w < nw; w++) {
-      let bits = maskWord(words, w, sel, kb);
+      let bits = maskWord(words, w, kb);
       const t0 = w << 6;
       while (bits != 0) {
         const t = t0 + <i32>ctz(bits);
         bits &= bits - 1;
-        const s = f64x2.splat(load<f64>(x + (<usize>t << 3)));
+        const s = v128.load64_splat(x + (<usize>t << 3));
         const pb = bj + <usize>t * rowB;
         u0 = f64x2.add(u0, f64x2.mul(s, v128.load(pb)));
         u1 = f64x2.add(u1, f64x2.mul(s, v128.load(pb, 16)));
       }
     }
     const cj = c + (<usize>j << 3);
-    if (mode == 1) {
-      u0 = f64x2.add(v128.load(cj), u0);
-      u1 = f64x2.add(v128.load(cj, 16), u1);
-    } else if (mode >= 2) {
+    if (mode >= 2) {
       const dj = d + (<usize>j << 3);
       u0 = f64x2.mul(u0, v128.load(dj));
       u1 = f64x2.mul(u1, v128.load(dj, 16));
@@ -546,17 +536,16 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
     const bj = b + (<usize>j << 3);
     let u = f64x2.splat(0);
     for (let w = 0; w < nw; w++) {
-      let bits = maskWord(words, w, sel, kb);
+      let bits = maskWord(words, w, kb);
       const t0 = w << 6;
       while (bits != 0) {
         const t = t0 + <i32>ctz(bits);
         bits &= bits - 1;
-        u = f64x2.add(u, f64x2.mul(f64x2.splat(load<f64>(x + (<usize>t << 3))), v128.load(bj + <usize>t * rowB)));
+        u = f64x2.add(u, f64x2.mul(v128.load64_splat(x + (<usize>t << 3)), v128.load(bj + <usize>t * rowB)));
       }
     }
     const cj = c + (<usize>j << 3);
-    if (mode == 1) u = f64x2.add(v128.load(cj), u);
-    else if (mode >= 2) {
+    if (mode >= 2) {
       u = f64x2.mul(u, v128.load(d + (<usize>j << 3)));
       if (mode == 3) {
         const ow = om + (<usize>(j >> 6) << 3);
@@ -569,7 +558,7 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
     const bj = b + (<usize>j << 3);
     let u: f64 = 0;
     for (let w = 0; w < nw; w++) {
-      let bits = maskWord(words, w, sel, kb);
+      let bits = maskWord(words, w, kb);
       const t0 = w << 6;
       while (bits != 0) {
         const t = t0 + <i32>ctz(bits);
@@ -578,8 +567,7 @@ function axpyMasked(x: usize, words: usize, kb: i32, sel: u64, b: usize, rowB: u
       }
     }
     const cj = c + (<usize>j << 3);
-    if (mode == 1) u = load<f64>(cj) + u;
-    else if (mode >= 2) {
+    if (mode >= 2) {
       u = u * load<f64>(d + (<usize>j << 3));
       if (mode == 3) {
         const ow = om + (<usize>(j >> 6) << 3);
@@ -604,7 +592,7 @@ export function sparseGemmNN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i3
   for (let i = 0; i < m; i++) {
     const om = cMasks + <usize>i * rowCM;
     if (mode == 3) for (let w = 0; w < nwC; w++) store<u64>(om + (<usize>w << 3), 0);
-    axpyMasked(a + <usize>i * rowA, masks + <usize>i * rowM, k, <u64>-1, b, rowC, c + <usize>i * rowC, n, d + <usize>i * rowC, mode, om);
+    axpyMasked(a + <usize>i * rowA, masks + <usize>i * rowM, k, b, rowC, c + <usize>i * rowC, n, d + <usize>i * rowC, mode, om);
   }
 }
 
@@ -675,7 +663,7 @@ export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i3
         while (bits != 0) {
           const i = i0 + <i32>ctz(bits);
           bits &= bits - 1;
-          const s = f64x2.splat(load<f64>(ap + (<usize>i << 3)));
+          const s = v128.load64_splat(ap + (<usize>i << 3));
           const ci = c + <usize>i * rowB + o;
           v128.store(ci, f64x2.add(v128.load(ci), f64x2.mul(s, y0)));
           v128.store(ci, f64x2.add(v128.load(ci, 16), f64x2.mul(s, y1)), 16);
@@ -700,7 +688,7 @@ export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i3
         while (bits != 0) {
           const i = i0 + <i32>ctz(bits);
           bits &= bits - 1;
-          const s = f64x2.splat(load<f64>(ap + (<usize>i << 3)));
+          const s = v128.load64_splat(ap + (<usize>i << 3));
           const ci = c + <usize>i * rowB + o;
           v128.store(ci, f64x2.add(v128.load(ci), f64x2.mul(s, y0)));
           v128.store(ci, f64x2.add(v128.load(ci, 16), f64x2.mul(s, y1)), 16);
@@ -720,7 +708,7 @@ export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i3
         while (bits != 0) {
           const i = i0 + <i32>ctz(bits);
           bits &= bits - 1;
-          const s = f64x2.splat(load<f64>(ap + (<usize>i << 3)));
+          const s = v128.load64_splat(ap + (<usize>i << 3));
           const ci = c + <usize>i * rowB + o;
           v128.store(ci, f64x2.add(v128.load(ci), f64x2.mul(s, y0)));
           v128.store(ci, f64x2.add(v128.load(ci, 16), f64x2.mul(s, y1)), 16);
@@ -738,7 +726,7 @@ export function sparseGemmTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i3
           const i = i0 + <i32>ctz(bits);
           bits &= bits - 1;
           const ci = c + <usize>i * rowB + o;
-          v128.store(ci, f64x2.add(v128.load(ci), f64x2.mul(f64x2.splat(load<f64>(ap + (<usize>i << 3))), y)));
+          v128.store(ci, f64x2.add(v128.load(ci), f64x2.mul(v128.load64_splat(ap + (<usize>i << 3)), y)));
         }
       }
     }
@@ -800,7 +788,7 @@ export function accumulateRows(c: usize, sc: i32, x: usize, e: usize, k: i32, n:
     let u7 = v128.load(ej, 112);
     let pb = x + (<usize>j << 3);
     for (let p = 0; p < k; p++) {
-      const cp = f64x2.splat(load<f64>(c + <usize>p * stepC));
+      const cp = v128.load64_splat(c + <usize>p * stepC);
       u0 = f64x2.add(u0, f64x2.mul(cp, v128.load(pb)));
       u1 = f64x2.add(u1, f64x2.mul(cp, v128.load(pb, 16)));
       u2 = f64x2.add(u2, f64x2.mul(cp, v128.load(pb, 32)));
@@ -825,7 +813,7 @@ export function accumulateRows(c: usize, sc: i32, x: usize, e: usize, k: i32, n:
     let u = v128.load(ej);
     let pb = x + (<usize>j << 3);
     for (let p = 0; p < k; p++) {
-      u = f64x2.add(u, f64x2.mul(f64x2.splat(load<f64>(c + <usize>p * stepC)), v128.load(pb)));
+      u = f64x2.add(u, f64x2.mul(v128.load64_splat(c + <usize>p * stepC), v128.load(pb)));
       pb += rowX;
     }
     v128.store(ej, u);
