@@ -18,6 +18,8 @@ import {
   kernelThreads,
   rowSplitApplies,
   rowSplitRun,
+  slowWorker,
+  WORKER_WARM_STEPS,
 } from './rowSplit.js';
 import { kernelDisagreement } from './kernelAgreement.js';
 
@@ -172,6 +174,58 @@ describe('split-rows kernel', () => {
     const together = descend(a, () => void descend(b));
     expect(together.finalRisk).toBe(alone.finalRisk);
     together.network.weights.forEach((w, k) => expect(Array.from(w)).toEqual(Array.from(alone.network.weights[k])));
+  });
+
+  /** Runs `run` and a one-thread run of the same case in step, checking every risk, gradient and update bit for bit; `watch` sees the run after each step. */
+  function lockstep(c: { data: Dataset; net: Network }, run: ReturnType<typeof rowSplitRun>, steps: number, watch: (t: number) => void) {
+    const one = rowSplitRun(createWorkspace(c.net.dims, c.data.n), c.net, c.data, logistic, 1);
+    for (let t = 0; t < steps; t++) {
+      const want = t % 50 === 0;
+      expect(Object.is(run.evaluate(want), one.evaluate(want))).toBe(true);
+      if (want) one.grads.forEach((g, k) => expect(Array.from(run.grads[k])).toEqual(Array.from(g)));
+      expect(Object.is(run.step(0.01), one.step(0.01))).toBe(true);
+      watch(t);
+    }
+  }
+
+  test('a worker that keeps arriving late: from its 257th step with a block, eight late steps in a row hand both blocks to this thread; the bits do not change', () => {
+    const [c] = fc.sample(caseFor(shapes[0].dims, shapes[0].n, shapes[0].act, shapes[0].loss), { numRuns: 1, seed: 5 }) as { data: Dataset; net: Network }[];
+    const two = rowSplitRun(createWorkspace(c.net.dims, c.data.n), c.net, c.data, logistic, 2);
+    // 1 ms per step: far more than twice this thread's block (~0.1 ms), as a worker waiting for a busy core
+    expect(slowWorker(1000)).toBe(true);
+    let firstHere = -1;
+    try {
+      lockstep(c, two, WORKER_WARM_STEPS + 40, (t) => {
+        if (firstHere < 0 && two.bothBlocksHere) firstHere = t;
+      });
+    } finally {
+      slowWorker(0);
+    }
+    // steps 0 … WORKER_WARM_STEPS − 1 are not judged; the next eight are late, and after the eighth this thread takes
+    // over (later if a busy machine stretched one of this thread's own blocks past half the worker's delay)
+    expect(firstHere).toBeGreaterThanOrEqual(WORKER_WARM_STEPS + 7);
+    expect(firstHere).toBeLessThan(WORKER_WARM_STEPS + 40);
+    expect(two.usesWorker).toBe(true);
+  });
+
+  test("'auto' drops a worker whose steps are slower than this thread's, and keeps the bits", () => {
+    const [c] = fc.sample(caseFor(shapes[0].dims, shapes[0].n, shapes[0].act, shapes[0].loss), { numRuns: 1, seed: 6 }) as { data: Dataset; net: Network }[];
+    const auto = rowSplitRun(createWorkspace(c.net.dims, c.data.n), c.net, c.data, logistic, 'auto', AUTO_MIN_STEPS);
+    // 2 ms per worker step: its timed steps take far more than 0.9 of this thread's even on a busy machine
+    expect(slowWorker(2000)).toBe(true);
+    let tried = -1;
+    let dropped = -1;
+    try {
+      // the worker has booted in an earlier test, so the trial starts right after the steps timed here
+      lockstep(c, auto, 2 * (AUTO_WARM_STEPS + AUTO_WINDOW_STEPS) + 10, (t) => {
+        if (tried < 0 && auto.usesWorker) tried = t;
+        if (tried >= 0 && dropped < 0 && !auto.usesWorker) dropped = t;
+      });
+    } finally {
+      slowWorker(0);
+    }
+    expect(tried).toBe(AUTO_WARM_STEPS + AUTO_WINDOW_STEPS);
+    expect(dropped).toBe(tried + AUTO_WARM_STEPS + AUTO_WINDOW_STEPS);
   });
 
   // last: afterwards this process has no worker thread

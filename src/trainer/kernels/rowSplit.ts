@@ -60,7 +60,7 @@ export function kernelThreads(env: NodeJS.ProcessEnv = process.env): KernelThrea
 }
 
 /** steps after the worker gets a block before its lateness counts (the fallback in rowSplitRun) */
-const WORKER_WARM_STEPS = 256;
+export const WORKER_WARM_STEPS = 256;
 /**
  * 'auto': only runs planned for this many steps try the worker. The worker boots while this thread keeps stepping, so a
  * try costs little; at the bench's ReLU size a 2,000-step run took 428–544 ms with 'auto' against 448–508 ms on one
@@ -184,14 +184,15 @@ const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const flag = new Int32Array(workerData.flag);
 const port = workerData.port;
 Atomics.store(flag, 2, 1);
-let fn = null, f64 = null, stage = null, lay = null;
+let fn = null, f64 = null, stage = null, lay = null, delayUs = 0;
 for (;;) {
   let cmd, spins = 0;
   while ((cmd = Atomics.load(flag, 0)) === 0) if (++spins > 20000) { Atomics.wait(flag, 0, 0); spins = 0; }
   if (cmd === 3) break;
   try {
     if (cmd === 4) throw new Error('failure requested by failWorkerOnce');
-    if (cmd === 1) {
+    if (cmd === 5) delayUs = Atomics.load(flag, 3);
+    else if (cmd === 1) {
       const m = receiveMessageOnPort(port).message;
       const memory = new WebAssembly.Memory({ initial: m.pages });
       new Uint8Array(memory.buffer).set(new Uint8Array(m.image));
@@ -205,6 +206,7 @@ for (;;) {
       lay.out = f64.subarray(lay.outAt / 8, lay.outAt / 8 + lay.outLen);
       lay.margins = f64.subarray(lay.marginsAt / 8, lay.marginsAt / 8 + lay.rows);
     } else {
+      if (delayUs > 0) for (const until = performance.now() + delayUs / 1000; performance.now() < until; );
       lay.w.set(lay.sw);
       fn.rowHalfGradient(0);
       stage.set(lay.g, lay.wLen);
@@ -225,6 +227,8 @@ const SETUP = 1;
 const RUN = 2;
 /** a command the worker answers with an error (for the test that errors reach the main thread) */
 const FAIL = 4;
+/** a command that makes the worker's later steps slower (for the tests of a late worker) */
+const SLOW = 5;
 
 interface Helper {
   readonly worker: Worker;
@@ -293,6 +297,21 @@ export function failWorkerOnce(): Error | null {
   return null;
 }
 
+/**
+ * Makes every later step of the worker take at least `us` more microseconds (0: back to normal), as a machine busy
+ * with other work would: the unit tests' way to reach the late-worker fallback and 'auto' dropping the worker. False
+ * when there is no worker thread.
+ */
+export function slowWorker(us: number): boolean {
+  const h = helperThread();
+  if (!h) return false;
+  Atomics.store(h.flag, 3, us);
+  Atomics.store(h.flag, 0, SLOW);
+  Atomics.notify(h.flag, 0);
+  awaitWorker(h);
+  return true;
+}
+
 /** Where a block's G span, outputs, margins and W span are read or written. */
 type BlockResults = Record<'g' | 'out' | 'margins' | 'w', Float64Array>;
 
@@ -300,6 +319,8 @@ type BlockResults = Record<'g' | 'out' | 'margins' | 'w', Float64Array>;
 export interface RowSplitRun {
   /** whether a worker thread runs the second block now (else this thread runs both) */
   readonly usesWorker: boolean;
+  /** whether this thread computes both blocks at the next step: no worker, or a late worker's pause */
+  readonly bothBlocksHere: boolean;
   readonly weights: Float64Array[];
   readonly grads: Float64Array[];
   evaluate(wantRisk: boolean): number;
@@ -397,6 +418,9 @@ export function rowSplitRun(
   const run: RowSplitRun = {
     get usesWorker() {
       return h !== null;
+    },
+    get bothBlocksHere() {
+      return h === null || alone > 0;
     },
     weights,
     grads,
