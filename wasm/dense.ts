@@ -381,6 +381,20 @@ function maskWord(words: usize, w: i32, kb: i32): u64 {
   return left >= 64 ? bits : bits & ((<u64>1 << <u64>left) - 1);
 }
 
+// Sixteen doubles from eight registers at `at`.
+// @ts-ignore: decorator
+@inline
+function store8(at: usize, u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, u6: v128, u7: v128): void {
+  v128.store(at, u0);
+  v128.store(at, u1, 16);
+  v128.store(at, u2, 32);
+  v128.store(at, u3, 48);
+  v128.store(at, u4, 64);
+  v128.store(at, u5, 80);
+  v128.store(at, u6, 96);
+  v128.store(at, u7, 112);
+}
+
 // Stores sixteen accumulated columns u0..u7 at cj per mode (see axpyMasked): 0 as they are, 2 times d (at dj), 3 as 2
 // and with the bits of the stored nonzeros set in the row mask word at om for columns j … j + 15.
 // @ts-ignore: decorator
@@ -410,14 +424,7 @@ function store16(mode: i32, cj: usize, dj: usize, om: usize, j: i32, u0: v128, u
       store<u64>(ow, load<u64>(ow) | ((<u64>lo) << <u64>(j & 63)));
     }
   }
-  v128.store(cj, u0);
-  v128.store(cj, u1, 16);
-  v128.store(cj, u2, 32);
-  v128.store(cj, u3, 48);
-  v128.store(cj, u4, 64);
-  v128.store(cj, u5, 80);
-  v128.store(cj, u6, 96);
-  v128.store(cj, u7, 112);
+  store8(cj, u0, u1, u2, u3, u4, u5, u6, u7);
 }
 
 // c[0..n) from row x's terms selected by its mask words (only positions below kb), over b with rows rowB bytes apart:
@@ -799,14 +806,7 @@ export function accumulateRows(c: usize, sc: i32, x: usize, e: usize, k: i32, n:
       u7 = f64x2.add(u7, f64x2.mul(cp, v128.load(pb, 112)));
       pb += rowX;
     }
-    v128.store(ej, u0);
-    v128.store(ej, u1, 16);
-    v128.store(ej, u2, 32);
-    v128.store(ej, u3, 48);
-    v128.store(ej, u4, 64);
-    v128.store(ej, u5, 80);
-    v128.store(ej, u6, 96);
-    v128.store(ej, u7, 112);
+    store8(ej, u0, u1, u2, u3, u4, u5, u6, u7);
   }
   for (; j + 2 <= n; j += 2) {
     const ej = e + (<usize>j << 3);
