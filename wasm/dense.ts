@@ -253,6 +253,16 @@ export function mulInPlace(x: usize, y: usize, len: i32): void {
   if (i < len) store<f64>(x + (<usize>i << 3), load<f64>(x + (<usize>i << 3)) * load<f64>(y + (<usize>i << 3)));
 }
 
+// x[i] += y[i] for i < len (the split-rows kernel's G = G(first block) + G(second block)).
+export function addInPlace(x: usize, y: usize, len: i32): void {
+  let i = 0;
+  for (; i + 2 <= len; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(x + o, f64x2.add(v128.load(x + o), v128.load(y + o)));
+  }
+  if (i < len) store<f64>(x + (<usize>i << 3), load<f64>(x + (<usize>i << 3)) + load<f64>(y + (<usize>i << 3)));
+}
+
 // Leaky ReLU in place with its derivative: for v = x[i], x[i] = v ≥ 0 ? v : m·v and d[i] = v ≥ 0 ? 1 : m
 // (m = 0 is ReLU, whose negative side is +0 as in JavaScript, not 0·v = −0). Branch-free lane selects: preactivations have random signs, where a branch mispredicts half the
 // time. Bit for bit what the JavaScript form gives (a select, not max: −0 stays −0, as `v >= 0 ? v : 0` keeps it).

@@ -5,7 +5,6 @@ import type { Loss } from '../../losses/loss.js';
 import type { Network } from '../../network/network.js';
 import type { GradientWorkspace } from '../gradient.js';
 import { builtinLossCode, EXP_CONSTANTS_BYTES } from './moduleTables.js';
-import { stepAndSumOfSquares, sumOfSquares } from './stepSums.js';
 import { denseModule, instantiate } from './simd.js';
 
 /**
@@ -87,6 +86,11 @@ interface RowHalfExports {
   rowHalfGradient(table: number): void;
   storeExpConstants(at: number): void;
   allFinite(at: number, len: number): number;
+  /** x += y over len doubles (byte offsets) */
+  addInPlace(x: number, y: number, len: number): void;
+  /** as stepSums.ts's functions of the same names, on byte offsets: the same bits */
+  sumOfSquares(a: number, len: number): number;
+  stepAndSumOfSquares(w: number, g: number, eta: number, len: number): number;
 }
 
 /** One block's memory: the table, its rows of x and y, and every buffer rowHalfGradient reads or writes. */
@@ -99,6 +103,8 @@ interface Block {
   readonly wLen: number;
   readonly gAt: number;
   readonly gLen: number;
+  /** where the first block receives the second block's G span (for the sum, in the module) */
+  readonly gOtherAt: number;
   readonly outAt: number;
   readonly outLen: number;
   readonly marginsAt: number;
@@ -139,6 +145,7 @@ function layoutBlock(net: Network, data: Dataset, from: number, to: number, loss
   }
   const wAt = take(span);
   const gAt = take(span);
+  const gOtherAt = take(span);
   const aAt: number[] = [];
   for (let k = 1; k <= L; k++) aAt.push(take(rows * dims[k]));
   const pAt: number[] = [];
@@ -175,7 +182,7 @@ function layoutBlock(net: Network, data: Dataset, from: number, to: number, loss
   f64.set(data.x.subarray(from * d0, to * d0), xAt / 8);
   f64.set(data.y.subarray(from * dL, to * dL), yAt / 8);
   table[15] = fn.allFinite(xAt, rows * d0);
-  return { memory, fn, rows, wAt, wLen: span, gAt, gLen: span, outAt: aAt[L - 1], outLen: rows * dL, marginsAt, bytes, layerAt };
+  return { memory, fn, rows, wAt, wLen: span, gAt, gLen: span, gOtherAt, outAt: aAt[L - 1], outLen: rows * dL, marginsAt, bytes, layerAt };
 }
 
 /** The worker's program: wait for a command, run the block, hand back G, outputs and margins. Plain JavaScript, no imports of ours. */
@@ -349,8 +356,9 @@ export function rowSplitRun(
   const view = (blk: Block, at: number, len: number) => new Float64Array(blk.memory.buffer, at, len);
   const weights = dims.slice(1).map((_, k) => view(a, a.wAt + a.layerAt[k] * 8, dims[k + 1] * dims[k]));
   for (let k = 0; k < L; k++) weights[k].set(net.weights[k]);
-  const gA = dims.slice(1).map((_, k) => view(a, a.gAt + a.layerAt[k] * 8, dims[k + 1] * dims[k]));
-  const grads = dims.slice(1).map((_, k) => new Float64Array(dims[k + 1] * dims[k]));
+  // G_k: the first block's G_k, to which the second block's are added in place each evaluation
+  const grads = dims.slice(1).map((_, k) => view(a, a.gAt + a.layerAt[k] * 8, dims[k + 1] * dims[k]));
+  const gOther = view(a, a.gOtherAt, a.gLen);
   const wSpanA = view(a, a.wAt, a.wLen);
   const outA = view(a, a.outAt, a.outLen);
   const marginsA = view(a, a.marginsAt, a.rows);
@@ -465,16 +473,12 @@ export function rowSplitRun(
         a.fn.rowHalfGradient(0);
         b.fn.rowHalfGradient(0);
       }
-      const gSpanB = B.g;
-      // G_k = the first block's + the second's
-      for (let k = 0; k < L; k++) {
-        const G = grads[k];
-        const A = gA[k];
-        const off = b.layerAt[k];
-        for (let i = 0; i < G.length; i++) G[i] = A[i] + gSpanB[off + i];
-      }
+      // G_k = the first block's + the second's, added in the module (the spans have the same layout), with Σ‖G_k‖²
+      // summed as stepSums.ts sums it
+      gOther.set(B.g);
+      a.fn.addInPlace(a.gAt, a.gOtherAt, a.gLen);
       g2 = 0;
-      for (let k = 0; k < L; k++) g2 += sumOfSquares(grads[k]);
+      for (let k = 0; k < L; k++) g2 += a.fn.sumOfSquares(a.gAt + a.layerAt[k] * 8, grads[k].length);
       if (!decided) autoStep(performance.now() - began);
       if (!wantRisk && loss.kind !== 'squared') return NaN;
       // outputs and margins in sample order, and the risk summed over them in that order (as the SIMD kernel sums it)
@@ -500,7 +504,7 @@ export function rowSplitRun(
     step(eta) {
       let most = 0;
       for (let k = 0; k < L; k++) {
-        const s = stepAndSumOfSquares(weights[k], grads[k], eta);
+        const s = a.fn.stepAndSumOfSquares(a.wAt + a.layerAt[k] * 8, a.gAt + a.layerAt[k] * 8, eta, grads[k].length);
         if (s > most) most = s;
       }
       return most;
