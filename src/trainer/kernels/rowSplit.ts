@@ -322,6 +322,14 @@ export function slowWorker(us: number): boolean {
 /** Where a block's G span, outputs, margins and W span are read or written. */
 type BlockResults = Record<'g' | 'out' | 'margins' | 'w', Float64Array>;
 
+/** The worker a run uses, with the shared buffer its block's results come back through and the block's memory image. */
+interface Link {
+  readonly helper: Helper;
+  readonly stage: Float64Array;
+  readonly remote: BlockResults;
+  readonly image: ArrayBuffer;
+}
+
 /** One descent run on the split-rows kernel: W_k live in the first block's memory; G_k are the two blocks' sum. */
 export interface RowSplitRun {
   /** whether a worker thread runs the second block now (else this thread runs both) */
@@ -365,21 +373,16 @@ export function rowSplitRun(
   // the second block's results: in its own memory when this thread ran it, in `stage` when the worker did
   const local: BlockResults = { g: view(b, b.gAt, b.gLen), out: view(b, b.outAt, b.outLen), margins: view(b, b.marginsAt, b.rows), w: view(b, b.wAt, b.wLen) };
   const owner = {};
-  // the worker and what it needs, once this run uses it (attach)
-  let h: Helper | null = null;
-  let remote: BlockResults = local;
-  let image: ArrayBuffer | null = null;
-  let stage: Float64Array | null = null;
-  const attach = (helperNow: Helper) => {
-    stage = new Float64Array(new SharedArrayBuffer(8 * (b.wLen + b.gLen + b.outLen + b.rows)));
-    remote = {
+  let link: Link | null = null;
+  const attach = (helper: Helper) => {
+    const stage = new Float64Array(new SharedArrayBuffer(8 * (b.wLen + b.gLen + b.outLen + b.rows)));
+    const remote: BlockResults = {
       g: stage.subarray(b.wLen, b.wLen + b.gLen),
       out: stage.subarray(b.wLen + b.gLen, b.wLen + b.gLen + b.outLen),
       margins: stage.subarray(b.wLen + b.gLen + b.outLen),
       w: stage.subarray(0, b.wLen),
     };
-    image = b.memory.buffer.slice(0, b.bytes);
-    h = helperNow;
+    link = { helper, stage, remote, image: b.memory.buffer.slice(0, b.bytes) };
   };
   if (threads === 2) {
     const forced = helperThread();
@@ -406,7 +409,7 @@ export function rowSplitRun(
     if (evals === timedFrom) {
       // started now, so that it boots while the next steps are timed here
       if (!helperThread()) decided = true;
-    } else if (evals > timedFrom && evals <= timedFrom + AUTO_WINDOW_STEPS) aloneMs += ms;
+    } else if (evals <= timedFrom + AUTO_WINDOW_STEPS) aloneMs += ms;
     else if (trialFrom < 0) {
       const helperNow = helperThread();
       if (!helperNow) decided = true;
@@ -419,32 +422,33 @@ export function rowSplitRun(
       withMs += ms;
       if (evals === trialFrom + AUTO_WARM_STEPS + AUTO_WINDOW_STEPS) {
         decided = true;
-        if (!autoKeepsWorker(aloneMs, withMs)) h = null;
+        if (!autoKeepsWorker(aloneMs, withMs)) link = null;
       }
     }
   };
   const run: RowSplitRun = {
     get usesWorker() {
-      return h !== null;
+      return link !== null;
     },
     get bothBlocksHere() {
-      return h === null || alone > 0;
+      return link === null || alone > 0;
     },
     weights,
     grads,
     evaluate(wantRisk) {
       const began = decided ? 0 : performance.now();
       let B = local;
-      const hh = h as Helper | null;
-      if (hh && image && alone === 0) {
-        B = remote;
+      const ln = link;
+      if (ln && alone === 0) {
+        const hh = ln.helper;
+        B = ln.remote;
         B.w.set(wSpanA);
         if (hh.owner !== owner) {
           hh.port.postMessage({
-            image,
+            image: ln.image,
             pages: Math.ceil(b.bytes / 65536),
             module: denseModule(),
-            stage: (stage as Float64Array).buffer,
+            stage: ln.stage.buffer,
             layout: { wAt: b.wAt, wLen: b.wLen, gAt: b.gAt, gLen: b.gLen, outAt: b.outAt, outLen: b.outLen, marginsAt: b.marginsAt, rows: b.rows },
           });
           Atomics.store(hh.flag, 0, SETUP);
