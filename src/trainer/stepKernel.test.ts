@@ -45,6 +45,17 @@ describe('stepKernelChoice', () => {
 });
 
 describe('stepKernelFor', () => {
+  test('a bad DLNCHECK_KERNEL_THREADS is an error naming it, also for runs that never take the split-rows kernel', () => {
+    const saved = process.env.DLNCHECK_KERNEL_THREADS;
+    process.env.DLNCHECK_KERNEL_THREADS = '3';
+    try {
+      expect(() => stepKernelFor(createWorkspace(tiny.dims, data.n), tiny, data, logistic)).toThrow(/DLNCHECK_KERNEL_THREADS=3: must be 1, 2 or auto/);
+    } finally {
+      if (saved === undefined) delete process.env.DLNCHECK_KERNEL_THREADS;
+      else process.env.DLNCHECK_KERNEL_THREADS = saved;
+    }
+  });
+
   test('module runs hold W_k in the module (views), plain runs copy them; neither changes the given network', () => {
     const before = tiny.weights.map((w) => [...w]);
     for (const gradient of [undefined, riskAndGradient]) {

@@ -43,9 +43,11 @@ export function stepKernelChoice(network: Network, loss: Loss, n: number, gradie
 /** plannedSteps: the run's step budget (the split-rows kernel's 'auto' threads try a worker only in long runs) */
 export function stepKernelFor(ws: GradientWorkspace, network: Network, data: Dataset, loss: Loss, gradient?: GradientFn, plannedSteps = 0): StepKernel {
   const L = network.dims.length - 1;
+  // read for every run, so that a bad DLNCHECK_KERNEL_THREADS is an error whichever kernel the run takes
+  const threads = kernelThreads();
   const choice = stepKernelChoice(network, loss, data.n, gradient);
   if (choice === 'margin-vector') return { ...marginVectorRun(ws, network, data, loss), inModule: true };
-  if (choice === 'split-rows') return { ...rowSplitRun(ws, network, data, loss, kernelThreads(), plannedSteps), inModule: true };
+  if (choice === 'split-rows') return { ...rowSplitRun(ws, network, data, loss, threads, plannedSteps), inModule: true };
   const resident = choice === 'simd' ? residentLayers(ws, network, data) : null;
   const net: Network = resident ? { ...network, weights: resident.weights } : cloneNetwork(network);
   const grads = resident ? resident.grads : zerosLike(net);
